@@ -1,0 +1,36 @@
+# Two commands set up a fresh machine: `make build` and `make test`.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.3.30
+STAMP := $(VENV)/.installed
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+
+.PHONY: build test check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# checkov is a comparison tool for the tests only; its pins clash with ours, so it lives apart.
+$(CHECKOV_STAMP):
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
+	touch $@
+
+build: $(STAMP)
+	$(VENV)/bin/stackprint build
+
+test: $(STAMP) $(CHECKOV_STAMP)
+	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest -q
+
+check: $(STAMP)
+	$(VENV)/bin/stackprint check
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(VENV)/bin/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info

@@ -1,0 +1,52 @@
+"""The `stackprint` command: parse options, call the pipeline stages, print. No logic lives here.
+
+Each subcommand is defined in ``generator/commands/<name>.py``; this module only assembles them and turns input
+errors into one line on stderr with exit code 2 (never a traceback).
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from generator import __version__
+from generator.commands import COMMANDS
+from generator.console import error
+from generator.errors import InputError
+
+
+class _Group(click.Group):
+    """A click group that reports :class:`InputError` as ``file:line:col: key: message`` and exits 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            error(str(exc))
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            error("interrupted")
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="stackprint")
+def main() -> None:
+    """Compile YAML blueprints of AWS VPC + ECS Fargate layouts into validated, secure CloudFormation,
+    and audit the security groups and exposure of any CloudFormation template.
+
+    \b
+    Typical use:
+      stackprint init shop --kind web      # write blueprints/shop.yaml
+      stackprint build                     # compile blueprints/*.yaml into out/
+      stackprint check                     # CI: fail if out/ is stale
+      stackprint audit path/to/templates   # audit templates stackprint did not write
+    """
+
+
+for _command in COMMANDS:
+    main.add_command(_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
