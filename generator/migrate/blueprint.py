@@ -1,0 +1,115 @@
+"""``--to blueprint``: the migrated task definition as one service entry of the blueprint language.
+
+A blueprint service is one container with one port; the compiler creates the execution role, the task role (from
+``task_permissions``), the log group and the awslogs configuration. So a task with several containers is refused
+(there is no faithful single service for it), and every field the service cannot express is reported as a warning
+instead of being dropped silently.
+"""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from generator.migrate.report import Report, show
+
+#: Container fields the service entry carries (or that the task size already covers).
+_CARRIED = {"name", "image", "cpu", "memory", "memoryReservation", "essential", "portMappings", "environment",
+            "secrets", "command", "healthCheck", "readonlyRootFilesystem", "logConfiguration"}
+#: Task fields the service entry carries or the compiler sets itself.
+_TASK_CARRIED = {"family", "containerDefinitions", "requiresCompatibilities", "networkMode", "cpu", "memory"}
+_TASK_HINTS = {
+    "executionRoleArn": ("removed", "the compiler creates the execution role"),
+    "taskRoleArn": ("warning", "not carried over: the compiler creates the task role from the service's "
+                               "task_permissions; list what the application calls there"),
+    "tags": ("warning", "not carried over: set tags at the top of the blueprint"),
+}
+
+
+def service_name(family: str) -> str:
+    """A blueprint service name from a family: lowercase letters, digits and hyphens, starting with a letter."""
+    name = re.sub(r"[^a-z0-9-]+", "-", family.lower()).strip("-")
+    name = re.sub(r"^[^a-z]+", "", name)
+    return name or "service"
+
+
+def convert(td: dict, report: Report) -> dict | None:
+    """The ``{services: {name: {...}}}`` mapping for ``td``, or None after a refusal in ``report``."""
+    containers = td["containerDefinitions"]
+    if len(containers) != 1:
+        names = ", ".join(c["name"] for c in containers)
+        report.refuse(("containerDefinitions",), f"--to blueprint maps one container to one service, and this task "
+                                                 f"has {len(containers)} ({names}); migrate it with --to taskdef, "
+                                                 f"or split it into one task definition per container")
+        return None
+    name = service_name(td["family"])
+    if name != td["family"]:
+        report.add("changed", ("family",), f"{show(td['family'])} -> service name {show(name)}: blueprint service "
+                                           f"names are lowercase letters, digits and hyphens")
+    for key in td:
+        if key in _TASK_CARRIED:
+            continue
+        kind, why = _TASK_HINTS.get(key, ("warning", "not carried over: a blueprint service cannot express it"))
+        report.add(kind, (key,), why)
+    service = _service(containers[0], ("containerDefinitions", 0), report)
+    service["cpu"] = int(td["cpu"])
+    service["memory"] = int(td["memory"])
+    ordered = {key: service[key] for key in _ORDER if key in service}
+    return {"services": {name: ordered}}
+
+
+_ORDER = ("image", "cpu", "memory", "port", "environment", "secrets", "command", "health_check",
+          "read_only_root_filesystem")
+
+
+def _service(container: dict, base: tuple, report: Report) -> dict:
+    """The service keys one container maps to, with a line for each field left behind."""
+    service: dict = {"image": container["image"]}
+    mappings = container.get("portMappings", [])
+    if mappings:
+        first = mappings[0]
+        service["port"] = first["containerPort"]
+        if first.get("protocol", "tcp").lower() != "tcp":
+            report.add("warning", base + ("portMappings", 0, "protocol"),
+                       f"{show(first['protocol'])} is not carried over: a blueprint service port is TCP")
+        for j, extra in enumerate(mappings[1:], start=1):
+            report.add("warning", base + ("portMappings", j),
+                       f"port {extra.get('containerPort')} is not carried over: a blueprint service has one port")
+    if container.get("environment"):
+        service["environment"] = {v["name"]: v.get("value", "") for v in container["environment"]}
+    if container.get("secrets"):
+        service["secrets"] = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+    if container.get("command"):
+        service["command"] = list(container["command"])
+    health = container.get("healthCheck")
+    if health:
+        service["health_check"] = {"command": list(health.get("command", []))}
+        for key in health:
+            if key != "command":
+                report.add("warning", base + ("healthCheck", key),
+                           f"{show(health[key])} is not carried over: the blueprint health check takes only a "
+                           f"command (the compiler sets interval, timeout, retries and start period)")
+    if container.get("readonlyRootFilesystem") is True:
+        service["read_only_root_filesystem"] = True
+    else:
+        service["read_only_root_filesystem"] = False
+        report.add("warning", base + ("readonlyRootFilesystem",),
+                   "kept false, as in the input; the blueprint default is true: set read_only_root_filesystem: "
+                   "true once the application writes only to volumes")
+    log = container.get("logConfiguration")
+    if log:
+        if log.get("logDriver") == "awslogs":
+            report.add("removed", base + ("logConfiguration",), "the compiler creates the log group and the awslogs "
+                                                                "configuration (log_retention_days, default 30)")
+        else:
+            report.add("warning", base + ("logConfiguration",), f"{log.get('logDriver')} is not carried over: a "
+                                                                f"blueprint service logs with awslogs")
+    for key in container:
+        if key not in _CARRIED:
+            report.add("warning", base + (key,), "not carried over: a blueprint service cannot express it")
+    return service
+
+
+def render(entry: dict) -> str:
+    """YAML in the contract's key order, block style, no line folding (byte-stable)."""
+    return yaml.safe_dump(entry, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1 << 16)

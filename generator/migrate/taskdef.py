@@ -1,0 +1,89 @@
+"""The migration itself: one pass over a task definition, each concern in its own module, in a fixed order.
+
+Order (which is also the order of the change lines): the input's read-only fields, family, task-level networking
+and fields, then each container in input order (privileged, ports, links, unsupported fields, log driver, sizes),
+port clashes across containers, volumes, the task size, the execution role. The input is never modified; the
+result is a new task definition plus the report of what changed and what was refused.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+
+from generator.migrate import log_drivers, network, roles, shape, sizes, unsupported, volumes
+from generator.migrate.input import Source
+from generator.migrate.report import Report, show
+
+FAMILY = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user chose on the command line."""
+
+    execution_role_arn: str | None = None
+    family: str | None = None
+    ephemeral_host_volumes: bool = False
+    require_execution_role: bool = True   # false for --to blueprint: the compiler creates the role
+
+
+@dataclass
+class Migration:
+    """The Fargate task definition and the report; ``ok`` is false when something was refused."""
+
+    taskdef: dict
+    report: Report
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.refusals
+
+
+def family(td: dict, source: Source, report: Report, name: str | None) -> None:
+    """``--family`` renames the task definition; a family is required either way."""
+    if name is not None:
+        current = td.get("family")
+        if current != name:
+            td["family"] = name
+            if current is None:
+                report.add("added", ("family",), f"{show(name)}: from --family")
+            else:
+                report.add("changed", ("family",), f"{show(current)} -> {show(name)}: from --family")
+        return
+    if "family" not in td:
+        raise source.error((), "missing family (set it in the input or pass --family NAME)")
+    if not FAMILY.match(td["family"]):
+        raise source.error(("family",), "a family is 1-255 letters, digits, hyphens or underscores "
+                                        "(or pass --family NAME)")
+
+
+def migrate(source: Source, options: Options) -> Migration:
+    """Migrate ``source`` to a Fargate task definition; input errors raise, refusals are in the report."""
+    shape.check(source)
+    td = copy.deepcopy(source.data)
+    report = source.report
+    family(td, source, report, options.family)
+    network.compatibilities(td, report)
+    network.network_mode(td, report)
+    unsupported.task_fields(td, report)
+    for i, container in enumerate(td["containerDefinitions"]):
+        base = ("containerDefinitions", i)
+        unsupported.privileged(container, base, report)
+        network.host_ports(container, base, report)
+        network.links(container, base, report)
+        unsupported.container_fields(container, base, report)
+        log_drivers.check(container, base, report)
+        sizes.container_sizes(container, base, report, source)
+    network.unique_ports(td, report)
+    volumes.apply(td, report, options.ephemeral_host_volumes)
+    sizes.task_size(td, report, source)
+    roles.apply(td, report, options.execution_role_arn, options.require_execution_role)
+    return Migration(td, report)
+
+
+def render(td: dict) -> str:
+    """JSON as register-task-definition --cli-input-json reads it: 2-space indent, the input's key order (new
+    keys after it, in rule order), a trailing newline."""
+    return json.dumps(td, indent=2, ensure_ascii=False) + "\n"
