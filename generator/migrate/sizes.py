@@ -82,16 +82,16 @@ def _set(td: dict, report: Report, key: str, value: int, given: int | None, need
     valid = ", ".join(str(m) for m in fargate.valid_memory(fit[0]))
     if given is None:
         report.add("added", (key,), f"{show(new)}: Fargate needs a task-level {key}; the containers ask for "
-                                    f"{_unit(key, need)} in total, rounded up to the smallest valid Fargate size "
-                                    f"({fit[0]} cpu units with {fit[1]} MiB)")
+                                    f"{_unit(key, need)} in total; the smallest valid Fargate size that holds them is "
+                                    f"{fit[0]} cpu units with {fit[1]} MiB")
     elif given == value:
         report.add("changed", (key,), f"{show(old)} -> {show(new)}: register-task-definition takes {key} as a "
                                       f"string of {'cpu units' if key == 'cpu' else 'MiB'}")
     elif given < need:
         report.add("changed", (key,), f"{show(old)} -> {show(new)}: the containers ask for {_unit(key, need)} in "
-                                      f"total, rounded up to the smallest valid Fargate size ({fit[0]} cpu units "
-                                      f"with {fit[1]} MiB)")
+                                      f"total; the smallest valid Fargate size that holds them is {fit[0]} cpu "
+                                      f"units with {fit[1]} MiB")
     else:
-        report.add("changed", (key,), f"{show(old)} -> {show(new)}: {_unit(key, given)} is not a valid Fargate "
-                                      f"size with the rest of the task; rounded up to the smallest valid one "
-                                      f"({fit[0]} cpu units takes {valid} MiB)")
+        report.add("changed", (key,), f"{show(old)} -> {show(new)}: {given} {'cpu units' if key == 'cpu' else 'MiB'} "
+                                      f"is not a valid Fargate {key} for this task; rounded up to the smallest "
+                                      f"valid one ({fit[0]} cpu units takes {valid} MiB)")

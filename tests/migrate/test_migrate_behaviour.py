@@ -1,0 +1,125 @@
+"""How `stackprint migrate` behaves around the corpus: stdin, -o, refusals write nothing, options, idempotence,
+determinism across hash seeds, and the hostname rewriting rule on its own."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.migrate.network import rewrite_hosts
+
+CORPUS = Path(__file__).parent / "corpus"
+ROLE = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(main, ["migrate", *args], input=input)
+
+
+@pytest.mark.parametrize("value, names, expected", [
+    ("http://api:8080/v1", ["api"], "http://localhost:8080/v1"),
+    ("api:8080", ["api"], "localhost:8080"),
+    ("api", ["api"], "localhost"),
+    ("postgres://user@db/app", ["db"], "postgres://user@localhost/app"),
+    ("amqp://mq", ["mq"], "amqp://localhost"),
+    ("http://api.example.com/v1", ["api"], "http://api.example.com/v1"),   # a longer name, not the link
+    ("http://my-api:8080", ["api"], "http://my-api:8080"),
+    ("the api is up", ["api"], "the api is up"),                            # a word, not a hostname
+    ("api:latest", ["api"], "api:latest"),                                  # not followed by a port number
+    ("http://api:8080,http://cache:6379", ["api", "cache"], "http://localhost:8080,http://localhost:6379"),
+])
+def test_linked_names_become_localhost_only_where_they_are_hostnames(value, names, expected):
+    assert rewrite_hosts(value, names)[0] == expected
+
+
+def test_reads_stdin():
+    text = (CORPUS / "nginx-walkthrough" / "input.json").read_text()
+    result = invoke("-", "--execution-role-arn", ROLE, input=text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (CORPUS / "nginx-walkthrough" / "expected.json").read_text()
+
+
+def test_stdin_errors_name_stdin():
+    result = invoke("-", input="{\"family\": ")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("<stdin>:1:")
+
+
+def test_output_file_is_written_and_stdout_stays_empty(tmp_path):
+    out = tmp_path / "out" / "web.json"
+    result = invoke(str(CORPUS / "web-api-links" / "input.json"), "--execution-role-arn", ROLE, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert out.read_text() == (CORPUS / "web-api-links" / "expected.json").read_text()
+    assert [p.name for p in out.parent.iterdir()] == ["web.json"]   # no temporary file left behind
+
+
+@pytest.mark.parametrize("case", ["refuse-privileged", "refuse-missing-execution-role", "blueprint-refuse-multi"])
+def test_refusal_writes_nothing(tmp_path, case):
+    out = tmp_path / "out.json"
+    out.write_text("previous\n")
+    args = json.loads((CORPUS / case / "case.json").read_text())["args"]
+    result = invoke(str(CORPUS / case / "input.json"), *args, "-o", str(out))
+    assert result.exit_code == 1
+    assert out.read_text() == "previous\n"
+    assert result.stdout == ""
+
+
+def test_missing_file_is_an_input_error(tmp_path):
+    result = invoke(str(tmp_path / "nope.json"))
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 'nope.json'}: file not found (pass a task definition JSON file, or - for stdin)\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--execution-role-arn", "ecsTaskExecutionRole"], "--execution-role-arn: 'ecsTaskExecutionRole' is not an IAM role ARN"),
+    (["--family", "web app"], "--family: 'web app' is not a task definition family"),
+    (["--to", "helm"], "Invalid value for '--to'"),
+])
+def test_bad_options_exit_2(args, message):
+    result = invoke(str(CORPUS / "nginx-walkthrough" / "input.json"), *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_family_option_renames(tmp_path):
+    result = invoke(str(CORPUS / "unit-strings" / "input.json"), "--family", "worker-fargate")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["family"] == "worker-fargate"
+    assert 'changed: family: "worker" -> "worker-fargate": from --family\n' in result.stderr
+
+
+def test_execution_role_from_input_satisfies_the_requirement():
+    data = json.loads((CORPUS / "refuse-missing-execution-role" / "input.json").read_text())
+    data["executionRoleArn"] = ROLE
+    result = invoke("-", input=json.dumps(data))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["executionRoleArn"] == ROLE
+    assert "executionRoleArn" not in result.stderr   # kept as is: no change line
+
+
+@pytest.mark.parametrize("case", ["nginx-walkthrough", "web-api-links", "describe-wrapped", "unsupported-fields"])
+def test_migrating_the_output_again_changes_nothing(case):
+    expected = (CORPUS / case / "expected.json").read_text()
+    result = invoke("-", input=expected)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == expected
+
+
+def test_output_is_identical_across_hash_seeds(tmp_path):
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"{seed}.json"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-m", "generator.cli", "migrate", str(CORPUS / "web-api-links" / "input.json"),
+                               "--execution-role-arn", ROLE, "-o", str(out)], env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        outputs.add((out.read_bytes(), proc.stderr))
+    assert len(outputs) == 1
