@@ -71,7 +71,7 @@ def test_every_stderr_line_has_the_documented_form(monkeypatch):
     for name in CASES:
         result = _run(name, monkeypatch)
         lines = result.stderr.splitlines()
-        assert lines, name
+        assert lines or result.exit_code == 0, name
         if result.exit_code == 2:
             assert len(lines) == 1, name
         for line in lines:
@@ -156,9 +156,10 @@ def _input(name: str) -> dict:
 
 
 def test_checker_sees_the_problems_of_every_input():
-    """The checker is not vacuous: every successful case's input breaks at least one Fargate rule."""
+    """The checker is not vacuous: an input breaks a Fargate rule exactly when the migration had to change it."""
     for name in TASKDEF_SUCCESSES:
-        assert fargate_violations(_input(name)), name
+        changed = bool((CORPUS / name / "expected.stderr").read_text())
+        assert bool(fargate_violations(_input(name))) == changed, name
 
 
 @pytest.mark.parametrize("name", TASKDEF_SUCCESSES)
