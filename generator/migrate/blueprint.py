@@ -27,9 +27,10 @@ _TASK_HINTS = {
 
 
 def service_name(family: str) -> str:
-    """A blueprint service name from a family: lowercase letters, digits and hyphens, starting with a letter."""
+    """A blueprint service name from a family: at most 28 lowercase letters, digits and hyphens, starting with a
+    letter (the language's name rule, since stack names and logical ids derive from it)."""
     name = re.sub(r"[^a-z0-9-]+", "-", family.lower()).strip("-")
-    name = re.sub(r"^[^a-z]+", "", name)
+    name = re.sub(r"^[^a-z]+", "", name)[:28].rstrip("-")
     return name or "service"
 
 
@@ -58,6 +59,12 @@ def convert(td: dict, report: Report) -> dict | None:
     return {"services": {name: ordered}}
 
 
+#: ECS healthCheck keys -> blueprint health_check keys.
+_HEALTH_KEYS = {"command": "command", "interval": "interval", "timeout": "timeout", "retries": "retries",
+                "startPeriod": "start_period"}
+#: An image pinned to a tag other than "latest", or to a digest.
+_PINNED = re.compile(r"(:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$)|(@sha256:[a-f0-9]{64}$)")
+
 _ORDER = ("image", "cpu", "memory", "port", "environment", "secrets", "command", "health_check",
           "read_only_root_filesystem")
 
@@ -65,6 +72,10 @@ _ORDER = ("image", "cpu", "memory", "port", "environment", "secrets", "command",
 def _service(container: dict, base: tuple, report: Report) -> dict:
     """The service keys one container maps to, with a line for each field left behind."""
     service: dict = {"image": container["image"]}
+    if not _PINNED.search(container["image"]):
+        report.add("warning", base + ("image",), f"{show(container['image'])} is not pinned to a version or digest; "
+                                                 f"the blueprint compiler refuses it (pin a tag like :1.27 or "
+                                                 f"@sha256:<digest> in the service entry)")
     mappings = container.get("portMappings", [])
     if mappings:
         first = mappings[0]
@@ -79,16 +90,21 @@ def _service(container: dict, base: tuple, report: Report) -> dict:
         service["environment"] = {v["name"]: v.get("value", "") for v in container["environment"]}
     if container.get("secrets"):
         service["secrets"] = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+        for j, secret in enumerate(container["secrets"]):
+            if not str(secret["valueFrom"]).startswith("arn:"):
+                report.add("warning", base + ("secrets", j, "valueFrom"),
+                           f"{show(secret['valueFrom'])} is a parameter name; the blueprint takes the full "
+                           f"Secrets Manager or SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/...)")
     if container.get("command"):
         service["command"] = list(container["command"])
     health = container.get("healthCheck")
     if health:
-        service["health_check"] = {"command": list(health.get("command", []))}
+        service["health_check"] = {_HEALTH_KEYS[key]: value for key, value in health.items() if key in _HEALTH_KEYS}
         for key in health:
-            if key != "command":
+            if key not in _HEALTH_KEYS:
                 report.add("warning", base + ("healthCheck", key),
-                           f"{show(health[key])} is not carried over: the blueprint health check takes only a "
-                           f"command (the compiler sets interval, timeout, retries and start period)")
+                           "not carried over: a blueprint health check has command, interval, timeout, retries "
+                           "and start_period")
     if container.get("readonlyRootFilesystem") is True:
         service["read_only_root_filesystem"] = True
     else:

@@ -123,3 +123,24 @@ def test_output_is_identical_across_hash_seeds(tmp_path):
         assert proc.returncode == 0, proc.stderr
         outputs.add((out.read_bytes(), proc.stderr))
     assert len(outputs) == 1
+
+
+def test_blueprint_warns_about_what_the_compiler_would_refuse():
+    data = {"family": "nginx", "containerDefinitions": [{
+        "name": "nginx", "image": "nginx:latest", "memory": 512, "portMappings": [{"containerPort": 80}],
+        "secrets": [{"name": "TOKEN", "valueFrom": "nginx-token"}]}]}
+    result = invoke("-", "--to", "blueprint", input=json.dumps(data))
+    assert result.exit_code == 0, result.stderr
+    assert ('warning: containerDefinitions[0].image: "nginx:latest" is not pinned to a version or digest; '
+            in result.stderr)
+    assert 'warning: containerDefinitions[0].secrets[0].valueFrom: "nginx-token" is a parameter name' in result.stderr
+    assert "readonlyRootFilesystem: kept false" in result.stderr
+    assert result.stdout.startswith("services:\n  nginx:\n    image: nginx:latest\n")
+
+
+def test_blueprint_service_names_follow_the_language():
+    from generator.migrate.blueprint import service_name
+
+    assert service_name("Checkout_API") == "checkout-api"
+    assert service_name("2fast") == "fast"
+    assert service_name("a" * 40) == "a" * 28

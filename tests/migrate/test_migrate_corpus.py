@@ -225,3 +225,10 @@ def test_blueprint_output_loads_in_the_compiler(name, monkeypatch, tmp_path):
     assert service.image == expected["image"]
     assert (service.cpu, service.memory) == (expected["cpu"], expected["memory"])
     assert service.port == expected.get("port")
+    assert service.environment == dict(sorted(expected.get("environment", {}).items()))
+    assert service.secrets == dict(sorted(expected.get("secrets", {}).items()))
+    assert service.command == expected.get("command")
+    assert service.read_only_root_filesystem == expected["read_only_root_filesystem"]
+    if "health_check" in expected:
+        assert service.health_check.command == expected["health_check"]["command"]
+        assert service.health_check.interval == expected["health_check"].get("interval", 30)
