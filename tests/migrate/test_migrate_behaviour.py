@@ -144,3 +144,17 @@ def test_blueprint_service_names_follow_the_language():
     assert service_name("Checkout_API") == "checkout-api"
     assert service_name("2fast") == "fast"
     assert service_name("a" * 40) == "a" * 28
+
+
+def test_duplicate_keys_are_input_errors_with_a_position():
+    result = invoke("-", input='{"family": "a",\n "family": "b", "containerDefinitions": []}')
+    assert result.exit_code == 2
+    assert result.stderr == "<stdin>:2:2: family: duplicate key 'family' (each key may appear once)\n"
+
+
+def test_wrong_types_inside_describe_output_point_into_the_wrapper():
+    text = '{"taskDefinition": {"family": "x",\n  "containerDefinitions": [{"name": "a", "image": "b", "cpu": [1]}]}}'
+    result = invoke("-", input=text)
+    assert result.exit_code == 2
+    assert result.stderr == ("<stdin>:2:63: taskDefinition.containerDefinitions[0].cpu: expected an integer or a "
+                             "string (cpu units, e.g. 256)\n")
