@@ -53,7 +53,8 @@ def command(ctx: click.Context, input_path: str, output: str | None, target: str
 
     \b
     Examples:
-      stackprint migrate web.json -o web-fargate.json --execution-role-arn arn:aws:iam::123456789012:role/ecsTaskExecutionRole
+      stackprint migrate web.json -o web-fargate.json \\
+          --execution-role-arn arn:aws:iam::123456789012:role/ecsTaskExecutionRole
       aws ecs describe-task-definition --task-definition web | stackprint migrate - --family web-fargate
       stackprint migrate web.json --to blueprint -o web-service.yaml
     """

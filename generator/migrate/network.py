@@ -96,9 +96,9 @@ def links(container: dict, base: tuple, report: Report) -> None:
         if replaced:
             variable["value"] = new
             which = " and ".join(replaced)
+            what = "is a linked container" if len(replaced) == 1 else "are linked containers"
             report.add("changed", base + ("environment", j, "value"),
-                       f"{show(value)} -> {show(new)}: {which} {'is a linked container' if len(replaced) == 1 else 'are linked containers'}, "
-                       f"reached on localhost with awsvpc")
+                       f"{show(value)} -> {show(new)}: {which} {what}, reached on localhost with awsvpc")
 
 
 def rewrite_hosts(value: str, names: list[str]) -> tuple[str, list[str]]:

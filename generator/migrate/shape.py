@@ -67,7 +67,8 @@ def _check_container(source: Source, base: tuple, container) -> None:
     expect(source, base, container, dict, "a container definition")
     expect(source, base + ("name",), container.get("name"), str, "every container has a name")
     expect(source, base + ("image",), container.get("image"), str, "every container has an image")
-    for key, hint in (("cpu", "cpu units, e.g. 256"), ("memory", "MiB, e.g. 512"), ("memoryReservation", "MiB, e.g. 512")):
+    for key, hint in (("cpu", "cpu units, e.g. 256"), ("memory", "MiB, e.g. 512"),
+                      ("memoryReservation", "MiB, e.g. 512")):
         _optional(source, container, base, key, (int, str), hint)
     _optional(source, container, base, "privileged", bool)
     _optional(source, container, base, "readonlyRootFilesystem", bool)

@@ -74,11 +74,13 @@ def test_refusal_writes_nothing(tmp_path, case):
 def test_missing_file_is_an_input_error(tmp_path):
     result = invoke(str(tmp_path / "nope.json"))
     assert result.exit_code == 2
-    assert result.stderr == f"{tmp_path / 'nope.json'}: file not found (pass a task definition JSON file, or - for stdin)\n"
+    assert result.stderr == (f"{tmp_path / 'nope.json'}: file not found "
+                             f"(pass a task definition JSON file, or - for stdin)\n")
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--execution-role-arn", "ecsTaskExecutionRole"], "--execution-role-arn: 'ecsTaskExecutionRole' is not an IAM role ARN"),
+    (["--execution-role-arn", "ecsTaskExecutionRole"],
+     "--execution-role-arn: 'ecsTaskExecutionRole' is not an IAM role ARN"),
     (["--family", "web app"], "--family: 'web app' is not a task definition family"),
     (["--to", "helm"], "Invalid value for '--to'"),
 ])
@@ -118,8 +120,9 @@ def test_output_is_identical_across_hash_seeds(tmp_path):
     for seed in ("1", "2", "3"):
         out = tmp_path / f"{seed}.json"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        proc = subprocess.run([sys.executable, "-m", "generator.cli", "migrate", str(CORPUS / "web-api-links" / "input.json"),
-                               "--execution-role-arn", ROLE, "-o", str(out)], env=env, capture_output=True, text=True)
+        command = [sys.executable, "-m", "generator.cli", "migrate", str(CORPUS / "web-api-links" / "input.json"),
+                   "--execution-role-arn", ROLE, "-o", str(out)]
+        proc = subprocess.run(command, env=env, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
         outputs.add((out.read_bytes(), proc.stderr))
     assert len(outputs) == 1
