@@ -25,6 +25,8 @@ def needs(td: dict) -> list[str]:
             reasons.append(f"{who} pulls its image from ECR")
         if container.get("secrets") or log.get("secretOptions"):
             reasons.append(f"{who} reads secrets")
+        if container.get("environmentFiles"):
+            reasons.append(f"{who} reads environmentFiles from S3")
         if container.get("repositoryCredentials"):
             reasons.append(f"{who} pulls with repositoryCredentials")
     return reasons

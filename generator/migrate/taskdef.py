@@ -1,9 +1,9 @@
 """The migration itself: one pass over a task definition, each concern in its own module, in a fixed order.
 
 Order (which is also the order of the change lines): the input's read-only fields, family, task-level networking
-and fields, then each container in input order (privileged, ports, links, unsupported fields, log driver, sizes),
-port clashes across containers, volumes, the task size, the execution role. The input is never modified; the
-result is a new task definition plus the report of what changed and what was refused.
+and fields, then each container in input order (privileged, GPUs, ports, links, unsupported fields, log driver,
+sizes), port clashes across containers, volumes, the task size, the execution role. The input is never modified;
+the result is a new task definition plus the report of what changed and what was refused.
 """
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ def migrate(source: Source, options: Options) -> Migration:
     for i, container in enumerate(td["containerDefinitions"]):
         base = ("containerDefinitions", i)
         unsupported.privileged(container, base, report)
+        unsupported.gpus(container, base, report)
         network.host_ports(container, base, report)
         network.links(container, base, report)
         unsupported.container_fields(container, base, report)

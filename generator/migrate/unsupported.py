@@ -25,7 +25,12 @@ CONTAINER_FIELDS = {
     "dnsSearchDomains": "not supported on Fargate; set search domains with a VPC DHCP options set",
     "dockerSecurityOptions": "not supported on Fargate, which applies its own isolation (no SELinux/AppArmor "
                              "labels); there is no replacement",
+    "disableNetworking": "not supported with awsvpc; to keep a container off the network, give the task a "
+                         "security group without rules",
 }
+
+#: The longest stopTimeout Fargate accepts, in seconds.
+FARGATE_MAX_STOP_TIMEOUT = 120
 
 #: linuxParameters Fargate rejects -> why.
 LINUX_PARAMETERS = {
@@ -63,12 +68,26 @@ def privileged(container: dict, base: tuple, report: Report) -> None:
                                               "EC2)", container["name"])
 
 
+def gpus(container: dict, base: tuple, report: Report) -> None:
+    """Refuse GPU requirements: Fargate has no GPUs, and the container would not run without one."""
+    for j, requirement in enumerate(container.get("resourceRequirements") or []):
+        if isinstance(requirement, dict) and requirement.get("type") == "GPU":
+            report.refuse(base + ("resourceRequirements", j), "GPUs are not available on Fargate (keep this task "
+                                                             "on EC2 GPU instances)", container["name"])
+
+
 def container_fields(container: dict, base: tuple, report: Report) -> None:
     """Remove container-level fields and linuxParameters Fargate rejects, with a warning naming the replacement."""
     for key in list(container):
         if key in CONTAINER_FIELDS:
             container.pop(key)
             report.add("warning", base + (key,), f"removed: {CONTAINER_FIELDS[key]}")
+    timeout = container.get("stopTimeout")
+    if isinstance(timeout, int) and timeout > FARGATE_MAX_STOP_TIMEOUT:
+        container["stopTimeout"] = FARGATE_MAX_STOP_TIMEOUT
+        report.add("warning", base + ("stopTimeout",), f"{timeout} -> {FARGATE_MAX_STOP_TIMEOUT}: Fargate waits at "
+                                                       f"most {FARGATE_MAX_STOP_TIMEOUT} seconds before killing a "
+                                                       f"container; make sure it shuts down in time")
     linux = container.get("linuxParameters")
     if not isinstance(linux, dict):
         return

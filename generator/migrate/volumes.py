@@ -25,7 +25,12 @@ def apply(td: dict, report: Report, ephemeral_host_volumes: bool) -> None:
                           f"volume (efsVolumeConfiguration) for shared or persistent data", name)
             continue
         host = volume.get("host")
-        if not isinstance(host, dict) or "sourcePath" not in host:
+        if not isinstance(host, dict):
+            continue
+        if not host.get("sourcePath"):
+            del volume["host"]
+            report.add("removed", ("volumes", i, "host"), "without sourcePath it is already a task-scoped volume, "
+                                                          "which on Fargate is written without host")
             continue
         path = host["sourcePath"]
         if ephemeral_host_volumes:

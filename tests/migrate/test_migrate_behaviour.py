@@ -161,3 +161,12 @@ def test_wrong_types_inside_describe_output_point_into_the_wrapper():
     assert result.exit_code == 2
     assert result.stderr == ("<stdin>:2:63: taskDefinition.containerDefinitions[0].cpu: expected an integer or a "
                              "string (cpu units, e.g. 256)\n")
+
+
+def test_environment_files_need_the_execution_role():
+    data = {"family": "envfiles", "containerDefinitions": [{
+        "name": "app", "image": "example/app:1", "memory": 512,
+        "environmentFiles": [{"type": "s3", "value": "arn:aws:s3:::config-bucket/app.env"}]}]}
+    result = invoke("-", input=json.dumps(data))
+    assert result.exit_code == 1
+    assert "containerDefinitions[0] (app) reads environmentFiles from S3" in result.stderr

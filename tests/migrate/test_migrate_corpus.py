@@ -93,7 +93,7 @@ FARGATE_SIZES = {
 }
 NOT_ON_FARGATE_TASK = ("placementConstraints", "ipcMode", "inferenceAccelerators")
 NOT_ON_FARGATE_CONTAINER = ("links", "hostname", "extraHosts", "dnsServers", "dnsSearchDomains",
-                            "dockerSecurityOptions")
+                            "dockerSecurityOptions", "disableNetworking")
 NOT_ON_FARGATE_LINUX = ("devices", "sharedMemorySize", "tmpfs", "maxSwap", "swappiness")
 
 
@@ -126,6 +126,10 @@ def fargate_violations(td: dict) -> list[str]:
             found.append(f"{c['name']} adds capabilities other than SYS_PTRACE")
         if c.get("privileged"):
             found.append(f"{c['name']} is privileged")
+        if c.get("stopTimeout", 0) > 120:
+            found.append(f"{c['name']} has a stopTimeout above 120 seconds")
+        if any(r.get("type") == "GPU" for r in c.get("resourceRequirements", [])):
+            found.append(f"{c['name']} needs a GPU")
         for m in c.get("portMappings", []):
             if "hostPort" in m and m["hostPort"] != m["containerPort"]:
                 found.append(f"{c['name']} maps hostPort {m['hostPort']} to {m['containerPort']}")
