@@ -76,8 +76,10 @@ def _check_container(source: Source, base: tuple, container) -> None:
     _list_of(source, container, base, "portMappings", dict, "{\"containerPort\": 80}")
     for j, mapping in enumerate(container.get("portMappings", [])):
         where = base + ("portMappings", j)
-        for key in ("containerPort", "hostPort"):
-            _optional(source, mapping, where, key, int, "a port number, 0..65535")
+        for key, low in (("containerPort", 1), ("hostPort", 0)):
+            _optional(source, mapping, where, key, int, f"a port number, {low}..65535")
+            if key in mapping and not low <= mapping[key] <= 65535:
+                raise source.error(where + (key,), f"{mapping[key]} is not a port number ({low}..65535)")
         if "containerPort" not in mapping and "containerPortRange" not in mapping:
             raise source.error(where, "missing containerPort (the port the container listens on)")
         _optional(source, mapping, where, "protocol", str, "tcp or udp")

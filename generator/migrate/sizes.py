@@ -15,8 +15,8 @@ _PARSERS = {"cpu": fargate.parse_cpu, "memory": fargate.parse_memory, "memoryRes
 
 def _parse(source: Source, keypath: tuple, value, key: str) -> int:
     """An integer from a number or unit string; an unreadable value is an input error at its position."""
-    if isinstance(value, int) and value == 0 and key == "cpu":
-        return 0
+    if key == "cpu" and str(value).strip() == "0":
+        return 0  # a container may reserve no cpu units (it shares the task's)
     try:
         return _PARSERS[key](value)
     except ValueError as exc:
