@@ -35,6 +35,7 @@ class Attachments:
         template = self.template
         groups = set(template.by_type.get("AWS::EC2::SecurityGroup", ()))
         attached: dict[str, set] = {}
+        maybe: dict[str, set] = {}
         mentioned: set[str] = set()
         if not groups:
             return attached, mentioned
@@ -49,18 +50,22 @@ class Attachments:
                             if k not in ("SecurityGroupIngress", "SecurityGroupEgress")}
                     mentioned.update(references_in(rest) & groups)
                 continue
-            for key, value in _attach_values(props):
+            for value, conditional in _attach_values(props):
                 for group in references_in(value) & groups:
-                    attached.setdefault(group, set()).add(kind)
+                    # Under Fn::If the attachment may not exist: it counts as use (SG007) but not as exposure.
+                    table = maybe if conditional or "Condition" in resource or _has_condition(value) else attached
+                    table.setdefault(group, set()).add(kind)
             everything = references_in(props)
             everything |= references_in({k: v for k, v in resource.items() if k not in ("Properties", "Type")})
             mentioned.update(everything & groups)
         for section in ("Outputs", "Conditions", "Rules"):
             mentioned.update(references_in(template.doc.data.get(section)) & groups)
+        mentioned.update(maybe)
         return attached, mentioned
 
     def attached_types(self, group_id: str) -> set:
-        """Types of the template's resources that put ``group_id`` on an interface (empty if none)."""
+        """Types of the template's resources that certainly put ``group_id`` on an interface (not under a
+        condition); empty if none."""
         return self._scan[0].get(group_id, set())
 
     def used_anywhere(self, group_id: str) -> bool:
@@ -73,15 +78,30 @@ class Attachments:
 
 
 def _attach_values(props):
-    """Every ``(key, value)`` under ``props`` whose key is an attachment property, at any depth."""
-    stack = [props]
+    """Every ``(value, conditional)`` under ``props`` whose key is an attachment property, at any depth;
+    ``conditional`` is true when the path to it passes through ``Fn::If``."""
+    stack = [(props, False)]
     while stack:
-        item = stack.pop()
+        item, conditional = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
                 if key in ATTACH_KEYS:
-                    yield key, value
+                    yield value, conditional
                 else:
-                    stack.append(value)
+                    stack.append((value, conditional or key == "Fn::If"))
+        elif isinstance(item, list):
+            stack.extend((value, conditional) for value in item)
+
+
+def _has_condition(value) -> bool:
+    """Whether ``value`` contains an ``Fn::If`` anywhere (its references are then only possible)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "Fn::If" in item:
+                return True
+            stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+    return False

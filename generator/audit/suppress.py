@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.audit.resolve import Template
+from generator.audit.resolve import Template, is_intrinsic
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ def suppressions(template: Template, logical_id: str) -> list[Suppression]:
         return []
     base = ("Resources", logical_id, "Metadata", "stackprint")
     section = metadata["stackprint"]
+    if is_intrinsic(section):
+        return []  # built by a condition: unknown, neither applied nor reported
     if not isinstance(section, dict) or not isinstance(section.get("ignore"), list):
         return [Suppression(None, None, base, "Metadata.stackprint must be {ignore: [{rule: ID, reason: TEXT}]}")]
     out = []

@@ -1,5 +1,6 @@
 """NET003: internet-open ingress on a group attached to something other than a load balancer."""
 from generator.audit.attachments import LOAD_BALANCER_TYPES
+from generator.audit.resolve import UNKNOWN
 from generator.audit.rules.base import Hit, Rule
 
 
@@ -15,7 +16,8 @@ class InternetOpenNonLoadBalancer(Rule):
     def check(self, ctx):
         attachments = ctx.attachments
         for rule in ctx.groups.rules:
-            if rule.direction != "ingress" or not rule.internet or not isinstance(rule.group, str):
+            if rule.direction != "ingress" or not rule.internet or not isinstance(rule.group, str) \
+                    or rule.protocol is UNKNOWN:
                 continue
             exposed = sorted(attachments.attached_types(rule.group) - LOAD_BALANCER_TYPES)
             if exposed:
