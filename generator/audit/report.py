@@ -40,7 +40,7 @@ def render_text(findings, stream=None) -> str:
     stream = stream or sys.stdout
     lines = []
     for f in findings:
-        lines.append(f"{f.file}:{f.line}: {style(f.rule, 'dim', stream)} {style(f.severity, f.severity, stream)} "
+        lines.append(f"{f.file}:{f.line}: {f.rule} {style(f.severity, f.severity, stream)} "
                      f"{f.resource}: {f.message}")
     return "".join(line + "\n" for line in lines)
 
@@ -55,7 +55,10 @@ def render_json(result) -> str:
 
 
 def _uri(path: str) -> str:
-    return PurePath(path).as_posix()
+    """Relative paths stay relative (code scanning resolves them against the checkout); absolute ones become
+    file:// URIs, as SARIF requires of an absolute location."""
+    pure = PurePath(path)
+    return pure.as_uri() if pure.is_absolute() else pure.as_posix()
 
 
 def render_sarif(result, rule_ids) -> str:

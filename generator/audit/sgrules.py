@@ -93,12 +93,23 @@ class SgRule:
         return self.peer_kind
 
     def signature(self, self_id: str) -> tuple:
-        """What the rule allows, independent of where it is written and of its description (for SG008)."""
-        peer = self.raw_peer()
-        if self.peer_kind == "group" and self.peer_group == self_id:
-            peer = "self"
-        return (self.direction, json.dumps(self.raw.get("IpProtocol"), sort_keys=True, default=str),
-                str(self.ports), json.dumps(peer, sort_keys=True, default=str))
+        """What the rule allows, independent of where it is written and of its description (for SG008).
+
+        Known values are compared normalised; unknown ones by their expression, so two rules compare equal only
+        when they certainly allow the same thing.
+        """
+        def raw(value):
+            return json.dumps(value, sort_keys=True, default=str)
+
+        protocol = raw(self.raw.get("IpProtocol")) if self.protocol is UNKNOWN else self.protocol
+        ports = (raw(self.raw.get("FromPort")), raw(self.raw.get("ToPort"))) if self.ports is UNKNOWN else self.ports
+        if self.peer_kind == "cidr" and self.network is not UNKNOWN:
+            peer = ("cidr", str(self.network))
+        elif self.peer_kind == "group" and self.peer_group == self_id:
+            peer = ("self",)
+        else:
+            peer = (self.peer_kind, raw(self.raw_peer()))
+        return (self.direction, protocol, str(ports), peer)
 
     def raw_peer(self):
         for key in _PEER_KEYS[self.direction]:

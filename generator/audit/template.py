@@ -13,7 +13,7 @@ from generator.errors import InputError
 from generator.load import Document, load_file
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
-_SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", "cdk.out.cache"}
+_SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
 
 
 def _kind(value) -> str:

@@ -101,7 +101,7 @@ def test_sarif_has_the_fields_code_scanning_needs(mixed):
     for sarif_result in sarif_run["results"]:
         assert driver["rules"][sarif_result["ruleIndex"]]["id"] == sarif_result["ruleId"]
         location = sarif_result["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] == mixed
+        assert location["artifactLocation"]["uri"] == Path(mixed).as_uri()
         assert location["region"]["startLine"] >= 1
     levels = {r["ruleId"]: r["level"] for r in sarif_run["results"]}
     assert levels == {"SG001": "error", "SG005": "error", "NET003": "error", "SG006": "warning", "SG009": "note"}

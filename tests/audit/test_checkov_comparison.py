@@ -68,7 +68,7 @@ def checkov_failures(tmp_path_factory) -> list[tuple[str, str, str, str]]:
     for rule in RULES:
         source = _fail_fixture(rule)
         shutil.copyfile(source, folder / f"{rule}{source.suffix}")
-    env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false")
+    env = dict(os.environ, BC_SKIP_MAPPING="TRUE")
     completed = subprocess.run([binary, "-d", str(folder), "--framework", "cloudformation", "--skip-download",
                                 "--output", "json", "--quiet"], capture_output=True, text=True, env=env,
                                timeout=300, check=False)
