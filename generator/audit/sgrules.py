@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 
-from generator.audit.resolve import UNKNOWN, Template, literal, literal_int
+from generator.audit.resolve import UNKNOWN, Template, is_intrinsic, literal, literal_int
 
 ALL_PORTS = (0, 65535)
 _PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1"}
@@ -205,7 +205,7 @@ class SecurityGroups:
                 if not isinstance(entries, list):
                     continue
                 for index, raw in enumerate(entries):
-                    if isinstance(raw, dict) and not _is_function(raw):
+                    if isinstance(raw, dict) and not is_intrinsic(raw):
                         out.append(_rule(template, direction, group_id, raw, group_id,
                                          ("Resources", group_id, "Properties", key, index)))
         for kind, direction in _STANDALONE:
@@ -236,7 +236,3 @@ class SecurityGroups:
         if not isinstance(value, list):
             return UNKNOWN
         return value
-
-
-def _is_function(raw: dict) -> bool:
-    return len(raw) == 1 and (next(iter(raw)).startswith("Fn::") or next(iter(raw)) == "Ref")

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Iterable
 
 from generator.audit.findings import SEVERITIES
+from generator.audit.resolve import is_intrinsic
 
 REGISTRY: dict = {}
 
@@ -86,8 +87,8 @@ class ContainerCheck(Rule):
             if not isinstance(containers, list):
                 continue
             for index, container in enumerate(containers):
-                if not isinstance(container, dict) or len(container) == 1 and "Fn::If" in container:
-                    continue
+                if not isinstance(container, dict) or is_intrinsic(container):
+                    continue  # a container chosen by a condition: unknown
                 base = ("Resources", logical_id, "Properties", "ContainerDefinitions", index)
                 name = container.get("Name") if isinstance(container.get("Name"), str) else f"#{index}"
                 for suffix, message in self.judge(container, name):

@@ -1,5 +1,5 @@
 """DATA003: an S3 bucket without all four public-access blocks."""
-from generator.audit.resolve import UNKNOWN, literal_bool
+from generator.audit.resolve import UNKNOWN, is_intrinsic, literal_bool
 from generator.audit.rules.base import PropertyCheck
 
 BLOCKS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
@@ -19,7 +19,7 @@ class BucketPublicAccess(PropertyCheck):
         if config is None:
             yield (), "bucket has no PublicAccessBlockConfiguration"
             return
-        if not isinstance(config, dict) or len(config) == 1 and next(iter(config)).startswith("Fn::"):
+        if not isinstance(config, dict) or is_intrinsic(config):
             return
         values = {block: literal_bool(config.get(block)) for block in BLOCKS}
         if UNKNOWN in values.values():
