@@ -131,8 +131,11 @@ def test_checkov_comparison_in_readme_is_current(checkov_failures, update_golden
     table = comparison_markdown(checkov_failures)
     text = README.read_text(encoding="utf-8")
     if update_golden:
-        before, rest = text.split(START, 1) if START in text else (text.rstrip("\n") + "\n\n", END)
-        after = rest.split(END, 1)[1] if END in rest else "\n"
+        if START in text and END in text:
+            before, rest = text.split(START, 1)
+            after = rest.split(END, 1)[1]
+        else:  # first run: append the block at the end of the README
+            before, after = text.rstrip("\n") + "\n\n", "\n"
         atomic_write(str(README), f"{before}{START}\n{table}{END}{after}")
         text = README.read_text(encoding="utf-8")
     assert _readme_block(text) == table, "README checkov table is stale: rerun with STACKPRINT_UPDATE_GOLDEN=1"
