@@ -109,6 +109,14 @@ def test_sarif_has_the_fields_code_scanning_needs(mixed):
             for r in sarif_run["results"]} == {"SG001": 7, "SG005": 7, "NET003": 7, "SG006": 2, "SG009": 7}
 
 
+def test_sarif_keeps_relative_paths_relative(tmp_path, monkeypatch):
+    write(tmp_path, "stacks/mixed.yaml", MIXED)
+    monkeypatch.chdir(tmp_path)
+    log = json.loads(run("stacks", "--format", "sarif").stdout)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {"stacks/mixed.yaml"}
+
+
 def test_text_is_one_line_per_finding_and_a_summary_on_stderr():
     result = run(SG001_FAIL)
     lines = result.stdout.splitlines()
@@ -175,6 +183,7 @@ def test_fail_on_threshold(tmp_path):
     (("--select", "SG00", "--ignore", "SG00"), set(), {"SG001", "SG006", "SG009"}),  # tie: ignore wins
     (("--ignore", "SG00", "--select", "SG001"), {"SG001"}, {"SG006", "SG009"}),
     (("--select", "sg001,sg009"), {"SG001", "SG009"}, {"SG006"}),
+    (("--select", "ALL", "--ignore", "SG"), {"NET003"}, {"SG001", "SG009"}),
 ])
 def test_select_and_ignore_precedence(mixed, args, present, absent):
     reported = rules_reported(run(mixed, "--format", "json", *args))
