@@ -14,9 +14,9 @@ from generator.audit.policy import Policy
 from generator.audit.rules import RULES
 from generator.audit.selection import enabled_rules
 from generator.audit.suppress import suppressions
-from generator.audit.template import check_template, discover, load_template, looks_like_template
+from generator.audit.template import check_template, discover, load_template, looks_like_template, read_document
 from generator.errors import InputError, InputErrors
-from generator.load import Document, load_file
+from generator.load import Document
 
 
 def audit_document(doc: Document, policy: Policy | None = None, select=(), ignore=()) -> list[Finding]:
@@ -61,7 +61,7 @@ def audit_paths(paths, policy: Policy | None = None, select=(), ignore=()) -> Au
     errors: list[InputError] = []
     for path, explicit in discover(paths):
         try:
-            doc = load_template(path) if explicit else load_file(path, cfn=True)
+            doc = load_template(path) if explicit else read_document(path)
             if not explicit and not looks_like_template(doc):
                 result.skipped.append(path)
                 continue
