@@ -24,7 +24,7 @@ def run(*args):
 
 @pytest.mark.parametrize("name, text, error", [
     ("malformed.yaml", "Resources:\n  A: [1, 2\n  B: 3\n", ":3:4: invalid YAML: "),
-    ("tabs.yaml", "Resources:\n\tA: 1\n", ":2:1: invalid YAML: found character that cannot start any token"),
+    ("tabs.yaml", "Resources:\n\tA: 1\n", ":2:1: invalid YAML: found character '\\t' that cannot start any token"),
     ("duplicate.yaml", "Resources:\n  A: {Type: X}\n  A: {Type: Y}\n", ":3:3: Resources.A: duplicate key 'A'"),
     ("array.json", "[{\"Resources\": {}}]\n", ":1:1: not a CloudFormation template: the document is a list"),
     ("scalar.yaml", "just a string\n", ":1:1: not a CloudFormation template: the document is a str scalar"),
@@ -111,3 +111,10 @@ def test_a_5000_resource_template_gets_a_correct_answer(tmp_path):
     assert counts == bench.expected_findings(5000) == {"NET003": 100, "SG001": 100, "SG005": 100}
     result = run(str(path), "--format", "json")
     assert result.exit_code == 1 and json.loads(result.stdout)["summary"]["findings"] == 300
+
+
+def test_tab_indented_json_is_read(tmp_path):
+    path = tmp_path / "tabs.json"
+    path.write_text('{\n\t"Resources": {\n\t\t"B": {"Type": "AWS::Logs::LogGroup"}\n\t}\n}\n')
+    findings = json.loads(run(str(path), "--format", "json").stdout)["findings"]
+    assert [(f["rule"], f["resource"], f["line"]) for f in findings] == [("LOG001", "B", 3)]
