@@ -36,8 +36,10 @@ def suppressions(template: Template, logical_id: str) -> list[Suppression]:
     section = metadata["stackprint"]
     if is_intrinsic(section):
         return []  # built by a condition: unknown, neither applied nor reported
-    if not isinstance(section, dict) or not isinstance(section.get("ignore"), list):
-        return [Suppression(None, None, base, "Metadata.stackprint must be {ignore: [{rule: ID, reason: TEXT}]}")]
+    if isinstance(section, dict) and "ignore" not in section:
+        return []  # other stackprint metadata (e.g. written by build): no suppressions
+    if not isinstance(section, dict) or not isinstance(section["ignore"], list):
+        return [Suppression(None, None, base, "Metadata.stackprint.ignore must be a list of {rule: ID, reason: TEXT}")]
     out = []
     for index, entry in enumerate(section["ignore"]):
         keypath = base + ("ignore", index)

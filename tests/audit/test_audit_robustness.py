@@ -118,3 +118,20 @@ def test_tab_indented_json_is_read(tmp_path):
     path.write_text('{\n\t"Resources": {\n\t\t"B": {"Type": "AWS::Logs::LogGroup"}\n\t}\n}\n')
     findings = json.loads(run(str(path), "--format", "json").stdout)["findings"]
     assert [(f["rule"], f["resource"], f["line"]) for f in findings] == [("LOG001", "B", 3)]
+
+
+@pytest.mark.parametrize("metadata, problems", [
+    ("{stackprint: {blueprint: shop}}", []),                     # other stackprint metadata: not ours
+    ("{stackprint: {ignore: LOG001}}", ["Metadata.stackprint.ignore must be a list"]),
+    ("{stackprint: [LOG001]}", ["Metadata.stackprint.ignore must be a list"]),
+    ("{stackprint: {ignore: [LOG001]}}", ["suppression must be a mapping"]),
+    ("{stackprint: {ignore: [{reason: why}]}}", ["suppression names no rule"]),
+])
+def test_malformed_suppressions_are_findings_not_crashes(tmp_path, metadata, problems):
+    path = tmp_path / "t.yaml"
+    path.write_text(f"Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Metadata: {metadata}\n"
+                    "    Properties: {RetentionInDays: 30}\n")
+    findings = json.loads(run(str(path), "--format", "json").stdout)["findings"]
+    messages = [f["message"] for f in findings if f["rule"] == "SUP001"]
+    assert len(messages) == len(problems)
+    assert all(message.startswith(problem) for message, problem in zip(messages, problems)), messages
