@@ -49,6 +49,19 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that only composes nodes; construction is done by :func:`_build` to keep positions."""
 
 
+# libyaml's parser when PyYAML has it: the same nodes and marks, about 8x faster on large templates. Its error
+# messages are terser, so a document it rejects is parsed again by the pure-Python loader to word the error.
+_FastLoader = getattr(yaml, "CSafeLoader", _Loader)
+
+
+def _compose(text: str, loader_class) -> yaml.Node | None:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def _pos(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -118,11 +131,10 @@ def load_text(text: str, path: str, *, cfn: bool = False) -> Document:
     Raises :class:`InputError` with the position of the first syntax problem.
     """
     try:
-        loader = _Loader(text)
         try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+            node = _compose(text, _FastLoader)
+        except yaml.MarkedYAMLError:
+            node = _compose(text, _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else None

@@ -1,0 +1,107 @@
+"""Which resources a security group is attached to, and whether the template leaves that unknowable.
+
+Attachment is read from the properties AWS uses to put a group on a network interface: ``SecurityGroupIds`` /
+``SecurityGroups`` (instances, launch templates, load balancers, ECS services' ``AwsvpcConfiguration``, Lambda
+``VpcConfig``, VPC endpoints, ElastiCache, EFS mount targets…), ``VPCSecurityGroups`` / ``VpcSecurityGroupIds``
+(RDS, Aurora, Redshift…), ``GroupSet`` (ENIs) and ``Groups`` (network interfaces of instances and launch templates),
+wherever they are nested.
+
+A group's id can also leave the template (an ``Output``, a nested stack's parameter, a custom resource, a string
+built with ``Fn::Sub``): then it may be attached elsewhere, and the audit must not call it unused. Being the source
+or destination of another group's rule is not attachment.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+from generator.audit.resolve import Template, references_in
+
+ATTACH_KEYS = frozenset({"SecurityGroupIds", "SecurityGroups", "VPCSecurityGroups", "VpcSecurityGroupIds",
+                         "GroupSet", "Groups", "SecurityGroupIdList", "VpcSecurityGroupIdList"})
+LOAD_BALANCER_TYPES = frozenset({"AWS::ElasticLoadBalancingV2::LoadBalancer",
+                                 "AWS::ElasticLoadBalancing::LoadBalancer"})
+_RULE_TYPES = frozenset({"AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"})
+
+
+class Attachments:
+    """Attachment facts for every security group of a template, computed in one pass over the template."""
+
+    def __init__(self, template: Template):
+        self.template = template
+
+    @cached_property
+    def _scan(self) -> tuple[dict, set]:
+        """(group → set of attaching resource types, groups mentioned anywhere else)."""
+        template = self.template
+        groups = set(template.by_type.get("AWS::EC2::SecurityGroup", ()))
+        attached: dict[str, set] = {}
+        maybe: dict[str, set] = {}
+        mentioned: set[str] = set()
+        if not groups:
+            return attached, mentioned
+        for logical_id, resource in template.resources.items():
+            kind = resource["Type"]
+            if kind in _RULE_TYPES:
+                continue
+            props = resource.get("Properties")
+            if kind == "AWS::EC2::SecurityGroup":
+                if isinstance(props, dict):
+                    rest = {k: v for k, v in props.items()
+                            if k not in ("SecurityGroupIngress", "SecurityGroupEgress")}
+                    mentioned.update(references_in(rest) & groups)
+                continue
+            for value, conditional in _attach_values(props):
+                for group in references_in(value) & groups:
+                    # Under Fn::If the attachment may not exist: it counts as use (SG007) but not as exposure.
+                    table = maybe if conditional or "Condition" in resource or _has_condition(value) else attached
+                    table.setdefault(group, set()).add(kind)
+            everything = references_in(props)
+            everything |= references_in({k: v for k, v in resource.items() if k not in ("Properties", "Type")})
+            mentioned.update(everything & groups)
+        for section in ("Outputs", "Conditions", "Rules"):
+            mentioned.update(references_in(template.doc.data.get(section)) & groups)
+        mentioned.update(maybe)
+        return attached, mentioned
+
+    def attached_types(self, group_id: str) -> set:
+        """Types of the template's resources that certainly put ``group_id`` on an interface (not under a
+        condition); empty if none."""
+        return self._scan[0].get(group_id, set())
+
+    def used_anywhere(self, group_id: str) -> bool:
+        """Whether the group is attached, or its id is mentioned somewhere that may attach it out of sight."""
+        return bool(self.attached_types(group_id)) or group_id in self._scan[1]
+
+    def template_is_open(self) -> bool:
+        """A template with a ``Transform`` (SAM, macros) gains resources at deploy time: attachment is unknown."""
+        return "Transform" in self.template.doc.data
+
+
+def _attach_values(props):
+    """Every ``(value, conditional)`` under ``props`` whose key is an attachment property, at any depth;
+    ``conditional`` is true when the path to it passes through ``Fn::If``."""
+    stack = [(props, False)]
+    while stack:
+        item, conditional = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ATTACH_KEYS:
+                    yield value, conditional
+                else:
+                    stack.append((value, conditional or key == "Fn::If"))
+        elif isinstance(item, list):
+            stack.extend((value, conditional) for value in item)
+
+
+def _has_condition(value) -> bool:
+    """Whether ``value`` contains an ``Fn::If`` anywhere (its references are then only possible)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "Fn::If" in item:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

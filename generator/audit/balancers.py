@@ -1,0 +1,44 @@
+"""Load-balancer facts shared by the ELB rules: attributes, scheme, type, listener → load balancer."""
+from __future__ import annotations
+
+from generator.audit.resolve import UNKNOWN, Template, literal, literal_bool
+
+V2 = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+
+
+def attribute(props: dict, key: str):
+    """The boolean value of ``LoadBalancerAttributes[Key=key]``: None when absent, UNKNOWN when not knowable."""
+    attributes = props.get("LoadBalancerAttributes")
+    if attributes is None:
+        return None
+    if not isinstance(attributes, list):
+        return UNKNOWN
+    for item in attributes:
+        if not isinstance(item, dict):
+            return UNKNOWN
+        name = literal(item.get("Key"))
+        if name is UNKNOWN:
+            return UNKNOWN
+        if name == key:
+            return literal_bool(item.get("Value"))
+    return None
+
+
+def lb_type(props: dict):
+    """``application`` (the default), ``network``, ``gateway``, or UNKNOWN."""
+    value = literal(props.get("Type", "application"))
+    return value.lower() if isinstance(value, str) else UNKNOWN
+
+
+def internet_facing(props: dict):
+    """True for internet-facing (the default scheme), False for internal, UNKNOWN for a function."""
+    value = literal(props.get("Scheme", "internet-facing"))
+    return value == "internet-facing" if isinstance(value, str) else UNKNOWN
+
+
+def listener_balancer(template: Template, listener: dict):
+    """The properties of the v2 load balancer a listener belongs to, or UNKNOWN."""
+    ref = template.reference(listener.get("LoadBalancerArn"))
+    if ref is UNKNOWN or ref.attribute not in (None, "LoadBalancerArn") or template.type_of(ref.logical_id) != V2:
+        return UNKNOWN
+    return template.properties(ref.logical_id)

@@ -1,0 +1,25 @@
+"""ELB003: an ALB that forwards invalid HTTP headers."""
+from generator.audit.balancers import V2, attribute, lb_type
+from generator.audit.resolve import UNKNOWN
+from generator.audit.rules.base import PropertyCheck
+
+KEY = "routing.http.drop_invalid_header_fields.enabled"
+
+
+class InvalidHeadersForwarded(PropertyCheck):
+    id = "ELB003"
+    severity = "low"
+    title = "ALB without routing.http.drop_invalid_header_fields.enabled"
+    rationale = ("Forwarding malformed header names enables HTTP desync and request-smuggling attacks against "
+                 "the targets behind the load balancer.")
+    fix = f"Add LoadBalancerAttributes: [{{Key: {KEY}, Value: 'true'}}]."
+    resource_types = (V2,)
+
+    def judge(self, props, ctx, logical_id):
+        if lb_type(props) != "application":
+            return
+        value = attribute(props, KEY)
+        if value is UNKNOWN or value is True:
+            return
+        where = ("Properties", "LoadBalancerAttributes") if "LoadBalancerAttributes" in props else ()
+        yield where, f"application load balancer does not set {KEY} to true"
