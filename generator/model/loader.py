@@ -82,8 +82,10 @@ def _overlays(doc: Document, base: dict) -> tuple[dict[str, dict], list[InputErr
             problems.append(doc.error(where, f"expected a mapping of keys to override (or {{}}), got "
                                              f"{describe(overlay)}"))
             continue
-        problems.extend(_overlay_problems(doc, base, overlay, where))
-        out[env] = overlay
+        own = _overlay_problems(doc, base, overlay, where)
+        problems.extend(own)
+        if not own:  # an overlay that invents a service would only add noise (missing image...) on validation
+            out[env] = overlay
     return out, problems
 
 

@@ -5,10 +5,26 @@ Checks that need the plan (security-group rule quotas) are raised by the plan th
 """
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
+from generator import fargate
 from generator.model.blueprint import BlueprintSpec
+from generator.model.errors import did_you_mean
+from generator.model.network import MAX_SUBNET_PREFIX, TIERS, fits, required_addresses
+from generator.model.units import describe_cpu
+
+Written = Callable[[tuple], bool]
+
+PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+VPC_PREFIXES = (16, 24)
+#: ALB rules take at most 5 condition values (path patterns + host names).
+MAX_CONDITION_VALUES = 5
+#: Variable names that hold credentials: a literal value would sit in plain text in the task definition.
+_SECRET_LIKE = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -20,14 +36,195 @@ class Issue:
     at_key: bool = False
 
 
-def check(bp: BlueprintSpec, written) -> list[Issue]:
-    """Every semantic issue of ``bp``; ``written(keypath)`` tells whether the blueprint set a value there."""
-    return []
+def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
+    """Every semantic issue of ``bp``; ``written(keypath)`` tells whether the blueprint set a value there
+    (so an error about a defaulted value can point at the value the user did write)."""
+    issues: list[Issue] = []
+    for checker in (_network, _balancers, _services):
+        issues.extend(checker(bp, written))
+    return issues
 
 
-def _none() -> Iterator[Issue]:  # pragma: no cover - placeholder kept for the generator form
-    yield from ()
+# --- network -------------------------------------------------------------------------------------------------------
 
+def _network(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    net = bp.network
+    cidr = net.cidr
+    if not any(cidr.subnet_of(r) for r in PRIVATE_RANGES):
+        yield Issue(("network", "cidr"), f"{cidr} is not a private range (use RFC 1918: 10.0.0.0/8, 172.16.0.0/12 "
+                                         f"or 192.168.0.0/16, e.g. 10.20.0.0/{max(cidr.prefixlen, 16)})")
+    low, high = VPC_PREFIXES
+    if not low <= cidr.prefixlen <= high:
+        yield Issue(("network", "cidr"), f"a /{cidr.prefixlen} VPC is not allowed (prefix /{low} to /{high})")
+        return
+    prefixes = net.prefixes
+    zones = net.availability_zones
+    if fits(cidr, prefixes, zones):
+        return
+    needed = required_addresses(prefixes, zones)
+    shown = ", ".join(f"{tier} /{prefixes[tier]}" for tier in TIERS)
+    if net.explicit_tiers:
+        too_big = [t for t in TIERS if prefixes[t] < cidr.prefixlen]
+        if too_big:
+            yield Issue(("network", "subnets", too_big[0], "prefix"),
+                        f"a /{prefixes[too_big[0]]} subnet is larger than the /{cidr.prefixlen} VPC "
+                        f"(use /{cidr.prefixlen + 2} or longer)")
+            return
+        vpc_needed = 32 - (needed - 1).bit_length()
+        yield Issue(("network", "subnets"),
+                    f"{shown} in {zones} availability zones need {needed} addresses but the /{cidr.prefixlen} VPC "
+                    f"has {cidr.num_addresses} (use a /{vpc_needed} VPC or longer subnet prefixes)")
+    else:
+        smallest = {tier: MAX_SUBNET_PREFIX for tier in TIERS}
+        vpc_needed = 32 - (required_addresses(smallest, zones) - 1).bit_length()
+        yield Issue(("network", "cidr"),
+                    f"a /{cidr.prefixlen} VPC cannot hold 3 subnet tiers in {zones} availability zones, even at "
+                    f"/{MAX_SUBNET_PREFIX} (use a /{vpc_needed} VPC or fewer availability zones)")
+
+
+# --- load balancers ------------------------------------------------------------------------------------------------
+
+def _balancers(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    routed = {s.route.load_balancer for s in bp.services.values() if s.route}
+    for name, balancer in bp.load_balancers.items():
+        where = ("load_balancers", name)
+        if balancer.scheme == "internet-facing" and balancer.https is None:
+            yield Issue(where + ("scheme",), "an internet-facing load balancer needs https (add https: "
+                                             "{certificate: {parameter: CertificateArn}}; HTTP then only redirects)")
+        if name not in routed:
+            yield Issue(where, f"no service routes to load balancer '{name}' (add route: {{load_balancer: {name}}} "
+                               "to a service, or remove it)", at_key=True)
+
+
+# --- services ------------------------------------------------------------------------------------------------------
+
+def _services(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    if bp.network.nat == "none" and bp.services:
+        yield Issue(("network", "nat"), "with nat: none, tasks in private subnets cannot pull images or ship logs "
+                                        "(use single or per-az)")
+    for name, service in bp.services.items():
+        where = ("services", name)
+        yield from _size(service, where, written)
+        yield from _capacity(service, where, written)
+        yield from _route(bp, name, service, where)
+        yield from _flows(bp, name, service, where)
+        yield from _egress(bp, service, where)
+        yield from _variables(service, where)
+    yield from _rule_clashes(bp)
+
+
+def _size(service, where: tuple, written: Written) -> Iterator[Issue]:
+    """The cpu/memory pair must be a Fargate combination; point at what the user wrote."""
+    if fargate.is_valid(service.cpu, service.memory):
+        return
+    valid = ", ".join(str(m) for m in fargate.valid_memory(service.cpu))
+    if written(where + ("memory",)):
+        yield Issue(where + ("memory",), f"{service.memory} MiB is not valid with {describe_cpu(service.cpu)} "
+                                         f"(valid: {valid})")
+    else:
+        yield Issue(where + ("cpu",), f"{describe_cpu(service.cpu)} is not valid with the default memory "
+                                      f"{service.memory} MiB (set memory to one of: {valid})")
+
+
+def _capacity(service, where: tuple, written: Written) -> Iterator[Issue]:
+    if service.scaling is None:
+        return
+    if written(where + ("count",)):
+        yield Issue(where + ("scaling",), "set either count or scaling, not both (scaling replaces count; in an "
+                                          "environment overlay remove the base count with count: null)")
+    if service.scaling.min > service.scaling.max:
+        yield Issue(where + ("scaling", "min"), f"min {service.scaling.min} is greater than max "
+                                                f"{service.scaling.max} (min <= max)")
+
+
+def _route(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issue]:
+    route = service.route
+    if route is None:
+        return
+    if service.port is None:
+        yield Issue(where + ("route",), "a route needs the service's container port (add port:, e.g. port: 8080)")
+    if route.load_balancer not in bp.load_balancers:
+        known = list(bp.load_balancers)
+        hint = did_you_mean(route.load_balancer, known) if known else "(no load_balancers are defined)"
+        yield Issue(where + ("route", "load_balancer"), f"unknown load balancer '{route.load_balancer}' {hint}")
+    conditions = len(route.paths) + (1 if route.host else 0)
+    if conditions > MAX_CONDITION_VALUES:
+        yield Issue(where + ("route", "path"), f"{conditions} path and host values in one rule (at most "
+                                               f"{MAX_CONDITION_VALUES})")
+    if len(set(route.paths)) != len(route.paths):
+        yield Issue(where + ("route", "path"), "lists a path pattern twice")
+
+
+def _rule_clashes(bp: BlueprintSpec) -> Iterator[Issue]:
+    """On one balancer, two rules may not share a priority or a path pattern with the same host."""
+    seen_priority: dict[tuple, str] = {}
+    seen_pattern: dict[tuple, str] = {}
+    for name, service in bp.services.items():
+        route = service.route
+        if route is None or route.load_balancer not in bp.load_balancers:
+            continue
+        where = ("services", name, "route")
+        if route.priority is not None:
+            other = seen_priority.setdefault((route.load_balancer, route.priority), name)
+            if other != name:
+                yield Issue(where + ("priority",), f"priority {route.priority} is also used by services.{other}."
+                                                   f"route on load balancer '{route.load_balancer}' (each rule "
+                                                   "needs its own)")
+        for pattern in route.paths:
+            other = seen_pattern.setdefault((route.load_balancer, route.host, pattern), name)
+            if other != name:
+                host = f" and host {route.host}" if route.host else ""
+                yield Issue(where + ("path",), f"path '{pattern}'{host} is also routed to services.{other} on load "
+                                               f"balancer '{route.load_balancer}' (one of the rules would never "
+                                               "match; add a host or another path)")
+                break
+
+
+def _flows(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issue]:
+    seen: set[str] = set()
+    for index, target in enumerate(service.flows):
+        at = where + ("flows", index)
+        if target in seen:
+            yield Issue(at, f"'{target}' is listed twice")
+            continue
+        seen.add(target)
+        if target == name:
+            yield Issue(at, "a service needs no flow to itself (containers of one task talk over localhost)")
+        elif target not in bp.services:
+            others = [s for s in bp.services if s != name]
+            yield Issue(at, f"unknown service '{target}' {did_you_mean(target, others)}")
+        elif bp.services[target].port is None:
+            yield Issue(at, f"'{target}' has no port, so nothing can connect to it (give it a port or remove "
+                            "the flow)")
+
+
+def _egress(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:
+    seen: set[tuple] = set()
+    vpc = bp.network.cidr
+    for index, rule in enumerate(service.egress):
+        at = where + ("egress", index)
+        if rule.cidr.subnet_of(vpc):
+            yield Issue(at + ("cidr",), f"{rule.cidr} is inside the VPC {vpc}, where only load balancers and "
+                                        "tasks live (reach another service with flows: [name], which opens only "
+                                        "its port to its security group)")
+        key = (rule.cidr, rule.port, rule.protocol)
+        if key in seen:
+            yield Issue(at, f"duplicates an earlier rule ({rule.protocol} {rule.port} to {rule.cidr})")
+        seen.add(key)
+
+
+def _variables(service, where: tuple) -> Iterator[Issue]:
+    for variable in service.environment:
+        if _SECRET_LIKE.search(variable):
+            yield Issue(where + ("environment", variable),
+                        f"'{variable}' looks like a secret; a literal value would be readable in the task "
+                        "definition (use secrets: with a Secrets Manager or SSM parameter ARN)")
+        if variable in service.secrets:
+            yield Issue(where + ("secrets", variable), f"'{variable}' is also set in environment (a variable "
+                                                       "comes from one place: keep it in secrets)", at_key=True)
+
+
+# --- derived defaults ----------------------------------------------------------------------------------------------
 
 PRIORITY_STEP = 10
 

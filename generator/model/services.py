@@ -122,6 +122,13 @@ def _sorted(value: dict) -> dict:
     return dict(sorted(value.items()))
 
 
+def _health_command(value: list[str]) -> list[str]:
+    if value[0] not in ("CMD", "CMD-SHELL"):
+        raise ValueError(f"starts with '{value[0]}' (start with 'CMD' and the program and arguments, or "
+                         "'CMD-SHELL' and one shell command)")
+    return value
+
+
 EnvName = Annotated[str, AfterValidator(_env_name)]
 Image = Annotated[str, AfterValidator(_image)]
 SecretArn = Annotated[str, AfterValidator(_secret_arn)]
@@ -167,7 +174,7 @@ class Egress(Model):
 class ContainerHealthCheck(Model):
     """The container health check ECS runs inside the task."""
 
-    command: Annotated[list[str], Field(min_length=2)] = Field(
+    command: Annotated[list[str], Field(min_length=2), AfterValidator(_health_command)] = Field(
         description="['CMD', ...] or ['CMD-SHELL', 'command'].",
         examples=[["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"]])
     interval: bounded(5, 300) = Field(30, description="Seconds between checks (5 to 300).")

@@ -15,7 +15,11 @@ from generator import fargate
 def _cpu(value: object) -> int:
     if not isinstance(value, (int, float, str)) or isinstance(value, bool):
         raise ValueError(f"{value!r} is not a CPU size (use units like 256 or '0.25 vCPU')")
-    return fargate.parse_cpu(value)
+    units = fargate.parse_cpu(value)
+    if units not in fargate.COMBINATIONS:
+        sizes = ", ".join(f"{size} ({describe_cpu(size)})" for size in sorted(fargate.COMBINATIONS))
+        raise ValueError(f"{units} CPU units is not a Fargate size (valid: {sizes})")
+    return units
 
 
 def _memory(value: object) -> int:
