@@ -82,10 +82,8 @@ def _overlays(doc: Document, base: dict) -> tuple[dict[str, dict], list[InputErr
             problems.append(doc.error(where, f"expected a mapping of keys to override (or {{}}), got "
                                              f"{describe(overlay)}"))
             continue
-        own = _overlay_problems(doc, base, overlay, where)
-        problems.extend(own)
-        if not own:  # an overlay that invents a service would only add noise (missing image...) on validation
-            out[env] = overlay
+        problems.extend(_overlay_problems(doc, base, overlay, where))
+        out[env] = _without_reported(base, overlay)
     return out, problems
 
 
@@ -108,6 +106,17 @@ def _overlay_problems(doc: Document, base: dict, overlay: dict, where: tuple) ->
                                           f"unknown {kind} '{member}' {did_you_mean(member, list(known))}",
                                           key=True))
     return problems
+
+
+def _without_reported(base: dict, overlay: dict) -> dict:
+    """The overlay minus what :func:`_overlay_problems` reported, so validating the rest adds no echo of it
+    (an invented service would also be 'missing image')."""
+    cleaned = {k: v for k, v in overlay.items() if k not in _FIXED_KEYS}
+    for collection in _COLLECTIONS:
+        members, known = cleaned.get(collection), base.get(collection)
+        if isinstance(members, dict) and isinstance(known, dict):
+            cleaned[collection] = {k: v for k, v in members.items() if k in known}
+    return cleaned
 
 
 def _validate(data: dict, env: str, locator: Locator) -> Blueprint:
