@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr
+from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, WithJsonSchema
 
 from generator.errors import InputError
 from generator.model.balancers import LoadBalancer
@@ -57,7 +57,9 @@ class BlueprintSpec(Model):
     name: BlueprintName = Field(description="Blueprint name; stacks are <name>-<env>-network and "
                                             "<name>-<env>-<service>.", examples=["shop"])
     description: str | None = Field(None, description="What this application is.", examples=["Web shop"])
-    tags: Annotated[dict[Annotated[str, AfterValidator(_tag_key)], Annotated[str, AfterValidator(_tag_value)]],
+    tags: Annotated[dict[Annotated[str, AfterValidator(_tag_key)],
+                         Annotated[str, AfterValidator(_tag_value),
+                                   WithJsonSchema({"type": ["string", "number"], "maxLength": 256})]],
                     BeforeValidator(_tag_text), AfterValidator(_sorted)] = Field(
         {}, description="Tags applied to every stack.", examples=[{"team": "payments"}])
     network: Network = Field(description="The VPC.")

@@ -64,7 +64,10 @@ def _overlays(doc: Document, base: dict) -> tuple[dict[str, dict], list[InputErr
     if "environments" not in doc.data:
         return {DEFAULT_ENV: {}}, []
     envs = doc.data["environments"]
-    if not isinstance(envs, dict) or not envs:
+    if isinstance(envs, dict) and not envs:
+        return {DEFAULT_ENV: {}}, [doc.error(("environments",), "declares no environment (add one, e.g. dev: {}, "
+                                                              "or remove the key for a single 'default')")]
+    if not isinstance(envs, dict):
         return {DEFAULT_ENV: {}}, [doc.error(("environments",), f"expected a mapping of environment name to "
                                                               f"overlay (e.g. dev: {{}}), got {describe(envs)}")]
     problems: list[InputError] = []

@@ -26,7 +26,7 @@ def parse_network(value: object) -> ipaddress.IPv4Network:
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not an IPv4 CIDR (e.g. 10.20.0.0/16)")
     if "/" not in value:
-        raise ValueError(f"'{value}' has no prefix length (e.g. {value}/16)")
+        raise ValueError(f"'{value}' has no prefix length (write a CIDR, e.g. {value}/32 for one address)")
     try:
         return ipaddress.IPv4Network(value)
     except ValueError:

@@ -64,8 +64,9 @@ def _log_retention(value: int) -> int:
 
 
 def _path_patterns(value: object) -> object:
-    """``path`` may be one pattern or a list; the model always holds a list."""
-    return [value] if isinstance(value, str) else value
+    """``path`` may be one pattern or a list; the model always holds a list. A single pattern is checked here so
+    its error names ``path``, as written, not ``path[0]``."""
+    return [_path_pattern(value)] if isinstance(value, str) else value
 
 
 def _path_pattern(value: str) -> str:
@@ -129,7 +130,10 @@ def _health_command(value: list[str]) -> list[str]:
     return value
 
 
-EnvName = Annotated[str, AfterValidator(_env_name)]
+EnvName = Annotated[str, AfterValidator(_env_name),
+                    WithJsonSchema({"type": "string", "pattern": _ENV_NAME.pattern})]
+#: YAML numbers and booleans are accepted and taken as their text (see _env_values).
+EnvValue = Annotated[str, WithJsonSchema({"type": ["string", "number", "boolean"]})]
 Image = Annotated[str, AfterValidator(_image)]
 SecretArn = Annotated[str, AfterValidator(_secret_arn)]
 PathPattern = Annotated[str, AfterValidator(_path_pattern)]
@@ -206,7 +210,7 @@ class Service(Model):
     route: Route | None = Field(None, description="Attach to a load balancer (requires port).")
     flows: list[ServiceName] = Field([], description="Services this one may call, on their port.",
                                      examples=[["api"]])
-    environment: Annotated[dict[EnvName, str], BeforeValidator(_env_values), AfterValidator(_sorted)] = Field(
+    environment: Annotated[dict[EnvName, EnvValue], BeforeValidator(_env_values), AfterValidator(_sorted)] = Field(
         {}, description="Plain environment variables (never secrets).", examples=[{"LOG_LEVEL": "info"}])
     secrets: Annotated[dict[EnvName, SecretArn], AfterValidator(_sorted)] = Field(
         {}, description="Environment variables read from Secrets Manager or SSM Parameter Store, by ARN.")
