@@ -192,7 +192,8 @@ def _flows(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issu
             yield Issue(at, "a service needs no flow to itself (containers of one task talk over localhost)")
         elif target not in bp.services:
             others = [s for s in bp.services if s != name]
-            yield Issue(at, f"unknown service '{target}' {did_you_mean(target, others)}")
+            hint = did_you_mean(target, others) if others else "(no other services are defined)"
+            yield Issue(at, f"unknown service '{target}' {hint}")
         elif bp.services[target].port is None:
             yield Issue(at, f"'{target}' has no port, so nothing can connect to it (give it a port or remove "
                             "the flow)")
