@@ -17,6 +17,9 @@ DEFAULT_PREFIXES = {"public": 24, "private": 20, "isolated": 24}
 TIERS = ("public", "private", "isolated")
 #: AWS accepts subnets from /16 to /28.
 MIN_SUBNET_PREFIX, MAX_SUBNET_PREFIX = 16, 28
+#: Each tier reserves one subnet slot per possible zone, so raising ``availability_zones`` later adds subnets
+#: without moving (and so replacing) existing ones. The plan allocates in these slots (generator/plan/cidrs.py).
+RESERVED_ZONES = 6
 
 
 def parse_network(value: object) -> ipaddress.IPv4Network:
@@ -58,19 +61,18 @@ class Subnets(Model):
     isolated: Tier | None = Field(None, description="No route out of the VPC (databases). Default /24.")
 
 
-def required_addresses(prefixes: dict[str, int], zones: int) -> int:
-    """Addresses the tiers need: one subnet per tier per zone. Subnet sizes are powers of two, so allocating
-    largest first keeps every subnet aligned and this total is the exact fit condition."""
-    return zones * sum(2 ** (32 - p) for p in prefixes.values())
+def required_addresses(prefixes: dict[str, int]) -> int:
+    """Addresses the tiers reserve: one slot per tier per possible zone. Subnet sizes are powers of two, so
+    allocating largest first keeps every subnet aligned and this total is the exact fit condition."""
+    return RESERVED_ZONES * sum(2 ** (32 - p) for p in prefixes.values())
 
 
-def fits(cidr: ipaddress.IPv4Network, prefixes: dict[str, int], zones: int) -> bool:
-    """Whether the tiers fit the VPC (each subnet no larger than the VPC, all of them inside it)."""
-    return (all(p >= cidr.prefixlen for p in prefixes.values())
-            and required_addresses(prefixes, zones) <= cidr.num_addresses)
+def fits(cidr: ipaddress.IPv4Network, prefixes: dict[str, int]) -> bool:
+    """Whether the tiers' reserved slots fit the VPC."""
+    return required_addresses(prefixes) <= cidr.num_addresses
 
 
-def resolve_prefixes(cidr: ipaddress.IPv4Network, zones: int, explicit: dict[str, int]) -> dict[str, int]:
+def resolve_prefixes(cidr: ipaddress.IPv4Network, explicit: dict[str, int]) -> dict[str, int]:
     """Each tier's prefix: explicit ones as written, defaults shrunk by the same number of bits until all fit.
 
     If nothing fits, the smallest defaults are returned and the fit check reports the problem.
@@ -79,7 +81,7 @@ def resolve_prefixes(cidr: ipaddress.IPv4Network, zones: int, explicit: dict[str
     for shrink in range(0, MAX_SUBNET_PREFIX - MIN_SUBNET_PREFIX + 1):
         resolved = {tier: explicit.get(tier, min(MAX_SUBNET_PREFIX, DEFAULT_PREFIXES[tier] + shrink))
                     for tier in TIERS}
-        if fits(cidr, resolved, zones):
+        if fits(cidr, resolved):
             return resolved
     return resolved
 
@@ -101,7 +103,7 @@ class Network(Model):
     def _resolve_subnets(self) -> "Network":
         """Fill in default tier prefixes so later stages never see a missing one."""
         explicit = {tier: getattr(self.subnets, tier).prefix for tier in TIERS if getattr(self.subnets, tier)}
-        resolved = resolve_prefixes(self.cidr, self.availability_zones, explicit)
+        resolved = resolve_prefixes(self.cidr, explicit)
         subnets = Subnets.model_construct(**{tier: Tier.model_construct(prefix=resolved[tier]) for tier in TIERS})
         object.__setattr__(self, "subnets", subnets)
         self._explicit_tiers = frozenset(explicit)

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.errors import did_you_mean
-from generator.model.network import MAX_SUBNET_PREFIX, TIERS, fits, required_addresses
+from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
 
 Written = Callable[[tuple], bool]
@@ -58,28 +58,28 @@ def _network(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
         yield Issue(("network", "cidr"), f"a /{cidr.prefixlen} VPC is not allowed (prefix /{low} to /{high})")
         return
     prefixes = net.prefixes
-    zones = net.availability_zones
-    if fits(cidr, prefixes, zones):
+    if fits(cidr, prefixes):
         return
-    needed = required_addresses(prefixes, zones)
+    needed = required_addresses(prefixes)
     shown = ", ".join(f"{tier} /{prefixes[tier]}" for tier in TIERS)
+    why = f"3 tiers x {RESERVED_ZONES} zone slots, reserved so zones can be added without moving subnets"
     if net.explicit_tiers:
-        too_big = [t for t in TIERS if prefixes[t] < cidr.prefixlen]
+        too_big = [t for t in TIERS if prefixes[t] <= cidr.prefixlen]
         if too_big:
             yield Issue(("network", "subnets", too_big[0], "prefix"),
-                        f"a /{prefixes[too_big[0]]} subnet is larger than the /{cidr.prefixlen} VPC "
-                        f"(use /{cidr.prefixlen + 2} or longer)")
+                        f"a /{prefixes[too_big[0]]} subnet does not fit {RESERVED_ZONES} times in the "
+                        f"/{cidr.prefixlen} VPC (use /{cidr.prefixlen + 5} or longer)")
             return
         vpc_needed = 32 - (needed - 1).bit_length()
         yield Issue(("network", "subnets"),
-                    f"{shown} in {zones} availability zones need {needed} addresses but the /{cidr.prefixlen} VPC "
-                    f"has {cidr.num_addresses} (use a /{vpc_needed} VPC or longer subnet prefixes)")
+                    f"{shown} need {needed} addresses ({why}) but the /{cidr.prefixlen} VPC has "
+                    f"{cidr.num_addresses} (use a /{vpc_needed} VPC or longer subnet prefixes)")
     else:
         smallest = {tier: MAX_SUBNET_PREFIX for tier in TIERS}
-        vpc_needed = 32 - (required_addresses(smallest, zones) - 1).bit_length()
+        vpc_needed = 32 - (required_addresses(smallest) - 1).bit_length()
         yield Issue(("network", "cidr"),
-                    f"a /{cidr.prefixlen} VPC cannot hold 3 subnet tiers in {zones} availability zones, even at "
-                    f"/{MAX_SUBNET_PREFIX} (use a /{vpc_needed} VPC or fewer availability zones)")
+                    f"a /{cidr.prefixlen} VPC cannot hold the subnet tiers even at /{MAX_SUBNET_PREFIX} ({why}; "
+                    f"use a /{vpc_needed} VPC or larger)")
 
 
 # --- load balancers ------------------------------------------------------------------------------------------------

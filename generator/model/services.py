@@ -27,6 +27,7 @@ _SECRETS_MANAGER_ARN = re.compile(
     r"^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:[A-Za-z0-9/_+=.@-]+"
     r"(:[^:]*:[^:]*:[^:]*)?$")
 _SSM_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:parameter/[A-Za-z0-9/_.-]+$")
+_RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
 _PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+*?&]{0,127}$")
@@ -52,6 +53,16 @@ def _secret_arn(value: str) -> str:
         raise ValueError(f"'{value}' is not a Secrets Manager or SSM parameter ARN "
                          "(arn:aws:secretsmanager:<region>:<account>:secret:<name> or "
                          "arn:aws:ssm:<region>:<account>:parameter/<name>)")
+    return value
+
+
+def _rule_description(value: str) -> str:
+    """Reasons become security-group rule descriptions, which EC2 limits to a small alphabet."""
+    if not value.strip():
+        raise ValueError("must not be empty (say why the service needs this egress)")
+    if len(value) > 200 or not _RULE_DESCRIPTION.fullmatch(value):
+        raise ValueError(f"'{value}' cannot be a security-group rule description (up to 200 letters, digits, "
+                         "spaces and ._-:/()#,@[]+=&;{}!$*)")
     return value
 
 
@@ -171,7 +182,9 @@ class Egress(Model):
     cidr: Cidr = Field(description="Destination IPv4 CIDR, outside the VPC.", examples=["0.0.0.0/0"])
     port: Port = Field(description="Destination port.", examples=[443])
     protocol: Literal["tcp", "udp"] = Field("tcp", description="tcp or udp.")
-    reason: NonEmptyStr = Field(description="Why the service needs it (becomes the rule description).",
+    reason: Annotated[str, AfterValidator(_rule_description), Field(json_schema_extra={
+        "minLength": 1, "maxLength": 200, "pattern": _RULE_DESCRIPTION.pattern})] = Field(
+        description="Why the service needs it (becomes the security-group rule description).",
                                 examples=["third-party webhook API"])
 
 

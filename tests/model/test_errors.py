@@ -284,12 +284,12 @@ CASES = [
         network: {cidr: 10.0.0.0/8}
         """,
      [f"{P}:2:17: network.cidr: a /8 VPC is not allowed (prefix /16 to /24)"]),
-    ("vpc-too-small-for-zones", """
+    ("vpc-too-small", """
         name: shop
-        network: {cidr: 10.0.0.0/24, availability_zones: 6}
+        network: {cidr: 10.0.0.0/24}
         """,
-     [f"{P}:2:17: network.cidr: a /24 VPC cannot hold 3 subnet tiers in 6 availability zones, even at /28 (use a "
-      f"/23 VPC or fewer availability zones)"]),
+     [f"{P}:2:17: network.cidr: a /24 VPC cannot hold the subnet tiers even at /28 (3 tiers x 6 zone slots, "
+      f"reserved so zones can be added without moving subnets; use a /23 VPC or larger)"]),
     ("subnets-do-not-fit", """
         name: shop
         network:
@@ -297,15 +297,17 @@ CASES = [
           availability_zones: 3
           subnets: {private: {prefix: 21}}
         """,
-     [f"{P}:5:12: network.subnets: public /28, private /21, isolated /28 in 3 availability zones need 6240 "
-      f"addresses but the /20 VPC has 4096 (use a /19 VPC or longer subnet prefixes)"]),
+     [f"{P}:5:12: network.subnets: public /28, private /21, isolated /28 need 12480 addresses (3 tiers x 6 zone "
+      f"slots, reserved so zones can be added without moving subnets) but the /20 VPC has 4096 (use a /18 VPC or "
+      f"longer subnet prefixes)"]),
     ("subnet-larger-than-vpc", """
         name: shop
         network:
           cidr: 10.0.0.0/20
           subnets: {public: {prefix: 16}}
         """,
-     [f"{P}:4:30: network.subnets.public.prefix: a /16 subnet is larger than the /20 VPC (use /22 or longer)"]),
+     [f"{P}:4:30: network.subnets.public.prefix: a /16 subnet does not fit 6 times in the /20 VPC (use /25 or "
+      f"longer)"]),
     ("egress-inside-vpc", """
         BASE
             egress:
@@ -324,7 +326,8 @@ CASES = [
      [f"{P}:13:21: services.web.egress[0].cidr: '1.2.3.4' has no prefix length (write a CIDR, e.g. 1.2.3.4/32 for "
       f"one address)",
       f"{P}:13:36: services.web.egress[0].port: 70000 is out of range (valid: 1..65535)",
-      f"{P}:13:51: services.web.egress[0].reason: must not be empty"]),
+      f"{P}:13:51: services.web.egress[0].reason: must not be empty (say why the service needs "
+      f"this egress)"]),
     # --- secrets and environment -------------------------------------------------------------------------------
     ("secret-arn-and-variable-name", """
         BASE

@@ -98,11 +98,11 @@ def test_models_are_frozen(write_blueprint):
 
 @pytest.mark.parametrize("cidr,zones,expected", [
     ("10.0.0.0/16", 6, (24, 20, 24)),
-    ("10.0.0.0/20", 2, (26, 22, 26)),
-    ("10.0.0.0/24", 2, (28, 26, 28)),
-    ("192.168.0.0/22", 3, (28, 24, 28)),
+    ("10.0.0.0/20", 2, (27, 23, 27)),
+    ("10.0.0.0/23", 2, (28, 27, 28)),
+    ("192.168.0.0/22", 3, (28, 25, 28)),
 ])
-def test_default_subnet_prefixes_scale_down_to_fit(write_blueprint, cidr, zones, expected):
+def test_default_subnet_prefixes_scale_down_to_fit_six_zone_slots(write_blueprint, cidr, zones, expected):
     path = write_blueprint(f"""
         name: shop
         network: {{cidr: {cidr}, availability_zones: {zones}}}
@@ -117,7 +117,7 @@ def test_explicit_subnet_prefix_is_kept_and_others_scale(write_blueprint):
         network: {cidr: 10.0.0.0/20, subnets: {public: {prefix: 26}}}
         """)
     net = load_blueprint(path)["default"].network
-    assert (net.subnets.public.prefix, net.subnets.private.prefix, net.subnets.isolated.prefix) == (26, 22, 26)
+    assert (net.subnets.public.prefix, net.subnets.private.prefix, net.subnets.isolated.prefix) == (26, 23, 27)
     assert net.explicit_tiers == frozenset({"public"})
 
 
