@@ -40,7 +40,7 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
     """Every semantic issue of ``bp``; ``written(keypath)`` tells whether the blueprint set a value there
     (so an error about a defaulted value can point at the value the user did write)."""
     issues: list[Issue] = []
-    for checker in (_network, _balancers, _services):
+    for checker in (_network, _balancers, _services, _logical_ids):
         issues.extend(checker(bp, written))
     return issues
 
@@ -223,6 +223,26 @@ def _variables(service, where: tuple) -> Iterator[Issue]:
         if variable in service.secrets:
             yield Issue(where + ("secrets", variable), f"'{variable}' is also set in environment (a variable "
                                                        "comes from one place: keep it in secrets)", at_key=True)
+
+
+# --- names -----------------------------------------------------------------------------------------------------
+
+def logical_id_fragment(name: str) -> str:
+    """``web-api`` -> ``WebApi``: how a name appears in CloudFormation logical ids (the plan's rule)."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def _logical_ids(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    """``a-1`` and ``a1`` both become ``A1``: their resources would silently merge, so the second is an error."""
+    for section in ("services", "load_balancers"):
+        seen: dict[str, str] = {}
+        for name in getattr(bp, section):
+            fragment = logical_id_fragment(name)
+            if fragment in seen:
+                yield Issue((section, name), f"'{name}' and '{seen[fragment]}' both become '{fragment}' in "
+                                             "CloudFormation logical ids (rename one)", at_key=True)
+            else:
+                seen[fragment] = name
 
 
 # --- derived defaults ----------------------------------------------------------------------------------------------

@@ -123,6 +123,12 @@ CASES = [
       f"letter, at most 28 characters, e.g. 'shop')",
       f"{P}:4:3: services.web_1: 'web_1' is not a valid service name (lowercase letters, digits and '-', starting "
       f"with a letter, at most 28 characters, e.g. 'web')"]),
+    ("names-with-the-same-logical-id", """
+        BASE
+          api-1: {image: "example/api:1.0"}
+          api1: {image: "example/api:1.0"}
+        """,
+     [f"{P}:14:3: services.api1: 'api1' and 'api-1' both become 'Api1' in CloudFormation logical ids (rename one)"]),
     # --- sizes -------------------------------------------------------------------------------------------------
     ("memory-not-valid-with-cpu", """
         BASE
