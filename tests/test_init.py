@@ -52,10 +52,14 @@ def test_refuses_to_overwrite_without_force(run):
     assert "services:\n  worker:" in open("blueprints/shop.yaml", encoding="utf-8").read()
 
 
-def test_custom_directory(run):
+def test_custom_directory_and_schema_link(run):
     result = run("shop", "--dir", "apps/blueprints")
     assert result.exit_code == 0
     assert load_blueprint("apps/blueprints/shop.yaml")
+    text = open("apps/blueprints/shop.yaml", encoding="utf-8").read()
+    assert "# yaml-language-server: $schema=../../schema/blueprint.schema.json\n" in text
+    assert run("shop").exit_code == 0
+    assert "$schema=../schema/blueprint.schema.json\n" in open("blueprints/shop.yaml", encoding="utf-8").read()
 
 
 @pytest.mark.parametrize("name", ["Shop", "1shop", "shop_app", "a" * 29])

@@ -18,11 +18,16 @@ KINDS = ("web", "api", "worker")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
+SCHEMA = os.path.join("schema", "blueprint.schema.json")
+
+
 def render_starter(name: str, kind: str, path: str) -> str:
-    """The starter blueprint text for ``kind``; ``path`` is where it will live (quoted in its comments)."""
+    """The starter blueprint text for ``kind``; ``path`` is where it will live (quoted in its comments, and the
+    editor's schema link is made relative to it, assuming the project's ``schema/`` next to the cwd)."""
+    schema = os.path.relpath(SCHEMA, os.path.dirname(path) or ".").replace(os.sep, "/")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, autoescape=False)
-    return env.get_template(f"starter-{kind}.yaml.j2").render(name=name, path=path)
+    return env.get_template(f"starter-{kind}.yaml.j2").render(name=name, path=path, schema=schema)
 
 
 @click.command("init")
