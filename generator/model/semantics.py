@@ -94,6 +94,18 @@ def _balancers(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
         if name not in routed:
             yield Issue(where, f"no service routes to load balancer '{name}' (add route: {{load_balancer: {name}}} "
                                "to a service, or remove it)", at_key=True)
+        elif balancer.scheme == "internal" and not _called_through(bp, name):
+            behind = sorted(s for s, svc in bp.services.items() if svc.route and svc.route.load_balancer == name)
+            yield Issue(where, f"nothing can reach internal load balancer '{name}': no service has a flow to "
+                               f"{', '.join(behind)} (add flows: [{behind[0]}] to the services that call it)",
+                        at_key=True)
+
+
+def _called_through(bp: BlueprintSpec, balancer: str) -> bool:
+    """Whether some service flows to a service routed through ``balancer`` (its only possible clients)."""
+    return any(target in bp.services and bp.services[target].route is not None
+               and bp.services[target].route.load_balancer == balancer
+               for service in bp.services.values() for target in service.flows)
 
 
 # --- services ------------------------------------------------------------------------------------------------------

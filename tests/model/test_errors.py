@@ -219,6 +219,17 @@ CASES = [
         """,
      [f"{P}:4:3: load_balancers.spare: no service routes to load balancer 'spare' (add route: {{load_balancer: "
       f"spare}} to a service, or remove it)"]),
+    ("internal-balancer-nobody-calls", """
+        name: shop
+        network: {cidr: 10.0.0.0/16}
+        load_balancers:
+          private: {scheme: internal}
+        services:
+          api: {image: "example/api:2.0", port: 9000, route: {load_balancer: private}}
+          web: {image: "example/web:2.0", port: 9000}
+        """,
+     [f"{P}:4:3: load_balancers.private: nothing can reach internal load balancer 'private': no service has a flow "
+      f"to api (add flows: [api] to the services that call it)"]),
     ("same-path-on-one-balancer", """
         BASE
           api:
