@@ -254,10 +254,10 @@ CASES = [
         load_balancers:
           lb: {scheme: internal}
         services:
-          web: {image: "nginx:1.27", port: 80, route: {load_balancer: lb, path: /a/*, priority: 5}}
+          web: {image: "nginx:1.27", port: 80, flows: [api], route: {load_balancer: lb, path: /a/*, priority: 5}}
           api: {image: "nginx:1.27", port: 80, route: {load_balancer: lb, path: /b/*, priority: 5}}
         """,
-     [f"{P}:6:89: services.web.route.priority: priority 5 is also used by services.api.route on load balancer 'lb' "
+     [f"{P}:6:103: services.web.route.priority: priority 5 is also used by services.api.route on load balancer 'lb' "
       f"(each rule needs its own)"]),
     ("bad-path-and-host", """
         BASE
