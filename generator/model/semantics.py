@@ -131,8 +131,13 @@ def _size(service, where: tuple, written: Written) -> Iterator[Issue]:
         return
     valid = ", ".join(str(m) for m in fargate.valid_memory(service.cpu))
     if written(where + ("memory",)):
+        larger = ""
+        if service.memory > max(fargate.valid_memory(service.cpu)):
+            fitting = fargate.smallest_fitting(service.cpu, service.memory)
+            if fitting:
+                larger = f"; or cpu {describe_cpu(fitting[0])} with memory {fitting[1]}"
         yield Issue(where + ("memory",), f"{service.memory} MiB is not valid with {describe_cpu(service.cpu)} "
-                                         f"(valid: {valid})")
+                                         f"(valid: {valid}{larger})")
     else:
         yield Issue(where + ("cpu",), f"{describe_cpu(service.cpu)} is not valid with the default memory "
                                       f"{service.memory} MiB (set memory to one of: {valid})")

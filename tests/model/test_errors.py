@@ -136,6 +136,12 @@ CASES = [
             memory: 700 MiB
         """,
      [f"{P}:14:13: services.web.memory: 700 MiB is not valid with 0.25 vCPU (valid: 512, 1024, 2048)"]),
+    ("memory-needs-more-cpu", """
+        BASE
+            memory: 6 GB
+        """,
+     [f"{P}:13:13: services.web.memory: 6144 MiB is not valid with 0.25 vCPU (valid: 512, 1024, 2048; or cpu "
+      f"1 vCPU with memory 6144)"]),
     ("cpu-needs-more-memory-than-default", """
         BASE
             cpu: 1 vCPU
@@ -464,7 +470,8 @@ CASES = [
             memory: 3 GB
         environments: {dev: {}, prod: {}, test: {}}
         """,
-     [f"{P}:13:13: services.web.memory: 3072 MiB is not valid with 0.25 vCPU (valid: 512, 1024, 2048)"]),
+     [f"{P}:13:13: services.web.memory: 3072 MiB is not valid with 0.25 vCPU (valid: 512, 1024, 2048; or cpu "
+      f"0.5 vCPU with memory 3072)"]),
 ]
 
 
