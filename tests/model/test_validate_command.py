@@ -56,3 +56,26 @@ def test_needs_an_argument():
     result = _run()
     assert result.exit_code == 2
     assert "Missing argument" in result.output
+
+
+def test_output_does_not_depend_on_hash_seed(write_blueprint):
+    """Errors come out in file order, whatever the set/dict iteration order of a process."""
+    import os
+    import subprocess
+    import sys
+
+    path = write_blueprint("""
+        BASE
+            flows: [a, b, c, d]
+            environment: {TOKEN: x, SECRET: y, PASSWORD: z}
+        environments: {dev: {}, prod: {}, test: {}, qa: {}}
+        """)
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-m", "generator.cli", "validate", path], env=env,
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 2
+        outputs.add(done.stderr)
+    assert len(outputs) == 1
+    assert len(outputs.pop().splitlines()) == 7
