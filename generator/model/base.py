@@ -50,7 +50,7 @@ BalancerName = named(NAME_PATTERN, "load balancer name", "public")
 EnvironmentName = named(ENV_PATTERN, "environment name", "prod")
 
 
-def bounded(low: int, high: int, what: str = "value") -> Any:
+def bounded(low: int, high: int) -> Any:
     """An int in ``low..high`` whose error names the valid range (pydantic's own message does not)."""
 
     def check(value: int) -> int:
@@ -61,7 +61,7 @@ def bounded(low: int, high: int, what: str = "value") -> Any:
     return Annotated[int, AfterValidator(check), Field(json_schema_extra={"minimum": low, "maximum": high})]
 
 
-Port = bounded(1, 65535, "port")
+Port = bounded(1, 65535)
 
 
 def non_empty(value: str) -> str:

@@ -7,7 +7,7 @@ user wrote (:meth:`Blueprint.error_at`).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, WithJsonSchema
 
@@ -16,9 +16,6 @@ from generator.model.balancers import LoadBalancer
 from generator.model.base import BalancerName, BlueprintName, EnvironmentName, Model, ServiceName
 from generator.model.network import Network
 from generator.model.services import Service
-
-if TYPE_CHECKING:  # pragma: no cover
-    from generator.model.overlay import Locator
 
 _TAG_KEY = re.compile(r"^[\w .:/=+@-]{1,128}$", re.UNICODE)
 _TAG_VALUE = re.compile(r"^[\w .:/=+@-]{0,256}$", re.UNICODE)
@@ -73,7 +70,7 @@ class Blueprint(BlueprintSpec):
     """A validated blueprint for one environment, able to point back at its source lines."""
 
     _env: str = PrivateAttr(default="default")
-    _locator: Any = PrivateAttr(default=None)
+    _locator: Any = PrivateAttr(default=None)  # generator.model.overlay.Locator, set by the loader
 
     @property
     def env(self) -> str:
