@@ -6,6 +6,7 @@ import ipaddress
 import pydantic
 import pytest
 
+from generator.errors import InputError
 from generator.model import load_blueprint
 
 
@@ -191,3 +192,15 @@ def test_blueprint_without_services(write_blueprint):
         network: {cidr: 172.16.0.0/20, availability_zones: 3, nat: single}
         """))["default"]
     assert (bp.services, bp.load_balancers) == ({}, {})
+
+
+def test_json_blueprints_load_with_positions(write_blueprint):
+    path = write_blueprint('{"name": "shop",\n "network": {"cidr": "10.20.0.0/16", "nat": "single"}}\n',
+                           name="shop.json")
+    assert load_blueprint(path)["default"].network.nat == "single"
+    bad = write_blueprint('{"name": "shop",\n "network": {"cidr": "10.20.0.0/16", "nat": "one"}}\n',
+                          name="bad.json")
+    with pytest.raises(InputError) as caught:
+        load_blueprint(bad)
+    assert str(caught.value) == ("blueprints/bad.json:2:45: network.nat: 'one' is not valid (did you mean 'none'?; "
+                                 "valid: per-az, single, none)")
