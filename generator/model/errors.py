@@ -122,10 +122,9 @@ def _message(error: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
         return parent, f"missing required key '{loc[-1]}'{_example(model_at(root, parent), str(loc[-1]))}", True
     if kind == "literal_error":
         valid = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
-        hint = did_you_mean(str(value), valid) if isinstance(value, str) else f"(valid: {', '.join(valid)})"
-        if hint.startswith("(did"):
-            hint = hint[:-1] + f"; valid: {', '.join(valid)})"
-        return loc, f"{describe(value)} is not valid {hint}", False
+        close = difflib.get_close_matches(value, valid, n=1, cutoff=0.6) if isinstance(value, str) else []
+        mean = f"did you mean '{close[0]}'?; " if close else ""
+        return loc, f"{describe(value)} is not valid ({mean}valid: {', '.join(valid)})", False
     if kind in _WANTED:
         return loc, f"expected {_WANTED[kind]}, got {describe(value)}", False
     if kind == "too_short":

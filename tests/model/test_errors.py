@@ -104,7 +104,7 @@ CASES = [
         name: shop
         network: {cidr: 10.0.0.0/16, nat: perAZ}
         """,
-     [f"{P}:2:35: network.nat: 'perAZ' is not valid (valid: none, per-az, single)"]),
+     [f"{P}:2:35: network.nat: 'perAZ' is not valid (valid: per-az, single, none)"]),
     # --- tags and names ----------------------------------------------------------------------------------------
     ("tags", """
         name: shop
