@@ -31,7 +31,35 @@ PARAMETER_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 Gate = Callable[[dict[str, str]], list[Finding]]
-GATES: list[Gate] = [lint.gate]
+
+
+def audit_gate(templates: dict[str, str]) -> list[Finding]:
+    """The security audit (issue 3) over every rendered template, failing on findings of EVERY severity."""
+    from generator.audit import audit_document
+    from generator.load import load_text
+
+    findings = []
+    for path in sorted(templates):
+        for found in audit_document(load_text(templates[path], path, cfn=True)):
+            findings.append(Finding(path, found.line, found.rule,
+                                    f"{found.severity}: {found.resource}: {found.message}"))
+    return findings
+
+
+def _available_gates() -> list[Gate]:
+    """cfn-lint always; the audit as soon as ``generator.audit`` exists in this tree."""
+    gates: list[Gate] = [lint.gate]
+    try:
+        import generator.audit  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if exc.name != "generator.audit":
+            raise
+    else:
+        gates.append(audit_gate)
+    return gates
+
+
+GATES: list[Gate] = _available_gates()
 
 
 @dataclass
