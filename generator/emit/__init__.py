@@ -16,6 +16,7 @@ def network_template(layout: Layout, stack_name: str) -> Template:
     template = Template(Description=f"stackprint {bp.name} {bp.env}: network, load balancers, security groups")
     template.set_version("2010-09-09")
     network.add_vpc(template, layout)
+    network.add_logs_key(template, stack_name)
     network.add_flow_log(template)
     network.add_cluster(template)
     security.add_security_groups(template, layout, stack_name)

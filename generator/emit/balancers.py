@@ -12,6 +12,7 @@ from troposphere import elasticloadbalancingv2 as elb
 from troposphere import s3
 
 from generator.emit import exports
+from generator.emit.suppressions import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata
 from generator.plan import Layout
 from generator.plan.names import balancer_group, pascal
 
@@ -55,6 +56,7 @@ def add_log_bucket(template: Template) -> None:
             Id="expire-access-logs", Status="Enabled", ExpirationInDays=ACCESS_LOG_EXPIRY_DAYS,
             NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(NoncurrentDays=1),
             AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(DaysAfterInitiation=1))]),
+        Metadata=checkov_metadata(LOG_BUCKET_SELF_LOGGING),
         DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
     template.add_resource(s3.BucketPolicy("AccessLogBucketPolicy", Bucket=Ref("AccessLogBucket"), PolicyDocument={
         "Version": "2012-10-17",
@@ -121,7 +123,8 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, name: str
         listener = f"{prefix}HttpsListener"
     else:
         template.add_resource(elb.Listener(f"{prefix}HttpListener", LoadBalancerArn=Ref(lb_id), Port=80,
-                                           Protocol="HTTP", DefaultActions=not_found))
+                                           Protocol="HTTP", DefaultActions=not_found,
+                                           Metadata=checkov_metadata(*INTERNAL_HTTP)))
         listener = f"{prefix}HttpListener"
     exports.export(template, stack_name, exports.listener_arn(name), Ref(listener),
                    f"Listener of the {name} load balancer that service routes attach to")

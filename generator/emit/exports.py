@@ -12,6 +12,7 @@ VPC_ID = "VpcId"
 PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
 CLUSTER_NAME = "ClusterName"
 CLUSTER_ARN = "ClusterArn"
+LOGS_KEY_ARN = "LogsKeyArn"
 
 
 def group_id(group_logical_id: str) -> str:

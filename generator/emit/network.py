@@ -7,7 +7,7 @@ NAT gateway (per zone, a single one, or none); isolated subnets have no route be
 from __future__ import annotations
 
 from troposphere import GetAtt, GetAZs, Join, Ref, Select, Sub, Tags, Template
-from troposphere import ec2, ecs, iam, logs
+from troposphere import ec2, ecs, iam, kms, logs
 
 from generator.emit import exports
 from generator.plan import Layout
@@ -71,9 +71,35 @@ def _add_nat_and_private_routes(template: Template, layout: Layout) -> None:
                                             DestinationCidrBlock="0.0.0.0/0", NatGatewayId=Ref(gateway)))
 
 
+def add_logs_key(template: Template, stack_name: str) -> None:
+    """One customer-managed KMS key per environment for every log group (flow logs and service logs).
+
+    CloudWatch Logs may use it only for log groups of this account and region (encryption-context condition); the
+    account root keeps administration so IAM policies govern it. Retained with the log groups it protects, which
+    stay readable after the stack is deleted.
+    """
+    template.add_resource(kms.Key(
+        "LogsKey", Description=Sub("${AWS::StackName}: CloudWatch Logs encryption"), EnableKeyRotation=True,
+        KeyPolicy={"Version": "2012-10-17", "Statement": [
+            {"Sid": "AccountAdministration", "Effect": "Allow",
+             "Principal": {"AWS": Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "CloudWatchLogsOfThisAccount", "Effect": "Allow",
+             "Principal": {"Service": Sub("logs.${AWS::Region}.amazonaws.com")},
+             "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+             "Resource": "*",
+             "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Sub(
+                 "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*")}}},
+        ]},
+        DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
+    exports.export(template, stack_name, exports.LOGS_KEY_ARN, GetAtt("LogsKey", "Arn"),
+                   "KMS key that encrypts the environment's log groups")
+
+
 def add_flow_log(template: Template) -> None:
-    """VPC flow log to its own log group, delivered by a role that may write only there."""
+    """VPC flow log to its own encrypted log group, delivered by a role that may write only there."""
     template.add_resource(logs.LogGroup("FlowLogGroup", RetentionInDays=FLOW_LOG_RETENTION_DAYS,
+                                         KmsKeyId=GetAtt("LogsKey", "Arn"),
                                          DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
     template.add_resource(iam.Role(
         "FlowLogRole",

@@ -5,6 +5,7 @@ from troposphere import GetAtt, Ref, Sub, Tags, Template
 from troposphere import ec2
 
 from generator.emit import exports
+from generator.emit.suppressions import PORT_80_REDIRECT, checkov_metadata
 from generator.plan import Layout
 from generator.plan.security_groups import PLACEHOLDER_TO_PORT, CidrRule
 
@@ -24,6 +25,8 @@ def add_security_groups(template: Template, layout: Layout, stack_name: str) -> 
                      Tags=Tags(Name=Sub("${AWS::StackName}-" + group.logical_id)))
         if group.ingress:
             props["SecurityGroupIngress"] = [_inline(rule) for rule in group.ingress]
+        if any(rule.port == 80 and rule.cidr == "0.0.0.0/0" for rule in group.ingress):
+            props["Metadata"] = checkov_metadata(PORT_80_REDIRECT)
         template.add_resource(ec2.SecurityGroup(group.logical_id, **props))
         if group.owner_kind == "service":
             exports.export(template, stack_name, exports.group_id(group.logical_id),

@@ -76,6 +76,7 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     template = Template(Description=f"stackprint {bp.name} {bp.env}: {name} service")
     template.set_version("2010-09-09")
     template.add_resource(logs.LogGroup("LogGroup", RetentionInDays=service.log_retention_days,
+                                         KmsKeyId=exports.import_value(network, exports.LOGS_KEY_ARN),
                                          DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
     template.add_resource(iam.Role("ExecutionRole", AssumeRolePolicyDocument=_ASSUME_ECS_TASKS, Policies=[
         iam.Policy(PolicyName="execution", PolicyDocument={"Version": "2012-10-17",
