@@ -168,15 +168,20 @@ def render(layout: Layout, source: str) -> Environment:
     return environment
 
 
-def compile_blueprints(paths: list[str], only_env: str | None = None, gates: list[Gate] | None = None) -> Build:
+def compile_blueprints(paths: list[str], only_env: str | None = None, gates: list[Gate] | None = None,
+                       strict_env: bool = True) -> Build:
     """Compile every environment of every blueprint (or only ``only_env``), then run the gates over all templates.
 
+    With ``strict_env`` every blueprint must declare ``only_env``; without it (``build --env dev`` over the whole
+    blueprints/ directory) blueprints lacking it are skipped, and it is an error only if none declares it.
     Raises InputError for bad input (nothing is rendered in that case); gate findings come back in the Build.
     """
     environments: list[Environment] = []
     owners: dict[str, str] = {}
     for path in paths:
         models = load_blueprint(path)
+        if only_env is not None and only_env not in models and not strict_env:
+            continue
         if only_env is not None and only_env not in models:
             raise InputError(f"--env {only_env}: not an environment of this blueprint "
                              f"(environments: {', '.join(models)})", path=path)
@@ -187,6 +192,8 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
                 raise InputError(f"blueprint name {bp.name!r} is also used by {owners[bp.name]} "
                                  f"(each blueprint needs its own name: it is the out/ directory)", path=path)
             environments.append(render(plan(bp), path))
+    if only_env is not None and not environments:
+        raise InputError(f"--env {only_env}: no blueprint declares this environment")
     rendered = {f"{e.directory}/{name}": data.decode("utf-8") for e in environments
                 for name, data in e.files.items() if name.endswith(".template.yaml")}
     findings: list[Finding] = []

@@ -94,10 +94,21 @@ def test_env_option_rebuilds_only_that_environment(project):
 
 
 def test_unknown_env_is_an_input_error(project):
-    result = run("build", "--env", "staging")
+    result = run("build", "blueprints/small.yaml", "--env", "staging")
     assert result.exit_code == 2
     assert "blueprints/small.yaml: --env staging: not an environment of this blueprint (environments: dev, prod)" \
         in result.output
+    result = run("build", "--env", "staging")
+    assert result.exit_code == 2
+    assert "--env staging: no blueprint declares this environment" in result.output
+
+
+def test_env_over_the_directory_skips_blueprints_without_it(project):
+    (project / "blueprints" / "solo.yaml").write_text(
+        "name: solo\nnetwork: {cidr: 10.40.0.0/20, availability_zones: 2, nat: none}\n")
+    result = run("build", "--env", "dev")
+    assert result.exit_code == 0, result.output
+    assert "built out/small/dev (3 stacks)" in result.output and "solo" not in result.output
 
 
 def test_input_error_leaves_out_exactly_as_it_was(project):

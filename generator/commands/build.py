@@ -26,7 +26,7 @@ def command(blueprints: tuple[str, ...], env: str | None, out: str) -> None:
       stackprint build blueprints/web-api.yaml --env dev
     Exit codes: 0 built, 1 findings (nothing written), 2 bad input.
     """
-    build = compile_blueprints(blueprint_paths(blueprints), only_env=env)
+    build = compile_blueprints(blueprint_paths(blueprints), only_env=env, strict_env=bool(blueprints))
     for message in build.warnings:
         warn(message)
     if build.findings:
