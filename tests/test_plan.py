@@ -90,3 +90,13 @@ def test_stacks_deploy_network_first_then_services_by_name():
     assert [s.name for s in stacks] == ["shop-default-network", "shop-default-api", "shop-default-cache",
                                         "shop-default-web", "shop-default-worker"]
     assert all(s.depends_on == ("shop-default-network",) for s in stacks[1:])
+
+
+def test_a_service_named_network_is_rejected_at_its_position():
+    text = "name: s\nnetwork: {cidr: 10.0.0.0/16, availability_zones: 2, nat: single}\nservices:\n" \
+           "  network: {image: public.ecr.aws/nginx/nginx:1.27}\n"
+    with pytest.raises(InputError) as raised:
+        layout_of(text)
+    assert str(raised.value).startswith("shop.yaml:4:12: ")
+    assert "services.network: 'network' is reserved: the environment's network stack is s-default-network" \
+        in str(raised.value)

@@ -47,8 +47,16 @@ class Layout:
         return next((r for r in self.routes if r.service == service), None)
 
 
-def _check_logical_ids(bp) -> None:
-    """Two names that map to the same logical id (``web-api`` and ``webapi``) would silently merge resources."""
+RESERVED_SERVICE_NAMES = ("network",)
+
+
+def _check_names(bp) -> None:
+    """Names that would collide: a service called ``network`` would share the network stack's name, and two names
+    mapping to the same logical id (``web-api`` and ``webapi``) would silently merge resources."""
+    for name in RESERVED_SERVICE_NAMES:
+        if name in bp.services:
+            raise bp.error_at(("services", name), f"{name!r} is reserved: the environment's {name} stack is "
+                                                  f"{bp.name}-{bp.env}-{name} (rename the service)")
     for section in ("services", "load_balancers"):
         seen: dict[str, str] = {}
         for name in sorted(getattr(bp, section)):
@@ -61,7 +69,7 @@ def _check_logical_ids(bp) -> None:
 
 def plan(bp) -> Layout:
     """Plan one environment. Raises positioned InputErrors for limits only the plan can see (rule quota...)."""
-    _check_logical_ids(bp)
+    _check_names(bp)
     all_flows = flows(bp)
     rules = group_rules(all_flows)
     return Layout(
