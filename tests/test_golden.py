@@ -4,6 +4,7 @@ Run ``pytest --update-golden`` to rewrite them after an intended change, then re
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from generator.write import write_tree
@@ -20,7 +21,10 @@ def test_build_matches_golden_files(fresh_build, update_golden):
     expected = fresh_build.files()
     if update_golden:
         GOLDEN.mkdir(exist_ok=True)
-        write_tree(str(GOLDEN), fresh_build.units(whole_blueprints=True))
+        units = fresh_build.units(whole_blueprints=True)
+        for stale in sorted(p for p in GOLDEN.iterdir() if p.is_dir() and p.name not in units):
+            shutil.rmtree(stale)  # an example that no longer exists
+        write_tree(str(GOLDEN), units)
     golden = _golden_files()
     assert sorted(golden) == sorted(expected), "files added or removed: run pytest --update-golden and review"
     for path in sorted(expected):
