@@ -1,0 +1,40 @@
+"""`stackprint build`: compile blueprints into out/, only if every gate passes, atomically."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from generator.compile import blueprint_paths, compile_blueprints
+from generator.console import error, info, warn
+from generator.write import write_tree
+
+
+@click.command("build")
+@click.argument("blueprints", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--env", "env", metavar="ENV", help="Build only this environment of each blueprint.")
+@click.option("--out", "out", default="out", show_default=True, metavar="DIR", help="Output directory.")
+def command(blueprints: tuple[str, ...], env: str | None, out: str) -> None:
+    """Compile blueprints into CloudFormation under DIR/<blueprint>/<env>/.
+
+    With no BLUEPRINT, compiles every blueprints/*.yaml for every environment. Nothing is written unless every
+    template passes cfn-lint (errors and warnings); a failed build leaves DIR exactly as it was.
+
+    \b
+    Examples:
+      stackprint build                              # everything in blueprints/ into out/
+      stackprint build blueprints/web-api.yaml --env dev
+    Exit codes: 0 built, 1 findings (nothing written), 2 bad input.
+    """
+    build = compile_blueprints(blueprint_paths(blueprints), only_env=env, strict_env=bool(blueprints))
+    for message in build.warnings:
+        warn(message)
+    if build.findings:
+        for finding in build.findings:
+            error(str(finding))
+        error(f"build failed: {len(build.findings)} finding(s); nothing written")
+        sys.exit(1)
+    write_tree(out, build.units(whole_blueprints=env is None))
+    for environment in build.environments:
+        stacks = len(environment.layout.stacks)
+        info(f"built {out.rstrip('/')}/{environment.directory} ({stacks} stack{'s' if stacks != 1 else ''})")

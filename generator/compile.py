@@ -1,0 +1,205 @@
+"""Blueprints to the files of ``out/``, entirely in memory: load -> plan -> emit -> render -> gates.
+
+Nothing touches the disk here; :mod:`generator.commands.build` writes the result only when every gate passed, and
+:mod:`generator.commands.check` compares it with what is on disk.
+
+Gates are functions over the rendered templates (relative path -> YAML text) returning findings; ``GATES`` lists
+them in order. cfn-lint is the first; the audit of issue 3 plugs in by appending itself.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from generator import lint
+from generator.emit import balancers, templates
+from generator.errors import InputError
+from generator.lint import Finding
+from generator.model import load_blueprint
+from generator.plan import Layout, plan
+from generator.plan.flows import INTERNET, LOAD_BALANCER
+from generator.plan.names import balancer_group, service_group
+
+INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
+PARAMETER_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+Gate = Callable[[dict[str, str]], list[Finding]]
+
+
+def audit_gate(templates: dict[str, str]) -> list[Finding]:
+    """The security audit (issue 3) over every rendered template, failing on findings of EVERY severity."""
+    from generator.audit import audit_document
+    from generator.load import load_text
+
+    findings = []
+    for path in sorted(templates):
+        for found in audit_document(load_text(templates[path], path, cfn=True)):
+            findings.append(Finding(path, found.line, found.rule,
+                                    f"{found.severity}: {found.resource}: {found.message}"))
+    return findings
+
+
+def _available_gates() -> list[Gate]:
+    """cfn-lint always; the audit as soon as ``generator.audit`` exists in this tree."""
+    gates: list[Gate] = [lint.gate]
+    try:
+        import generator.audit  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if exc.name != "generator.audit":
+            raise
+    else:
+        gates.append(audit_gate)
+    return gates
+
+
+GATES: list[Gate] = _available_gates()
+
+
+@dataclass
+class Environment:
+    """One compiled environment: its output directory (relative to out/) and files."""
+
+    blueprint: str
+    env: str
+    source: str
+    layout: Layout
+    files: dict[str, bytes] = field(default_factory=dict)  # relative to the environment directory
+
+    @property
+    def directory(self) -> str:
+        return f"{self.blueprint}/{self.env}"
+
+
+@dataclass
+class Build:
+    """The result of compiling: environments (with files), gate findings and size warnings."""
+
+    environments: list[Environment]
+    findings: list[Finding]
+    warnings: list[str]
+
+    def units(self, whole_blueprints: bool) -> dict[str, dict[str, bytes]]:
+        """Directories to replace on disk: whole ``<blueprint>/`` dirs, or only ``<blueprint>/<env>/`` ones."""
+        units: dict[str, dict[str, bytes]] = {}
+        for environment in self.environments:
+            if whole_blueprints:
+                unit = units.setdefault(environment.blueprint, {})
+                for name, data in environment.files.items():
+                    unit[f"{environment.env}/{name}"] = data
+            else:
+                units[environment.directory] = dict(environment.files)
+        return units
+
+    def files(self) -> dict[str, bytes]:
+        """Every file relative to out/."""
+        return {f"{e.directory}/{name}": data for e in self.environments for name, data in e.files.items()}
+
+
+def blueprint_paths(paths: tuple[str, ...] | list[str], directory: str = "blueprints") -> list[str]:
+    """The given blueprint files, or every ``blueprints/*.yaml`` (sorted) when none are given."""
+    if paths:
+        return list(paths)
+    found = sorted(glob.glob(os.path.join(directory, "*.yaml")) + glob.glob(os.path.join(directory, "*.yml")))
+    if not found:
+        raise InputError(f"no blueprints found in {directory}/ (write one with: stackprint init NAME)")
+    return found
+
+
+def _json(data) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _tags(layout: Layout) -> dict[str, str]:
+    tags = dict(layout.blueprint.tags)
+    tags["stackprint:blueprint"] = layout.name
+    tags["stackprint:environment"] = layout.env
+    return dict(sorted(tags.items()))
+
+
+def _label(kind: str, name: str) -> str:
+    if kind == INTERNET:
+        return f"internet ({name})"
+    return f"`{balancer_group(name) if kind == LOAD_BALANCER else service_group(name)}` ({name})"
+
+
+def _readme(environment: Environment, stacks_json: list[dict], parameters: list[dict]) -> bytes:
+    layout, bp = environment.layout, environment.layout.blueprint
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined, autoescape=False)
+    flows = [{"source": _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
+              "protocol": f.protocol, "port": f.port} for f in layout.flows]
+    egress = [{"group": g.logical_id, "cidr": r.cidr, "protocol": r.protocol, "port": r.port,
+               "description": r.description}
+              for g in layout.groups for r in g.egress if not r.placeholder]
+    text = env.get_template("env-readme.md.j2").render(
+        name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
+        parameters=parameters, placeholder=PARAMETER_PLACEHOLDER, cidr=str(bp.network.cidr),
+        zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress)
+    return text.encode("utf-8")
+
+
+def render(layout: Layout, source: str) -> Environment:
+    """All files of one environment, as bytes, keyed by name inside ``out/<blueprint>/<env>/``."""
+    environment = Environment(layout.name, layout.env, source, layout)
+    tags = _tags(layout)
+    stacks_json, parameters = [], []
+    stack_templates = templates(layout)
+    for stack in layout.stacks:
+        template = stack_templates[stack.name]
+        stack_parameters = {}
+        if stack.kind == "network":
+            for name in balancers.certificate_parameters(layout):
+                stack_parameters[name] = PARAMETER_PLACEHOLDER
+                parameters.append({"stack": stack.name, "name": name,
+                                   "description": "ARN of the ACM certificate for the HTTPS listener"})
+        environment.files[f"{stack.name}.template.yaml"] = template.to_yaml().encode("utf-8")
+        environment.files[f"{stack.name}.config.json"] = _json({"Parameters": stack_parameters, "Tags": tags})
+        stacks_json.append({"stack_name": stack.name, "template": f"{stack.name}.template.yaml",
+                            "config": f"{stack.name}.config.json", "depends_on": list(stack.depends_on)})
+    environment.files["stacks.json"] = _json(stacks_json)
+    environment.files["README.md"] = _readme(environment, stacks_json, parameters)
+    return environment
+
+
+def compile_blueprints(paths: list[str], only_env: str | None = None, gates: list[Gate] | None = None,
+                       strict_env: bool = True) -> Build:
+    """Compile every environment of every blueprint (or only ``only_env``), then run the gates over all templates.
+
+    With ``strict_env`` every blueprint must declare ``only_env``; without it (``build --env dev`` over the whole
+    blueprints/ directory) blueprints lacking it are skipped, and it is an error only if none declares it.
+    Raises InputError for bad input (nothing is rendered in that case); gate findings come back in the Build.
+    """
+    environments: list[Environment] = []
+    owners: dict[str, str] = {}
+    for path in paths:
+        models = load_blueprint(path)
+        if only_env is not None and only_env not in models and not strict_env:
+            continue
+        if only_env is not None and only_env not in models:
+            raise InputError(f"--env {only_env}: not an environment of this blueprint "
+                             f"(environments: {', '.join(models)})", path=path)
+        for env_name, bp in models.items():
+            if only_env is not None and env_name != only_env:
+                continue
+            if owners.setdefault(bp.name, path) != path:
+                raise InputError(f"blueprint name {bp.name!r} is also used by {owners[bp.name]} "
+                                 f"(each blueprint needs its own name: it is the out/ directory)", path=path)
+            environments.append(render(plan(bp), path))
+    if only_env is not None and not environments:
+        raise InputError(f"--env {only_env}: no blueprint declares this environment")
+    rendered = {f"{e.directory}/{name}": data.decode("utf-8") for e in environments
+                for name, data in e.files.items() if name.endswith(".template.yaml")}
+    findings: list[Finding] = []
+    for gate in (GATES if gates is None else gates):
+        findings.extend(gate(rendered))
+    warnings = [f"{path}: {len(text.encode('utf-8')):,} bytes exceeds the {INLINE_TEMPLATE_LIMIT:,}-byte inline "
+                f"limit of `aws cloudformation deploy` (upload it to S3 with --s3-bucket)"
+                for path, text in sorted(rendered.items()) if len(text.encode("utf-8")) > INLINE_TEMPLATE_LIMIT]
+    return Build(environments, sorted(findings), warnings)

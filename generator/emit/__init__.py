@@ -1,0 +1,36 @@
+"""Emitters: the Layout turned into troposphere Templates, one module per resource family.
+
+``templates(layout)`` returns ``{stack_name: Template}`` in deploy order; nothing here decides policy (the plan did).
+"""
+from __future__ import annotations
+
+from troposphere import Template
+
+from generator.emit import balancers, network, security, services
+from generator.plan import Layout
+
+
+def network_template(layout: Layout, stack_name: str) -> Template:
+    """VPC, subnets, routes, NAT, flow log, cluster, every security group and rule, balancers."""
+    bp = layout.blueprint
+    template = Template(Description=f"stackprint {bp.name} {bp.env}: network, load balancers, security groups")
+    template.set_version("2010-09-09")
+    network.add_vpc(template, layout)
+    network.add_logs_key(template, stack_name)
+    network.add_flow_log(template)
+    network.add_cluster(template)
+    security.add_security_groups(template, layout, stack_name)
+    balancers.add_balancers(template, layout, stack_name)
+    network.add_exports(template, layout, stack_name)
+    return template
+
+
+def templates(layout: Layout) -> dict[str, Template]:
+    """Every stack's template, keyed by stack name, in deploy order."""
+    result = {}
+    for stack in layout.stacks:
+        if stack.kind == "network":
+            result[stack.name] = network_template(layout, stack.name)
+        else:
+            result[stack.name] = services.service_template(layout, stack.service, stack.name)
+    return result

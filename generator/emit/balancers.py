@@ -1,0 +1,137 @@
+"""Application load balancers, their listeners and the encrypted access-log bucket.
+
+With HTTPS: a 443 listener with the blueprint's TLS policy and an 80 listener that only answers 301 to HTTPS.
+Without (internal balancers only): one HTTP listener on 80. Unmatched requests get a fixed 404, so nothing is
+forwarded unless a route says so. Access logs go to a bucket that only the ELB log-delivery account may write to,
+over TLS only.
+"""
+from __future__ import annotations
+
+from troposphere import FindInMap, GetAtt, Output, Parameter, Ref, Sub, Template
+from troposphere import elasticloadbalancingv2 as elb
+from troposphere import s3
+
+from generator.emit import exports
+from generator.emit.suppressions import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata
+from generator.plan import Layout
+from generator.plan.names import balancer_group, pascal
+
+ACCESS_LOG_EXPIRY_DAYS = 90
+CERTIFICATE_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"
+
+#: Elastic Load Balancing's log-delivery account per region (ELB user guide, "Enable access logs").
+ELB_ACCOUNTS = {
+    "af-south-1": "098369216593", "ap-east-1": "754344448648", "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887", "ap-northeast-3": "383597477331", "ap-south-1": "718504428378",
+    "ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266", "ap-southeast-3": "589379963580",
+    "ca-central-1": "985666609251", "eu-central-1": "054676820928", "eu-north-1": "897822967062",
+    "eu-south-1": "635631232127", "eu-west-1": "156460612806", "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667", "me-south-1": "076674570225", "sa-east-1": "507241528517",
+    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+}
+
+
+def certificate_parameters(layout: Layout) -> list[str]:
+    """Names of the stack parameters a pipeline must supply (certificate ARNs), sorted."""
+    names = {b.https.certificate.parameter for b in layout.blueprint.load_balancers.values()
+             if b.https is not None and b.https.certificate.parameter}
+    return sorted(names)
+
+
+def add_log_bucket(template: Template) -> None:
+    """The access-log bucket: SSE-S3 (the only encryption ALB logs support), no public access, versioned, expiring."""
+    template.add_mapping("ElbLogDeliveryAccount", {region: {"AccountId": account}
+                                                   for region, account in sorted(ELB_ACCOUNTS.items())})
+    template.add_resource(s3.Bucket(
+        "AccessLogBucket",
+        BucketEncryption=s3.BucketEncryption(ServerSideEncryptionConfiguration=[
+            s3.ServerSideEncryptionRule(ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
+                SSEAlgorithm="AES256"))]),
+        PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
+            BlockPublicAcls=True, BlockPublicPolicy=True, IgnorePublicAcls=True, RestrictPublicBuckets=True),
+        OwnershipControls=s3.OwnershipControls(Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]),
+        VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
+        LifecycleConfiguration=s3.LifecycleConfiguration(Rules=[s3.LifecycleRule(
+            Id="expire-access-logs", Status="Enabled", ExpirationInDays=ACCESS_LOG_EXPIRY_DAYS,
+            NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(NoncurrentDays=1),
+            AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(DaysAfterInitiation=1))]),
+        Metadata=checkov_metadata(LOG_BUCKET_SELF_LOGGING),
+        DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
+    template.add_resource(s3.BucketPolicy("AccessLogBucketPolicy", Bucket=Ref("AccessLogBucket"), PolicyDocument={
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AllowElbLogDelivery", "Effect": "Allow",
+             "Principal": {"AWS": Sub("arn:${AWS::Partition}:iam::${ElbAccount}:root", ElbAccount=
+                                      _find_in_map())},
+             "Action": "s3:PutObject",
+             "Resource": Sub("${AccessLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*")},
+            {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+             "Resource": [GetAtt("AccessLogBucket", "Arn"), Sub("${AccessLogBucket.Arn}/*")],
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        ]}))
+
+
+def _find_in_map() -> FindInMap:
+    return FindInMap("ElbLogDeliveryAccount", Ref("AWS::Region"), "AccountId")
+
+
+def add_balancers(template: Template, layout: Layout, stack_name: str) -> None:
+    """Every balancer of the environment with its listeners; exports the listener that routes attach to."""
+    bp = layout.blueprint
+    if not bp.load_balancers:
+        return
+    add_log_bucket(template)
+    for name in certificate_parameters(layout):
+        template.add_parameter(Parameter(name, Type="String", AllowedPattern=CERTIFICATE_PATTERN,
+                                         Description="ARN of the ACM certificate for the HTTPS listener",
+                                         ConstraintDescription="must be an ACM certificate ARN"))
+    for name, balancer in bp.load_balancers.items():
+        _add_balancer(template, layout, stack_name, name, balancer)
+
+
+def _add_balancer(template: Template, layout: Layout, stack_name: str, name: str, balancer) -> None:
+    prefix = pascal(name)
+    tier = "public" if balancer.scheme == "internet-facing" else "private"
+    lb_id = f"{prefix}LoadBalancer"
+    template.add_resource(elb.LoadBalancer(
+        lb_id, Type="application", Scheme=balancer.scheme, IpAddressType="ipv4",
+        Subnets=[Ref(s.logical_id) for s in layout.subnets_of(tier)],
+        SecurityGroups=[GetAtt(balancer_group(name), "GroupId")],
+        LoadBalancerAttributes=[elb.LoadBalancerAttributes(Key=k, Value=v) for k, v in (
+            ("access_logs.s3.enabled", "true"),
+            ("access_logs.s3.bucket", Ref("AccessLogBucket")),
+            ("access_logs.s3.prefix", name),
+            ("routing.http.desync_mitigation_mode", "defensive"),
+            ("routing.http.drop_invalid_header_fields.enabled", "true"),
+        )],
+        DependsOn=["AccessLogBucketPolicy"] + (["InternetGatewayAttachment"] if tier == "public" else [])))
+    not_found = [elb.Action(Type="fixed-response", FixedResponseConfig=elb.FixedResponseConfig(
+        StatusCode="404", ContentType="text/plain", MessageBody="Not Found"))]
+    if balancer.https is not None:
+        certificate = balancer.https.certificate
+        arn = Ref(certificate.parameter) if certificate.parameter else certificate.arn
+        template.add_resource(elb.Listener(
+            f"{prefix}HttpsListener", LoadBalancerArn=Ref(lb_id), Port=443, Protocol="HTTPS",
+            SslPolicy=balancer.https.ssl_policy, Certificates=[elb.Certificate(CertificateArn=arn)],
+            DefaultActions=not_found))
+        template.add_resource(elb.Listener(
+            f"{prefix}HttpRedirectListener", LoadBalancerArn=Ref(lb_id), Port=80, Protocol="HTTP",
+            DefaultActions=[elb.Action(Type="redirect", RedirectConfig=elb.RedirectConfig(
+                Protocol="HTTPS", Port="443", Host="#{host}", Path="/#{path}", Query="#{query}",
+                StatusCode="HTTP_301"))]))
+        listener = f"{prefix}HttpsListener"
+    else:
+        template.add_resource(elb.Listener(f"{prefix}HttpListener", LoadBalancerArn=Ref(lb_id), Port=80,
+                                           Protocol="HTTP", DefaultActions=not_found,
+                                           Metadata=checkov_metadata(*INTERNAL_HTTP)))
+        listener = f"{prefix}HttpListener"
+    exports.export(template, stack_name, exports.listener_arn(name), Ref(listener),
+                   f"Listener of the {name} load balancer that service routes attach to")
+    template.add_output(_dns_output(prefix, lb_id, name))
+
+
+def _dns_output(prefix: str, lb_id: str, name: str) -> Output:
+    return Output(f"{prefix}LoadBalancerDnsName", Description=f"DNS name of the {name} load balancer",
+                  Value=GetAtt(lb_id, "DNSName"))
+

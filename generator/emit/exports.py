@@ -1,0 +1,41 @@
+"""The one helper for cross-stack values: Outputs exported as ``<stack-name>-<Name>`` and their imports.
+
+Both sides build names through :func:`export_name`, so a producer and a consumer can never disagree on spelling.
+"""
+from __future__ import annotations
+
+from troposphere import Export, ImportValue, Output, Template
+
+from generator.plan.names import pascal
+
+VPC_ID = "VpcId"
+PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
+CLUSTER_NAME = "ClusterName"
+CLUSTER_ARN = "ClusterArn"
+LOGS_KEY_ARN = "LogsKeyArn"
+
+
+def group_id(group_logical_id: str) -> str:
+    """Export of a security group's id (services attach their task group)."""
+    return f"{group_logical_id}Id"
+
+
+def listener_arn(balancer: str) -> str:
+    """Export of the listener services attach their rules to (HTTPS when set, else HTTP)."""
+    return f"{pascal(balancer)}ListenerArn"
+
+
+def export_name(stack_name: str, name: str) -> str:
+    """``shop-dev-network-VpcId``."""
+    return f"{stack_name}-{name}"
+
+
+def export(template: Template, stack_name: str, name: str, value, description: str) -> None:
+    """Add an Output named ``name`` exported as ``<stack_name>-<name>``."""
+    template.add_output(Output(name, Description=description, Value=value,
+                               Export=Export(export_name(stack_name, name))))
+
+
+def import_value(stack_name: str, name: str) -> ImportValue:
+    """``Fn::ImportValue`` of another stack's export."""
+    return ImportValue(export_name(stack_name, name))

@@ -1,0 +1,154 @@
+"""One stack per service: task definition, roles, log group, ECS service, target group, listener rule, scaling.
+
+The execution role may only pull the image (private ECR only), write to the service's own log group and read the
+named secrets; the task role, created only when ``task_permissions`` is set, holds exactly those statements.
+Tasks run in private subnets without a public IP, behind the task security group the network stack owns.
+"""
+from __future__ import annotations
+
+import re
+
+from troposphere import GetAtt, Ref, Split, Sub, Template
+from troposphere import applicationautoscaling as aas
+from troposphere import ecs, iam, logs
+from troposphere import elasticloadbalancingv2 as elb
+
+from generator.emit import exports
+from generator.plan import Layout
+from generator.plan.names import network_stack, service_group
+
+_ECR_IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
+_ASSUME_ECS_TASKS = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+
+def _execution_statements(service) -> list[dict]:
+    """Least privilege for the ECS agent: image pull, this log group, these secrets; nothing else."""
+    statements = []
+    match = _ECR_IMAGE.match(service.image)
+    if match:
+        account, region, repository = match.groups()
+        statements.append({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"})
+        statements.append({"Effect": "Allow",
+                           "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
+                                      "ecr:GetDownloadUrlForLayer"],
+                           "Resource": Sub(f"arn:${{AWS::Partition}}:ecr:{region}:{account}:repository/{repository}")})
+    statements.append({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                       "Resource": GetAtt("LogGroup", "Arn")})
+    secrets = sorted(set(service.secrets.values()))
+    managed = [arn for arn in secrets if ":secretsmanager:" in arn]
+    parameters = [arn for arn in secrets if ":ssm:" in arn]
+    if managed:
+        statements.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": managed})
+    if parameters:
+        statements.append({"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": parameters})
+    return statements
+
+
+def _container(name: str, service) -> ecs.ContainerDefinition:
+    props = dict(
+        Name=name, Image=service.image, Essential=True, Privileged=False,
+        ReadonlyRootFilesystem=service.read_only_root_filesystem,
+        LogConfiguration=ecs.LogConfiguration(LogDriver="awslogs", Options={
+            "awslogs-group": Ref("LogGroup"), "awslogs-region": Ref("AWS::Region"), "awslogs-stream-prefix": name}),
+    )
+    if service.port is not None:
+        props["PortMappings"] = [ecs.PortMapping(ContainerPort=service.port, Protocol="tcp")]
+    if service.environment:
+        props["Environment"] = [ecs.Environment(Name=k, Value=str(v)) for k, v in sorted(service.environment.items())]
+    if service.secrets:
+        props["Secrets"] = [ecs.Secret(Name=k, ValueFrom=v) for k, v in sorted(service.secrets.items())]
+    if service.command:
+        props["Command"] = list(service.command)
+    if service.health_check is not None:
+        check = service.health_check
+        props["HealthCheck"] = ecs.HealthCheck(Command=list(check.command), Interval=check.interval,
+                                               Timeout=check.timeout, Retries=check.retries,
+                                               StartPeriod=check.start_period)
+    return ecs.ContainerDefinition(**props)
+
+
+def service_template(layout: Layout, name: str, stack_name: str) -> Template:
+    """The stack of one service, importing the network stack's VPC, subnets, cluster, group and listener."""
+    bp = layout.blueprint
+    service = bp.services[name]
+    network = network_stack(bp.name, bp.env)
+    template = Template(Description=f"stackprint {bp.name} {bp.env}: {name} service")
+    template.set_version("2010-09-09")
+    template.add_resource(logs.LogGroup("LogGroup", RetentionInDays=service.log_retention_days,
+                                         KmsKeyId=exports.import_value(network, exports.LOGS_KEY_ARN),
+                                         DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
+    template.add_resource(iam.Role("ExecutionRole", AssumeRolePolicyDocument=_ASSUME_ECS_TASKS, Policies=[
+        iam.Policy(PolicyName="execution", PolicyDocument={"Version": "2012-10-17",
+                                                           "Statement": _execution_statements(service)})]))
+    task_props = {}
+    if service.task_permissions:
+        template.add_resource(iam.Role("TaskRole", AssumeRolePolicyDocument=_ASSUME_ECS_TASKS, Policies=[
+            iam.Policy(PolicyName="application", PolicyDocument={"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": list(p.actions), "Resource": list(p.resources)}
+                for p in service.task_permissions]})]))
+        task_props["TaskRoleArn"] = GetAtt("TaskRole", "Arn")
+    template.add_resource(ecs.TaskDefinition(
+        "TaskDefinition", Family=stack_name, Cpu=str(service.cpu), Memory=str(service.memory),
+        NetworkMode="awsvpc", RequiresCompatibilities=["FARGATE"], ExecutionRoleArn=GetAtt("ExecutionRole", "Arn"),
+        RuntimePlatform=ecs.RuntimePlatform(OperatingSystemFamily="LINUX", CpuArchitecture="X86_64"),
+        ContainerDefinitions=[_container(name, service)], **task_props))
+    service_props = {}
+    route = layout.route_of(name)
+    if route is not None:
+        _add_route(template, layout, network, route, service.port)
+        service_props["LoadBalancers"] = [ecs.LoadBalancer(ContainerName=name, ContainerPort=service.port,
+                                                           TargetGroupArn=Ref("TargetGroup"))]
+        service_props["HealthCheckGracePeriodSeconds"] = 60
+        service_props["DependsOn"] = ["ListenerRule"]
+    desired = service.scaling.min if service.scaling is not None else service.count
+    template.add_resource(ecs.Service(
+        "Service", Cluster=exports.import_value(network, exports.CLUSTER_ARN), LaunchType="FARGATE",
+        DesiredCount=desired, TaskDefinition=Ref("TaskDefinition"), PropagateTags="SERVICE",
+        EnableECSManagedTags=True,
+        DeploymentConfiguration=ecs.DeploymentConfiguration(
+            DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
+            MinimumHealthyPercent=100, MaximumPercent=200),
+        NetworkConfiguration=ecs.NetworkConfiguration(AwsvpcConfiguration=ecs.AwsvpcConfiguration(
+            AssignPublicIp="DISABLED",
+            SecurityGroups=[exports.import_value(network, exports.group_id(service_group(name)))],
+            Subnets=Split(",", exports.import_value(network, exports.PRIVATE_SUBNET_IDS)))),
+        **service_props))
+    if service.scaling is not None:
+        _add_scaling(template, network, service.scaling)
+    return template
+
+
+def _add_route(template: Template, layout: Layout, network: str, route, port: int) -> None:
+    template.add_resource(elb.TargetGroup(
+        "TargetGroup", TargetType="ip", Protocol="HTTP", Port=port,
+        VpcId=exports.import_value(network, exports.VPC_ID), HealthCheckPath=route.health_check,
+        HealthCheckProtocol="HTTP", Matcher=elb.Matcher(HttpCode="200-399"),
+        TargetGroupAttributes=[elb.TargetGroupAttribute(Key="deregistration_delay.timeout_seconds", Value="30")]))
+    conditions = [elb.Condition(Field="path-pattern", PathPatternConfig=elb.PathPatternConfig(
+        Values=list(route.paths)))]
+    if route.host:
+        conditions.append(elb.Condition(Field="host-header", HostHeaderConfig=elb.HostHeaderConfig(
+            Values=[route.host])))
+    template.add_resource(elb.ListenerRule(
+        "ListenerRule", ListenerArn=exports.import_value(network, exports.listener_arn(route.load_balancer)),
+        Priority=route.priority, Conditions=conditions,
+        Actions=[elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref("TargetGroup"))]))
+
+
+def _add_scaling(template: Template, network: str, scaling) -> None:
+    template.add_resource(aas.ScalableTarget(
+        "ScalableTarget", ServiceNamespace="ecs", ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=scaling.min, MaxCapacity=scaling.max,
+        ResourceId=Sub("service/${Cluster}/${Service.Name}",
+                       Cluster=exports.import_value(network, exports.CLUSTER_NAME))))
+    template.add_resource(aas.ScalingPolicy(
+        "CpuScalingPolicy", PolicyName=Sub("${AWS::StackName}-cpu"), PolicyType="TargetTrackingScaling",
+        ScalingTargetId=Ref("ScalableTarget"),
+        TargetTrackingScalingPolicyConfiguration=aas.TargetTrackingScalingPolicyConfiguration(
+            TargetValue=float(scaling.cpu_target), ScaleInCooldown=60, ScaleOutCooldown=60,
+            PredefinedMetricSpecification=aas.PredefinedMetricSpecification(
+                PredefinedMetricType="ECSServiceAverageCPUUtilization"))))
+
+
+__all__ = ["service_template"]

@@ -1,0 +1,78 @@
+"""Load balancers: scheme, and HTTPS with an ACM certificate and a modern TLS policy.
+
+Only TLS 1.2+ policies are offered: a security review should never have to ask about TLS 1.0.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from generator.model.base import Model
+
+#: ALB security policies that refuse TLS 1.0 and 1.1.
+SSL_POLICIES = (
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS-1-2-2017-01",
+    "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+    "ELBSecurityPolicy-FS-1-2-2019-08",
+    "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+    "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+)
+DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[A-Za-z0-9-]+$")
+_PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,254}$")
+
+
+def _acm_arn(value: str) -> str:
+    if not _ACM_ARN.fullmatch(value):
+        raise ValueError(f"'{value}' is not an ACM certificate ARN "
+                         "(arn:aws:acm:<region>:<account>:certificate/<id>)")
+    return value
+
+
+def _parameter_name(value: str) -> str:
+    if not _PARAMETER.fullmatch(value):
+        raise ValueError(f"'{value}' is not a CloudFormation parameter name (letters and digits, e.g. "
+                         "CertificateArn)")
+    return value
+
+
+class Certificate(Model):
+    """Where the certificate ARN comes from: a stack parameter the pipeline supplies, or a fixed ARN."""
+
+    parameter: Annotated[str, AfterValidator(_parameter_name)] | None = Field(
+        None, description="Name of a stack parameter holding the ACM certificate ARN.", examples=["CertificateArn"])
+    arn: Annotated[str, AfterValidator(_acm_arn)] | None = Field(
+        None, description="A fixed ACM certificate ARN.",
+        examples=["arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"])
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Certificate":
+        if (self.parameter is None) == (self.arn is None):
+            raise ValueError("set exactly one of 'parameter' or 'arn'")
+        return self
+
+
+class Https(Model):
+    """An HTTPS:443 listener; port 80 then only redirects (301) to HTTPS."""
+
+    certificate: Certificate = Field(description="The ACM certificate: {parameter: Name} or {arn: arn:aws:acm:...}.")
+    ssl_policy: Literal[SSL_POLICIES] = Field(DEFAULT_SSL_POLICY, description="TLS policy (TLS 1.2 or newer only).")
+
+
+class LoadBalancer(Model):
+    """An application load balancer: internet-facing (public subnets, HTTPS required) or internal (private)."""
+
+    scheme: Literal["internet-facing", "internal"] = Field(
+        description="internet-facing: in public subnets; internal: in private subnets.")
+    https: Https | None = Field(None, description="HTTPS listener with HTTP->HTTPS redirect. Required when "
+                                                  "internet-facing; without it an internal balancer listens on HTTP:80.")

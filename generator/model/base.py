@@ -1,0 +1,74 @@
+"""The strict base every blueprint model derives from, and the constrained scalar types they share.
+
+Blueprints are written by hand and reviewed by a security team, so the models refuse anything they do not know
+(``extra="forbid"``), never coerce types behind the user's back (``strict``: ``"8080"`` is not a port), and are
+frozen so a later stage cannot change what was validated.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+
+
+class Model(BaseModel):
+    """Base of every blueprint model: unknown keys are errors, no silent coercion, immutable once validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
+
+
+def named(pattern: str, what: str, example: str) -> Any:
+    """A string type that must match ``pattern``; the error says what the name is for and shows a valid one.
+
+    Names become parts of stack names and CloudFormation logical ids, so their alphabet is narrow on purpose.
+    """
+    regex = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not regex.fullmatch(value):
+            raise ValueError(f"'{value}' is not a valid {what} (lowercase letters, digits and '-', starting with a "
+                             f"letter, at most {_max_length(pattern)} characters, e.g. '{example}')")
+        return value
+
+    return Annotated[str, AfterValidator(check),
+                     WithJsonSchema({"type": "string", "pattern": pattern, "examples": [example]})]
+
+
+def _max_length(pattern: str) -> int:
+    """1 + the upper bound of the ``{0,N}`` repetition in a name pattern (for the error message)."""
+    match = re.search(r"\{0,(\d+)\}", pattern)
+    return int(match.group(1)) + 1 if match else 0
+
+
+NAME_PATTERN = r"^[a-z][a-z0-9-]{0,27}$"
+ENV_PATTERN = r"^[a-z][a-z0-9-]{0,15}$"
+
+BlueprintName = named(NAME_PATTERN, "blueprint name", "shop")
+ServiceName = named(NAME_PATTERN, "service name", "web")
+BalancerName = named(NAME_PATTERN, "load balancer name", "public")
+EnvironmentName = named(ENV_PATTERN, "environment name", "prod")
+
+
+def bounded(low: int, high: int) -> Any:
+    """An int in ``low..high`` whose error names the valid range (pydantic's own message does not)."""
+
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueError(f"{value} is out of range (valid: {low}..{high})")
+        return value
+
+    return Annotated[int, AfterValidator(check), Field(json_schema_extra={"minimum": low, "maximum": high})]
+
+
+Port = bounded(1, 65535)
+
+
+def non_empty(value: str) -> str:
+    """Reject blank strings where a value must say something (reasons, commands)."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+NonEmptyStr = Annotated[str, AfterValidator(non_empty), Field(json_schema_extra={"minLength": 1})]

@@ -1,0 +1,304 @@
+"""Checks that relate fields or services to each other, run on the validated model of one environment.
+
+Each check yields :class:`Issue` (effective key path + message); the loader turns them into positioned errors.
+Checks that need the plan (security-group rule quotas) are raised by the plan through ``Blueprint.error_at``.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from generator import fargate
+from generator.model.blueprint import BlueprintSpec
+from generator.model.errors import did_you_mean
+from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
+from generator.model.units import describe_cpu
+
+Written = Callable[[tuple], bool]
+
+PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+VPC_PREFIXES = (16, 24)
+#: ALB rules take at most 5 condition values (path patterns + host names).
+MAX_CONDITION_VALUES = 5
+#: Variable names that hold credentials: a literal value would sit in plain text in the task definition.
+_SECRET_LIKE = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL",
+                          re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A semantic problem at an effective key path of one environment."""
+
+    keypath: tuple
+    message: str
+    at_key: bool = False
+
+
+def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
+    """Every semantic issue of ``bp``; ``written(keypath)`` tells whether the blueprint set a value there
+    (so an error about a defaulted value can point at the value the user did write)."""
+    issues: list[Issue] = []
+    for checker in (_network, _balancers, _services, _logical_ids):
+        issues.extend(checker(bp, written))
+    return issues
+
+
+# --- network -------------------------------------------------------------------------------------------------------
+
+def _network(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    net = bp.network
+    cidr = net.cidr
+    if not any(cidr.subnet_of(r) for r in PRIVATE_RANGES):
+        yield Issue(("network", "cidr"), f"{cidr} is not a private range (use RFC 1918: 10.0.0.0/8, 172.16.0.0/12 "
+                                         f"or 192.168.0.0/16, e.g. 10.20.0.0/{max(cidr.prefixlen, 16)})")
+    low, high = VPC_PREFIXES
+    if not low <= cidr.prefixlen <= high:
+        yield Issue(("network", "cidr"), f"a /{cidr.prefixlen} VPC is not allowed (prefix /{low} to /{high})")
+        return
+    prefixes = net.prefixes
+    if fits(cidr, prefixes):
+        return
+    needed = required_addresses(prefixes)
+    shown = ", ".join(f"{tier} /{prefixes[tier]}" for tier in TIERS)
+    why = f"3 tiers x {RESERVED_ZONES} zone slots, reserved so zones can be added without moving subnets"
+    if net.explicit_tiers:
+        too_big = [t for t in TIERS if prefixes[t] <= cidr.prefixlen]
+        if too_big:
+            yield Issue(("network", "subnets", too_big[0], "prefix"),
+                        f"a /{prefixes[too_big[0]]} subnet does not fit {RESERVED_ZONES} times in the "
+                        f"/{cidr.prefixlen} VPC (use /{cidr.prefixlen + 5} or longer)")
+            return
+        vpc_needed = 32 - (needed - 1).bit_length()
+        yield Issue(("network", "subnets"),
+                    f"{shown} need {needed} addresses ({why}) but the /{cidr.prefixlen} VPC has "
+                    f"{cidr.num_addresses} (use a /{vpc_needed} VPC or longer subnet prefixes)")
+    else:
+        smallest = {tier: MAX_SUBNET_PREFIX for tier in TIERS}
+        vpc_needed = 32 - (required_addresses(smallest) - 1).bit_length()
+        yield Issue(("network", "cidr"),
+                    f"a /{cidr.prefixlen} VPC cannot hold the subnet tiers even at /{MAX_SUBNET_PREFIX} ({why}; "
+                    f"use a /{vpc_needed} VPC or larger)")
+
+
+# --- load balancers ------------------------------------------------------------------------------------------------
+
+def _balancers(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    routed = {s.route.load_balancer for s in bp.services.values() if s.route}
+    for name, balancer in bp.load_balancers.items():
+        where = ("load_balancers", name)
+        if balancer.scheme == "internet-facing" and balancer.https is None:
+            yield Issue(where + ("scheme",), "an internet-facing load balancer needs https (add https: "
+                                             "{certificate: {parameter: CertificateArn}}; HTTP then only redirects)")
+        if name not in routed:
+            yield Issue(where, f"no service routes to load balancer '{name}' (add route: {{load_balancer: {name}}} "
+                               "to a service, or remove it)", at_key=True)
+        elif balancer.scheme == "internal" and not _called_through(bp, name):
+            behind = sorted(s for s, svc in bp.services.items() if svc.route and svc.route.load_balancer == name)
+            yield Issue(where, f"nothing can reach internal load balancer '{name}': no service has a flow to "
+                               f"{', '.join(behind)} (add flows: [{behind[0]}] to the services that call it)",
+                        at_key=True)
+
+
+def _called_through(bp: BlueprintSpec, balancer: str) -> bool:
+    """Whether some service flows to a service routed through ``balancer`` (its only possible clients)."""
+    return any(target in bp.services and bp.services[target].route is not None
+               and bp.services[target].route.load_balancer == balancer
+               for service in bp.services.values() for target in service.flows)
+
+
+# --- services ------------------------------------------------------------------------------------------------------
+
+def _services(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    if bp.network.nat == "none" and bp.services:
+        yield Issue(("network", "nat"), "with nat: none, tasks in private subnets cannot pull images or ship logs "
+                                        "(use single or per-az)")
+    for name, service in bp.services.items():
+        where = ("services", name)
+        yield from _size(service, where, written)
+        yield from _capacity(service, where, written)
+        yield from _route(bp, name, service, where)
+        yield from _flows(bp, name, service, where)
+        yield from _egress(bp, service, where)
+        yield from _variables(service, where)
+    yield from _rule_clashes(bp)
+
+
+def _size(service, where: tuple, written: Written) -> Iterator[Issue]:
+    """The cpu/memory pair must be a Fargate combination; point at what the user wrote."""
+    if fargate.is_valid(service.cpu, service.memory):
+        return
+    valid = ", ".join(str(m) for m in fargate.valid_memory(service.cpu))
+    if written(where + ("memory",)):
+        larger = ""
+        if service.memory > max(fargate.valid_memory(service.cpu)):
+            fitting = fargate.smallest_fitting(service.cpu, service.memory)
+            if fitting:
+                larger = f"; or cpu {describe_cpu(fitting[0])} with memory {fitting[1]}"
+        yield Issue(where + ("memory",), f"{service.memory} MiB is not valid with {describe_cpu(service.cpu)} "
+                                         f"(valid: {valid}{larger})")
+    else:
+        yield Issue(where + ("cpu",), f"{describe_cpu(service.cpu)} is not valid with the default memory "
+                                      f"{service.memory} MiB (set memory to one of: {valid})")
+
+
+def _capacity(service, where: tuple, written: Written) -> Iterator[Issue]:
+    if service.scaling is None:
+        return
+    if written(where + ("count",)):
+        yield Issue(where + ("scaling",), "set either count or scaling, not both (scaling replaces count; in an "
+                                          "environment overlay remove the base count with count: null)")
+    if service.scaling.min > service.scaling.max:
+        yield Issue(where + ("scaling", "min"), f"min {service.scaling.min} is greater than max "
+                                                f"{service.scaling.max} (min <= max)")
+
+
+def _route(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issue]:
+    route = service.route
+    if route is None:
+        return
+    if service.port is None:
+        yield Issue(where + ("route",), "a route needs the service's container port (add port:, e.g. port: 8080)")
+    if route.load_balancer not in bp.load_balancers:
+        known = list(bp.load_balancers)
+        hint = did_you_mean(route.load_balancer, known) if known else "(no load_balancers are defined)"
+        yield Issue(where + ("route", "load_balancer"), f"unknown load balancer '{route.load_balancer}' {hint}")
+    conditions = len(route.paths) + (1 if route.host else 0)
+    if conditions > MAX_CONDITION_VALUES:
+        yield Issue(where + ("route", "path"), f"{conditions} path and host values in one rule (at most "
+                                               f"{MAX_CONDITION_VALUES})")
+    if len(set(route.paths)) != len(route.paths):
+        yield Issue(where + ("route", "path"), "lists a path pattern twice")
+
+
+def _rule_clashes(bp: BlueprintSpec) -> Iterator[Issue]:
+    """On one balancer, two rules may not share a priority or a path pattern with the same host."""
+    seen_priority: dict[tuple, str] = {}
+    seen_pattern: dict[tuple, str] = {}
+    for name, service in bp.services.items():
+        route = service.route
+        if route is None or route.load_balancer not in bp.load_balancers:
+            continue
+        where = ("services", name, "route")
+        if route.priority is not None:
+            other = seen_priority.setdefault((route.load_balancer, route.priority), name)
+            if other != name:
+                yield Issue(where + ("priority",), f"priority {route.priority} is also used by services.{other}."
+                                                   f"route on load balancer '{route.load_balancer}' (each rule "
+                                                   "needs its own)")
+        for pattern in route.paths:
+            other = seen_pattern.setdefault((route.load_balancer, route.host, pattern), name)
+            if other != name:
+                host = f" and host {route.host}" if route.host else ""
+                yield Issue(where + ("path",), f"path '{pattern}'{host} is also routed to services.{other} on load "
+                                               f"balancer '{route.load_balancer}' (one of the rules would never "
+                                               "match; add a host or another path)")
+                break
+
+
+def _flows(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issue]:
+    seen: set[str] = set()
+    for index, target in enumerate(service.flows):
+        at = where + ("flows", index)
+        if target in seen:
+            yield Issue(at, f"'{target}' is listed twice")
+            continue
+        seen.add(target)
+        if target == name:
+            yield Issue(at, "a service needs no flow to itself (containers of one task talk over localhost)")
+        elif target not in bp.services:
+            others = [s for s in bp.services if s != name]
+            hint = did_you_mean(target, others) if others else "(no other services are defined)"
+            yield Issue(at, f"unknown service '{target}' {hint}")
+        elif bp.services[target].port is None:
+            yield Issue(at, f"'{target}' has no port, so nothing can connect to it (give it a port or remove "
+                            "the flow)")
+
+
+def _egress(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:
+    seen: set[tuple] = set()
+    vpc = bp.network.cidr
+    for index, rule in enumerate(service.egress):
+        at = where + ("egress", index)
+        if rule.cidr.subnet_of(vpc):
+            yield Issue(at + ("cidr",), f"{rule.cidr} is inside the VPC {vpc}, where only load balancers and "
+                                        "tasks live (reach another service with flows: [name], which opens only "
+                                        "its port to its security group)")
+        key = (rule.cidr, rule.port, rule.protocol)
+        if key in seen:
+            yield Issue(at, f"duplicates an earlier rule ({rule.protocol} {rule.port} to {rule.cidr})")
+        seen.add(key)
+
+
+def _variables(service, where: tuple) -> Iterator[Issue]:
+    for variable in service.environment:
+        if _SECRET_LIKE.search(variable):
+            yield Issue(where + ("environment", variable),
+                        f"'{variable}' looks like a secret; a literal value would be readable in the task "
+                        "definition (use secrets: with a Secrets Manager or SSM parameter ARN)")
+        if variable in service.secrets:
+            yield Issue(where + ("secrets", variable), f"'{variable}' is also set in environment (a variable "
+                                                       "comes from one place: keep it in secrets)", at_key=True)
+
+
+# --- names -----------------------------------------------------------------------------------------------------
+
+def logical_id_fragment(name: str) -> str:
+    """``web-api`` -> ``WebApi``: how a name appears in CloudFormation logical ids (the plan's rule)."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def _logical_ids(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    """``a-1`` and ``a1`` both become ``A1``: their resources would silently merge, so the second is an error."""
+    for section in ("services", "load_balancers"):
+        seen: dict[str, str] = {}
+        for name in getattr(bp, section):
+            fragment = logical_id_fragment(name)
+            if fragment in seen:
+                yield Issue((section, name), f"'{name}' and '{seen[fragment]}' both become '{fragment}' in "
+                                             "CloudFormation logical ids (rename one)", at_key=True)
+            else:
+                seen[fragment] = name
+
+
+# --- derived defaults ----------------------------------------------------------------------------------------------
+
+PRIORITY_STEP = 10
+
+
+def route_order(name: str, route) -> tuple:
+    """Default evaluation order on a balancer: host-specific rules first, the catch-all '/*' last, then by name,
+    so a specific path is never shadowed by a broad one just because of the services' names."""
+    return (route.host is None, route.paths == ["/*"], name)
+
+
+def default_priorities(bp: BlueprintSpec) -> dict[str, int]:
+    """Service name -> listener rule priority for every routed service, explicit ones kept, the others on the next
+    free multiple of 10 in :func:`route_order`."""
+    out: dict[str, int] = {}
+    for balancer in bp.load_balancers:
+        routes = {name: s.route for name, s in bp.services.items()
+                  if s.route is not None and s.route.load_balancer == balancer}
+        taken = {r.priority for r in routes.values() if r.priority is not None}
+        candidate = 0
+        for name in sorted(routes, key=lambda n: route_order(n, routes[n])):
+            route = routes[name]
+            if route.priority is not None:
+                out[name] = route.priority
+                continue
+            candidate += PRIORITY_STEP
+            while candidate in taken:
+                candidate += PRIORITY_STEP
+            taken.add(candidate)
+            out[name] = candidate
+    return out
+
+
+def resolve(bp: BlueprintSpec) -> None:
+    """Fill in derived defaults (route priorities) on a blueprint that passed :func:`check`.
+
+    The model is frozen for every later stage; this runs once, on objects created by this validation only.
+    """
+    for name, priority in default_priorities(bp).items():
+        object.__setattr__(bp.services[name].route, "priority", priority)

@@ -1,0 +1,239 @@
+"""A service: one Fargate task definition and ECS service, its route from a load balancer, its flows and egress.
+
+Field-level rules (shapes, ranges, ARNs) live here; rules that relate two fields or two services live in
+:mod:`generator.model.semantics` so their errors can point at the exact key.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+
+from generator.model.base import Model, NonEmptyStr, Port, ServiceName, BalancerName, bounded
+from generator.model.network import Cidr
+from generator.model.units import Cpu, Memory
+
+#: The retention values CloudWatch Logs accepts (days).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                      3288, 3653)
+
+_IMAGE = re.compile(
+    r"^(?:(?P<registry>[a-zA-Z0-9.-]+(?::\d+)?)/)?"
+    r"(?P<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
+    r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
+    r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?$")
+_SECRETS_MANAGER_ARN = re.compile(
+    r"^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:[A-Za-z0-9/_+=.@-]+"
+    r"(:[^:]*:[^:]*:[^:]*)?$")
+_SSM_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:parameter/[A-Za-z0-9/_.-]+$")
+_RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
+_PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+*?&]{0,127}$")
+_HOST = re.compile(r"^(\*\.)?([A-Za-z0-9*?]([A-Za-z0-9*?-]{0,61}[A-Za-z0-9*?])?\.)+[A-Za-z0-9*?-]{1,63}$")
+
+
+def _image(value: str) -> str:
+    """A container image reference pinned to a tag or digest (an unpinned image changes under a deploy)."""
+    match = _IMAGE.fullmatch(value)
+    if not match:
+        raise ValueError(f"'{value}' is not a container image reference (e.g. public.ecr.aws/nginx/nginx:1.27 or "
+                         "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:2.0)")
+    if not match.group("tag") and not match.group("digest"):
+        raise ValueError(f"'{value}' has no tag, so every deploy may run a different image "
+                         f"(pin one: {value}:<version> or {value}@sha256:<digest>)")
+    if match.group("tag") == "latest" and not match.group("digest"):
+        raise ValueError(f"'{value}' uses the moving tag 'latest' (pin a version or a digest)")
+    return value
+
+
+def _secret_arn(value: str) -> str:
+    if not (_SECRETS_MANAGER_ARN.fullmatch(value) or _SSM_ARN.fullmatch(value)):
+        raise ValueError(f"'{value}' is not a Secrets Manager or SSM parameter ARN "
+                         "(arn:aws:secretsmanager:<region>:<account>:secret:<name> or "
+                         "arn:aws:ssm:<region>:<account>:parameter/<name>)")
+    return value
+
+
+def _rule_description(value: str) -> str:
+    """Reasons become security-group rule descriptions, which EC2 limits to a small alphabet."""
+    if not value.strip():
+        raise ValueError("must not be empty (say why the service needs this egress)")
+    if len(value) > 200 or not _RULE_DESCRIPTION.fullmatch(value):
+        raise ValueError(f"'{value}' cannot be a security-group rule description (up to 200 letters, digits, "
+                         "spaces and ._-:/()#,@[]+=&;{}!$*)")
+    return value
+
+
+def _log_retention(value: int) -> int:
+    if value not in LOG_RETENTION_DAYS:
+        nearest = min(LOG_RETENTION_DAYS, key=lambda days: (abs(days - value), days))
+        raise ValueError(f"{value} is not a CloudWatch Logs retention (nearest: {nearest}; valid: "
+                         f"{', '.join(map(str, LOG_RETENTION_DAYS))})")
+    return value
+
+
+def _path_patterns(value: object) -> object:
+    """``path`` may be one pattern or a list; the model always holds a list. A single pattern is checked here so
+    its error names ``path``, as written, not ``path[0]``."""
+    return [_path_pattern(value)] if isinstance(value, str) else value
+
+
+def _path_pattern(value: str) -> str:
+    if not _PATH_PATTERN.fullmatch(value):
+        raise ValueError(f"'{value}' is not a path pattern (starts with '/', at most 128 characters of "
+                         "A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & and wildcards * ?, e.g. '/api/*')")
+    return value
+
+
+def _host(value: str) -> str:
+    if len(value) > 128 or not _HOST.fullmatch(value):
+        raise ValueError(f"'{value}' is not a host name (e.g. shop.example.com or *.example.com)")
+    return value
+
+
+def _health_path(value: str) -> str:
+    if not value.startswith("/") or len(value) > 1024 or any(c.isspace() for c in value):
+        raise ValueError(f"'{value}' is not a health check path (starts with '/', e.g. /healthz)")
+    return value
+
+
+def _env_values(value: object) -> object:
+    """Environment values are strings in ECS; numbers and booleans written in YAML are taken as their text."""
+    if isinstance(value, dict):
+        return {k: (("true" if v else "false") if isinstance(v, bool) else str(v))
+                if isinstance(v, (bool, int, float)) else v for k, v in value.items()}
+    return value
+
+
+def _env_name(value: str) -> str:
+    if not _ENV_NAME.fullmatch(value):
+        raise ValueError(f"'{value}' is not an environment variable name (letters, digits and '_', not starting "
+                         "with a digit, e.g. LOG_LEVEL)")
+    return value
+
+
+def _action(value: str) -> str:
+    if value == "*" or value.endswith(":*"):
+        raise ValueError(f"'{value}' grants every action of a service (least privilege: name the actions, "
+                         "e.g. s3:GetObject)")
+    if not _ACTION.fullmatch(value):
+        raise ValueError(f"'{value}' is not an IAM action (service:Action, e.g. s3:GetObject)")
+    return value
+
+
+def _resource(value: str) -> str:
+    if value != "*" and not value.startswith("arn:"):
+        raise ValueError(f"'{value}' is not an ARN (e.g. arn:aws:s3:::shop-assets/*)")
+    return value
+
+
+def _sorted(value: dict) -> dict:
+    """Held sorted by name, so the task definition lists variables in the same order whatever the file's."""
+    return dict(sorted(value.items()))
+
+
+def _health_command(value: list[str]) -> list[str]:
+    if value[0] not in ("CMD", "CMD-SHELL"):
+        raise ValueError(f"starts with '{value[0]}' (start with 'CMD' and the program and arguments, or "
+                         "'CMD-SHELL' and one shell command)")
+    return value
+
+
+EnvName = Annotated[str, AfterValidator(_env_name),
+                    WithJsonSchema({"type": "string", "pattern": _ENV_NAME.pattern})]
+#: YAML numbers and booleans are accepted and taken as their text (see _env_values).
+EnvValue = Annotated[str, WithJsonSchema({"type": ["string", "number", "boolean"]})]
+Image = Annotated[str, AfterValidator(_image)]
+SecretArn = Annotated[str, AfterValidator(_secret_arn)]
+PathPattern = Annotated[str, AfterValidator(_path_pattern)]
+
+
+class Scaling(Model):
+    """Target-tracking autoscaling on average CPU; replaces ``count``."""
+
+    min: bounded(0, 1000) = Field(description="Fewest tasks (0 to 1000).", examples=[2])
+    max: bounded(1, 1000) = Field(description="Most tasks (1 to 1000), at least min.", examples=[6])
+    cpu_target: bounded(1, 100) = Field(60, description="Average CPU utilisation (%) to hold.", examples=[60])
+
+
+class Route(Model):
+    """Attach the service to a load balancer with a listener rule on path patterns and an optional host."""
+
+    load_balancer: BalancerName = Field(description="Name of a load balancer under load_balancers.",
+                                        examples=["public"])
+    paths: Annotated[list[PathPattern], BeforeValidator(_path_patterns), WithJsonSchema({
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+        "examples": ["/*", ["/api/*", "/v2/*"]]})] = Field(
+        ["/*"], alias="path", description="Path pattern or list of patterns; default '/*'.")
+    host: Annotated[str, AfterValidator(_host)] | None = Field(
+        None, description="Host-header condition.", examples=["shop.example.com"])
+    priority: bounded(1, 50000) | None = Field(
+        None, description="Listener rule priority (1 to 50000, lower wins). Default: derived from the routes on "
+                          "the balancer (host routes first, catch-all '/*' last, then by service name), step 10.")
+    health_check: Annotated[str, AfterValidator(_health_path)] = Field(
+        "/", description="Target-group health check path.", examples=["/healthz"])
+
+
+class Egress(Model):
+    """Egress beyond the defaults (HTTPS for image pulls and logs), each with the reason a reviewer will read."""
+
+    cidr: Cidr = Field(description="Destination IPv4 CIDR, outside the VPC.", examples=["0.0.0.0/0"])
+    port: Port = Field(description="Destination port.", examples=[443])
+    protocol: Literal["tcp", "udp"] = Field("tcp", description="tcp or udp.")
+    reason: Annotated[str, AfterValidator(_rule_description), Field(json_schema_extra={
+        "minLength": 1, "maxLength": 200, "pattern": _RULE_DESCRIPTION.pattern})] = Field(
+        description="Why the service needs it (becomes the security-group rule description).",
+                                examples=["third-party webhook API"])
+
+
+class ContainerHealthCheck(Model):
+    """The container health check ECS runs inside the task."""
+
+    command: Annotated[list[str], Field(min_length=2), AfterValidator(_health_command)] = Field(
+        description="['CMD', ...] or ['CMD-SHELL', 'command'].",
+        examples=[["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"]])
+    interval: bounded(5, 300) = Field(30, description="Seconds between checks (5 to 300).")
+    timeout: bounded(2, 60) = Field(5, description="Seconds before a check fails (2 to 60).")
+    retries: bounded(1, 10) = Field(3, description="Failures before the container is unhealthy (1 to 10).")
+    start_period: bounded(0, 300) = Field(0, description="Grace period in seconds after start (0 to 300).")
+
+
+class TaskPermission(Model):
+    """One IAM statement for the task role: what the application itself may call."""
+
+    actions: Annotated[list[Annotated[str, AfterValidator(_action)]], Field(min_length=1)] = Field(
+        description="IAM actions, named one by one.", examples=[["s3:GetObject"]])
+    resources: Annotated[list[Annotated[str, AfterValidator(_resource)]], Field(min_length=1)] = Field(
+        description="Resource ARNs.", examples=[["arn:aws:s3:::shop-assets/*"]])
+
+
+class Service(Model):
+    """A Fargate service in the private subnets: task definition, ECS service, security group, logs, roles."""
+
+    image: Image = Field(description="Container image, pinned to a tag or digest.",
+                         examples=["public.ecr.aws/nginx/nginx:1.27"])
+    cpu: Cpu = Field(256, description="Task CPU: units (256) or vCPU ('0.25 vCPU').")
+    memory: Memory = Field(512, description="Task memory: MiB (512) or with a unit ('1 GB'); must suit cpu.")
+    port: Port | None = Field(None, description="Container port; leave out for workers (no ingress at all).",
+                              examples=[8080])
+    count: bounded(0, 1000) = Field(1, description="Desired task count (0 to 1000); not with scaling.")
+    scaling: Scaling | None = Field(None, description="Autoscaling instead of a fixed count.")
+    route: Route | None = Field(None, description="Attach to a load balancer (requires port).")
+    flows: list[ServiceName] = Field([], description="Services this one may call, on their port.",
+                                     examples=[["api"]])
+    environment: Annotated[dict[EnvName, EnvValue], BeforeValidator(_env_values), AfterValidator(_sorted)] = Field(
+        {}, description="Plain environment variables (never secrets).", examples=[{"LOG_LEVEL": "info"}])
+    secrets: Annotated[dict[EnvName, SecretArn], AfterValidator(_sorted)] = Field(
+        {}, description="Environment variables read from Secrets Manager or SSM Parameter Store, by ARN.")
+    egress: list[Egress] = Field([], description="Extra egress rules, each with a reason.")
+    log_retention_days: Annotated[int, AfterValidator(_log_retention),
+                                  Field(json_schema_extra={"enum": list(LOG_RETENTION_DAYS)})] = Field(
+        30, description="CloudWatch Logs retention in days.")
+    command: Annotated[list[NonEmptyStr], Field(min_length=1)] | None = Field(
+        None, description="Override the image's command.", examples=[["python", "app.py"]])
+    health_check: ContainerHealthCheck | None = Field(None, description="Container health check.")
+    task_permissions: list[TaskPermission] = Field(
+        [], description="IAM statements for the task role (least privilege).")
+    read_only_root_filesystem: bool = Field(True, description="Mount the root filesystem read-only.")

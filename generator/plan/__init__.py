@@ -1,0 +1,83 @@
+"""The plan: pure functions from a validated Blueprint to a :class:`Layout` (no troposphere here).
+
+The Layout is what the emitters turn into templates and what the README, the audit and the tests read, so every
+decision (CIDRs, flows, rules, stacks, priorities) is made exactly once, here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.plan.cidrs import Subnet, allocate
+from generator.plan.flows import Flow, flows, listener_port
+from generator.plan.names import pascal
+from generator.plan.routes import Route, routes
+from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, group_rules, security_groups
+from generator.plan.stacks import Stack, stacks
+
+__all__ = ["Layout", "plan", "Subnet", "Flow", "Route", "CidrRule", "GroupRule", "SecurityGroup", "Stack",
+           "listener_port"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything decided about one environment of one blueprint."""
+
+    blueprint: object  # the validated model (generator.model.Blueprint)
+    subnets: tuple[Subnet, ...]
+    flows: tuple[Flow, ...]
+    groups: tuple[SecurityGroup, ...]
+    rules: tuple[GroupRule, ...]
+    routes: tuple[Route, ...]
+    stacks: tuple[Stack, ...]
+
+    @property
+    def name(self) -> str:
+        return self.blueprint.name
+
+    @property
+    def env(self) -> str:
+        return self.blueprint.env
+
+    def subnets_of(self, tier: str) -> tuple[Subnet, ...]:
+        """The subnets of one tier in zone order."""
+        return tuple(s for s in self.subnets if s.tier == tier)
+
+    def route_of(self, service: str) -> Route | None:
+        """The listener rule of a service, if it is routed."""
+        return next((r for r in self.routes if r.service == service), None)
+
+
+RESERVED_SERVICE_NAMES = ("network",)
+
+
+def _check_names(bp) -> None:
+    """Names that would collide: a service called ``network`` would share the network stack's name, and two names
+    mapping to the same logical id (``web-api`` and ``webapi``) would silently merge resources."""
+    for name in RESERVED_SERVICE_NAMES:
+        if name in bp.services:
+            raise bp.error_at(("services", name), f"{name!r} is reserved: the environment's {name} stack is "
+                                                  f"{bp.name}-{bp.env}-{name} (rename the service)")
+    for section in ("services", "load_balancers"):
+        seen: dict[str, str] = {}
+        for name in sorted(getattr(bp, section)):
+            key = pascal(name)
+            if key in seen:
+                raise bp.error_at((section, name), f"{name!r} and {seen[key]!r} both become the logical id "
+                                                   f"fragment {key!r} (rename one)")
+            seen[key] = name
+
+
+def plan(bp) -> Layout:
+    """Plan one environment. Raises positioned InputErrors for limits only the plan can see (rule quota...)."""
+    _check_names(bp)
+    all_flows = flows(bp)
+    rules = group_rules(all_flows)
+    return Layout(
+        blueprint=bp,
+        subnets=allocate(bp),
+        flows=all_flows,
+        groups=security_groups(bp, all_flows, rules),
+        rules=rules,
+        routes=routes(bp),
+        stacks=stacks(bp),
+    )

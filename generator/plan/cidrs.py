@@ -1,0 +1,59 @@
+"""Deterministic subnet allocation: a fixed slot per tier and availability zone.
+
+Every tier reserves room for the maximum number of zones (6), so adding a zone fills the next free slot and never
+moves an existing subnet (moving one would replace it and everything inside it). Tiers are laid out largest first,
+so each tier's block is naturally aligned to its own prefix.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from generator.plan.names import pascal
+
+MAX_ZONES = 6
+TIERS = ("public", "private", "isolated")
+
+
+@dataclass(frozen=True)
+class Subnet:
+    """One subnet: its tier, zone index (0-based, used with ``Fn::Select``) and CIDR."""
+
+    tier: str
+    zone: int
+    cidr: str
+
+    @property
+    def logical_id(self) -> str:
+        """``PrivateSubnet2`` (zones are numbered from 1 for people)."""
+        return f"{pascal(self.tier)}Subnet{self.zone + 1}"
+
+
+def allocate(bp) -> tuple[Subnet, ...]:
+    """Subnets for every tier and zone of ``bp.network``, in tier then zone order.
+
+    Raises the blueprint's positioned error when the tiers' reserved blocks do not fit the VPC.
+    """
+    vpc = bp.network.cidr
+    prefixes = {tier: getattr(bp.network.subnets, tier).prefix for tier in TIERS}
+    # Largest subnets first keeps every block aligned; ties keep the fixed tier order.
+    order = sorted(TIERS, key=lambda tier: (prefixes[tier], TIERS.index(tier)))
+    offset = 0
+    starts: dict[str, int] = {}
+    for tier in order:
+        size = 2 ** (32 - prefixes[tier])
+        starts[tier] = offset
+        offset += size * MAX_ZONES
+    if offset > vpc.num_addresses:
+        needed = ", ".join(f"{MAX_ZONES} x /{prefixes[t]} {t}" for t in order)
+        raise bp.error_at(("network", "cidr"),
+                          f"{vpc} is too small for the subnet tiers ({needed} reserved so zones can be added "
+                          f"without moving subnets; use a larger VPC or longer subnets prefixes)")
+    base = int(vpc.network_address)
+    subnets = []
+    for tier in TIERS:
+        size = 2 ** (32 - prefixes[tier])
+        for zone in range(bp.network.availability_zones):
+            network = ipaddress.IPv4Network((base + starts[tier] + zone * size, prefixes[tier]))
+            subnets.append(Subnet(tier=tier, zone=zone, cidr=str(network)))
+    return tuple(subnets)

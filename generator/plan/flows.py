@@ -1,0 +1,72 @@
+"""The flow matrix: who may open connections to whom, on which port.
+
+Flows are the single source of truth for the firewall: every security-group rule is derived from one flow, so the
+README's matrix, the audit and the emitted rules cannot disagree.
+
+- the internet reaches an internet-facing balancer on 443 (and on 80, which only redirects to HTTPS);
+- a balancer reaches each service routed to it on the service's container port;
+- ``A.flows: [B]`` lets A reach B on B's port, or, when B is routed through an *internal* balancer, lets A reach that
+  balancer on its listener port instead (the "password service" pattern: B is never reachable directly).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+INTERNET = "internet"
+LOAD_BALANCER = "load_balancer"
+SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One allowed connection: ``source`` may open TCP connections to ``target`` on ``port``."""
+
+    source_kind: str
+    source: str
+    target_kind: str
+    target: str
+    port: int
+    protocol: str
+    description: str
+
+
+def listener_port(balancer) -> int:
+    """The port clients use on a balancer: 443 with HTTPS, else 80."""
+    return 443 if balancer.https is not None else 80
+
+
+def _kind_label(kind: str, name: str) -> str:
+    return {INTERNET: "internet", LOAD_BALANCER: f"{name} load balancer", SERVICE: f"{name} tasks"}[kind]
+
+
+def _flow(source_kind, source, target_kind, target, port, why) -> Flow:
+    description = f"{_kind_label(source_kind, source)} to {_kind_label(target_kind, target)} on {port} ({why})"
+    return Flow(source_kind, source, target_kind, target, port, "tcp", description)
+
+
+def flows(bp) -> tuple[Flow, ...]:
+    """Every flow of the environment, deduplicated and sorted so output never depends on dict order."""
+    found: dict[tuple, Flow] = {}
+
+    def add(flow: Flow) -> None:
+        found.setdefault((flow.source_kind, flow.source, flow.target_kind, flow.target, flow.port), flow)
+
+    for name, balancer in bp.load_balancers.items():
+        if balancer.scheme == "internet-facing":
+            if balancer.https is not None:
+                add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, 443, "HTTPS"))
+            add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, 80,
+                      "redirect to HTTPS" if balancer.https is not None else "HTTP"))
+    for name, service in bp.services.items():
+        if service.route is not None:
+            add(_flow(LOAD_BALANCER, service.route.load_balancer, SERVICE, name, service.port, "routed requests"))
+    for name, service in bp.services.items():
+        for target_name in service.flows:
+            target = bp.services[target_name]
+            via = bp.load_balancers.get(target.route.load_balancer) if target.route is not None else None
+            if via is not None and via.scheme == "internal":
+                add(_flow(SERVICE, name, LOAD_BALANCER, target.route.load_balancer, listener_port(via),
+                          f"to reach {target_name}"))
+            else:
+                add(_flow(SERVICE, name, SERVICE, target_name, target.port, "declared flow"))
+    return tuple(found[key] for key in sorted(found))

@@ -1,0 +1,37 @@
+"""Logical ids and stack names derived from blueprint names, never from counters.
+
+A logical id that depends only on a name stays the same when something else is added, so CloudFormation updates
+touch only what changed.
+"""
+from __future__ import annotations
+
+import re
+
+#: Characters AWS accepts in security-group rule and group descriptions.
+DESCRIPTION_CHARS = re.compile(r"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$")
+DESCRIPTION_HINT = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+
+
+def pascal(name: str) -> str:
+    """``web-api`` -> ``WebApi``: the blueprint name as a CloudFormation logical-id fragment."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def network_stack(blueprint: str, env: str) -> str:
+    """Name of the environment's network stack (also the prefix of its exports)."""
+    return f"{blueprint}-{env}-network"
+
+
+def service_stack(blueprint: str, env: str, service: str) -> str:
+    """Name of one service's stack."""
+    return f"{blueprint}-{env}-{service}"
+
+
+def service_group(service: str) -> str:
+    """Logical id of a service's task security group."""
+    return f"{pascal(service)}TaskSecurityGroup"
+
+
+def balancer_group(balancer: str) -> str:
+    """Logical id of a load balancer's security group."""
+    return f"{pascal(balancer)}LoadBalancerSecurityGroup"

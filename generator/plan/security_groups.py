@@ -1,0 +1,128 @@
+"""Security groups and their rules, derived from the flows.
+
+One group per load balancer and per service. Rules naming another group are standalone ingress/egress resources
+(``SourceSecurityGroupId`` / ``DestinationSecurityGroupId``) so groups never reference each other and the template
+has no cycle. CIDR rules are inline. Every group declares inline egress: without it AWS keeps its implicit
+allow-all egress, so a group with no CIDR egress gets the well-known placeholder rule (CDK's approach), which matches
+no packet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.plan.flows import INTERNET, LOAD_BALANCER, SERVICE, Flow
+from generator.plan.names import DESCRIPTION_CHARS, DESCRIPTION_HINT, balancer_group, pascal, service_group
+
+RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
+PLATFORM_EGRESS_PORT = 443
+PLATFORM_EGRESS_REASON = "HTTPS to ECR, CloudWatch Logs and Secrets Manager via NAT"
+
+
+@dataclass(frozen=True)
+class CidrRule:
+    """An inline rule to or from a CIDR."""
+
+    protocol: str
+    port: int
+    cidr: str
+    description: str
+    placeholder: bool = False
+
+
+PLACEHOLDER_EGRESS = CidrRule(protocol="icmp", port=252, cidr="255.255.255.255/32",
+                              description="Disallow all traffic", placeholder=True)
+#: The placeholder's ICMP type/code pair (FromPort 252, ToPort 86): no packet ever matches it.
+PLACEHOLDER_TO_PORT = 86
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    """A standalone rule between two groups; ``group`` owns it, ``peer`` is the other side."""
+
+    logical_id: str
+    direction: str  # "ingress" | "egress"
+    group: str
+    peer: str
+    protocol: str
+    port: int
+    description: str
+
+
+@dataclass(frozen=True)
+class SecurityGroup:
+    """One group with its inline CIDR rules; group-to-group rules live in :class:`GroupRule`."""
+
+    logical_id: str
+    owner_kind: str  # "load_balancer" | "service"
+    owner: str
+    description: str
+    ingress: tuple[CidrRule, ...]
+    egress: tuple[CidrRule, ...]
+
+
+def _group_of(kind: str, name: str) -> str:
+    return balancer_group(name) if kind == LOAD_BALANCER else service_group(name)
+
+
+def _service_cidr_egress(bp, name: str, service) -> tuple[CidrRule, ...]:
+    """The platform's HTTPS egress plus the declared egress, one rule per (protocol, port, cidr)."""
+    rules: dict[tuple, CidrRule] = {
+        ("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0"): CidrRule("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0",
+                                                             PLATFORM_EGRESS_REASON)}
+    for index, egress in enumerate(service.egress):
+        if not DESCRIPTION_CHARS.match(egress.reason) or len(egress.reason) > 200:
+            raise bp.error_at(("services", name, "egress", index, "reason"),
+                              f"{egress.reason!r} cannot be a security-group rule description "
+                              f"(up to 200 of: {DESCRIPTION_HINT})")
+        key = (egress.protocol, egress.port, str(egress.cidr))
+        if key in rules:  # AWS rejects duplicate rules: keep one, carrying both reasons
+            old = rules[key]
+            rules[key] = CidrRule(old.protocol, old.port, old.cidr, f"{old.description}; {egress.reason}"[:255])
+        else:
+            rules[key] = CidrRule(egress.protocol, egress.port, str(egress.cidr), egress.reason)
+    return tuple(rules[key] for key in sorted(rules))
+
+
+def _balancer_cidr_ingress(flows: tuple[Flow, ...], name: str) -> tuple[CidrRule, ...]:
+    return tuple(CidrRule("tcp", f.port, f.source, f"{'HTTPS' if f.port == 443 else 'HTTP'} from the internet")
+                 for f in flows if f.source_kind == INTERNET and f.target == name)
+
+
+def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
+    """An ingress rule on the target and an egress rule on the source for every group-to-group flow."""
+    rules = []
+    for flow in flows:
+        if flow.source_kind == INTERNET:
+            continue
+        source, target = _group_of(flow.source_kind, flow.source), _group_of(flow.target_kind, flow.target)
+        source_name = pascal(flow.source) + ("LoadBalancer" if flow.source_kind == LOAD_BALANCER else "Task")
+        target_name = pascal(flow.target) + ("LoadBalancer" if flow.target_kind == LOAD_BALANCER else "Task")
+        rules.append(GroupRule(f"{target_name}IngressFrom{source_name}", "ingress", target, source,
+                               flow.protocol, flow.port, f"from {flow.description}"))
+        rules.append(GroupRule(f"{source_name}EgressTo{target_name}", "egress", source, target,
+                               flow.protocol, flow.port, f"to {flow.description}"))
+    return tuple(sorted(rules, key=lambda rule: rule.logical_id))
+
+
+def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...]) -> tuple[SecurityGroup, ...]:
+    """Every group of the environment, sorted by logical id, with the rule quota enforced."""
+    groups = []
+    for name, balancer in bp.load_balancers.items():
+        ingress = _balancer_cidr_ingress(flows, name)
+        groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
+                                    f"{bp.name} {bp.env}: {name} load balancer ({balancer.scheme})",
+                                    ingress, (PLACEHOLDER_EGRESS,)))
+    for name, service in bp.services.items():
+        groups.append(SecurityGroup(service_group(name), SERVICE, name, f"{bp.name} {bp.env}: {name} tasks",
+                                    (), _service_cidr_egress(bp, name, service)))
+    for group in groups:
+        inbound = len(group.ingress) + sum(1 for r in rules if r.group == group.logical_id and r.direction == "ingress")
+        outbound = len([r for r in group.egress if not r.placeholder]) + sum(
+            1 for r in rules if r.group == group.logical_id and r.direction == "egress")
+        section = "load_balancers" if group.owner_kind == LOAD_BALANCER else "services"
+        for direction, count in (("inbound", inbound), ("outbound", outbound)):
+            if count > RULE_QUOTA:
+                raise bp.error_at((section, group.owner),
+                                  f"the security group of {group.owner} needs {count} {direction} rules "
+                                  f"(at most {RULE_QUOTA} per group: reduce flows or egress)")
+    return tuple(sorted(groups, key=lambda group: group.logical_id))

@@ -1,0 +1,30 @@
+"""Which resources go into which stack, and the deploy order.
+
+One network stack per environment (VPC, subnets, routes, NAT, balancers, cluster and the whole firewall), then one
+stack per service importing what it needs. Services never reference each other's stacks, so any one of them can be
+deployed alone once the network stack exists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.plan.names import network_stack, service_stack
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A stack in deploy order; ``service`` is None for the network stack."""
+
+    name: str
+    kind: str  # "network" | "service"
+    service: str | None
+    depends_on: tuple[str, ...]
+
+
+def stacks(bp) -> tuple[Stack, ...]:
+    """The network stack first, then the services sorted by name, each depending only on the network."""
+    network = network_stack(bp.name, bp.env)
+    result = [Stack(network, "network", None, ())]
+    for name in sorted(bp.services):
+        result.append(Stack(service_stack(bp.name, bp.env, name), "service", name, (network,)))
+    return tuple(result)

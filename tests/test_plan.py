@@ -1,0 +1,102 @@
+"""The plan on its own: subnet slots, flows and rules, quotas, logical ids."""
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from generator.errors import InputError
+from generator.model import load_blueprint_text
+from generator.plan import plan
+
+BASE = """\
+name: shop
+network: {cidr: 10.20.0.0/16, availability_zones: 2, nat: per-az}
+load_balancers:
+  public: {scheme: internet-facing, https: {certificate: {parameter: CertificateArn}}}
+  internal: {scheme: internal}
+services:
+  web: {image: public.ecr.aws/nginx/nginx:1.27, port: 8080, route: {load_balancer: public}, flows: [api, cache]}
+  api: {image: public.ecr.aws/nginx/nginx:1.27, port: 9000, route: {load_balancer: internal, path: /api/*}}
+  cache: {image: public.ecr.aws/nginx/nginx:1.27, port: 6379}
+  worker: {image: public.ecr.aws/nginx/nginx:1.27}
+"""
+
+
+def layout_of(text: str):
+    (bp,) = load_blueprint_text(text, "shop.yaml").values()
+    return plan(bp)
+
+
+def test_adding_a_zone_never_moves_an_existing_subnet():
+    two = {(s.tier, s.zone): s.cidr for s in layout_of(BASE).subnets}
+    three = {(s.tier, s.zone): s.cidr for s in layout_of(BASE.replace("availability_zones: 2",
+                                                                       "availability_zones: 3")).subnets}
+    assert len(three) == len(two) + 3
+    assert all(three[key] == cidr for key, cidr in two.items())
+
+
+def test_subnets_are_disjoint_and_inside_the_vpc():
+    subnets = [ipaddress.ip_network(s.cidr) for s in layout_of(BASE.replace("availability_zones: 2",
+                                                                             "availability_zones: 6")).subnets]
+    assert len(subnets) == 18
+    assert all(s.subnet_of(ipaddress.ip_network("10.20.0.0/16")) for s in subnets)
+    assert not any(a.overlaps(b) for i, a in enumerate(subnets) for b in subnets[i + 1:])
+
+
+def test_flows_through_an_internal_balancer_never_reach_the_service_directly():
+    flows = {(f.source, f.target, f.port) for f in layout_of(BASE).flows}
+    assert flows == {
+        ("0.0.0.0/0", "public", 80), ("0.0.0.0/0", "public", 443),
+        ("public", "web", 8080), ("internal", "api", 9000),
+        ("web", "internal", 80),      # web -> api goes through the internal balancer
+        ("web", "cache", 6379),       # cache has no route: direct, on its port
+    }
+
+
+def test_every_group_declares_egress_and_idle_groups_get_the_placeholder():
+    groups = {g.logical_id: g for g in layout_of(BASE).groups}
+    assert [r.placeholder for r in groups["PublicLoadBalancerSecurityGroup"].egress] == [True]
+    worker = groups["WorkerTaskSecurityGroup"]
+    assert worker.ingress == () and [(r.port, r.cidr) for r in worker.egress] == [(443, "0.0.0.0/0")]
+
+
+def test_group_rules_come_in_ingress_egress_pairs_with_descriptions():
+    rules = layout_of(BASE).rules
+    assert {r.logical_id for r in rules} >= {"WebTaskEgressToCacheTask", "CacheTaskIngressFromWebTask"}
+    assert all(r.description for r in rules)
+    assert len([r for r in rules if r.direction == "ingress"]) == len([r for r in rules if r.direction == "egress"])
+
+
+def test_declared_egress_duplicating_the_platform_rule_is_merged_not_duplicated():
+    text = BASE.replace("worker: {image: public.ecr.aws/nginx/nginx:1.27}",
+                        "worker: {image: public.ecr.aws/nginx/nginx:1.27, egress: "
+                        "[{cidr: 0.0.0.0/0, port: 443, reason: webhooks}]}")
+    worker = {g.logical_id: g for g in layout_of(text).groups}["WorkerTaskSecurityGroup"]
+    assert len(worker.egress) == 1 and worker.egress[0].description.endswith("; webhooks")
+
+
+def test_more_than_sixty_inbound_rules_is_a_positioned_error():
+    callers = "".join(f"  c{i}: {{image: public.ecr.aws/nginx/nginx:1.27, flows: [cache]}}\n" for i in range(60))  # + web = 61
+    with pytest.raises(InputError) as raised:
+        layout_of(BASE + callers)
+    assert str(raised.value).startswith("shop.yaml:9:10: ")
+    assert "services.cache: the security group of cache needs 61 inbound rules (at most 60 per group" \
+        in str(raised.value)
+
+
+def test_stacks_deploy_network_first_then_services_by_name():
+    stacks = layout_of(BASE).stacks
+    assert [s.name for s in stacks] == ["shop-default-network", "shop-default-api", "shop-default-cache",
+                                        "shop-default-web", "shop-default-worker"]
+    assert all(s.depends_on == ("shop-default-network",) for s in stacks[1:])
+
+
+def test_a_service_named_network_is_rejected_at_its_position():
+    text = "name: s\nnetwork: {cidr: 10.0.0.0/16, availability_zones: 2, nat: single}\nservices:\n" \
+           "  network: {image: public.ecr.aws/nginx/nginx:1.27}\n"
+    with pytest.raises(InputError) as raised:
+        layout_of(text)
+    assert str(raised.value).startswith("shop.yaml:4:12: ")
+    assert "services.network: 'network' is reserved: the environment's network stack is s-default-network" \
+        in str(raised.value)
