@@ -4,7 +4,7 @@ Nothing touches the disk here; :mod:`generator.commands.build` writes the result
 :mod:`generator.commands.check` compares it with what is on disk.
 
 Gates are functions over the rendered templates (relative path -> YAML text) returning findings; ``GATES`` lists
-them in order. cfn-lint is the first; the audit of issue 3 plugs in by appending itself.
+them in order: cfn-lint, then the security audit at every severity.
 """
 from __future__ import annotations
 
@@ -18,13 +18,16 @@ from typing import Callable
 import jinja2
 
 from generator import lint
+from generator.audit import audit_document
 from generator.emit import balancers, templates
 from generator.errors import InputError
 from generator.lint import Finding
+from generator.load import load_text
 from generator.model import load_blueprint
 from generator.plan import Layout, plan
 from generator.plan.flows import INTERNET, LOAD_BALANCER
 from generator.plan.names import balancer_group, service_group
+from generator.suppress import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
 PARAMETER_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
@@ -35,9 +38,6 @@ Gate = Callable[[dict[str, str]], list[Finding]]
 
 def audit_gate(templates: dict[str, str]) -> list[Finding]:
     """The security audit (issue 3) over every rendered template, failing on findings of EVERY severity."""
-    from generator.audit import audit_document
-    from generator.load import load_text
-
     findings = []
     for path in sorted(templates):
         for found in audit_document(load_text(templates[path], path, cfn=True)):
@@ -46,20 +46,7 @@ def audit_gate(templates: dict[str, str]) -> list[Finding]:
     return findings
 
 
-def _available_gates() -> list[Gate]:
-    """cfn-lint always; the audit as soon as ``generator.audit`` exists in this tree."""
-    gates: list[Gate] = [lint.gate]
-    try:
-        import generator.audit  # noqa: F401
-    except ModuleNotFoundError as exc:
-        if exc.name != "generator.audit":
-            raise
-    else:
-        gates.append(audit_gate)
-    return gates
-
-
-GATES: list[Gate] = _available_gates()
+GATES: list[Gate] = [lint.gate, audit_gate]  # cfn-lint first: the audit assumes well-formed templates
 
 
 @dataclass
@@ -71,6 +58,7 @@ class Environment:
     source: str
     layout: Layout
     files: dict[str, bytes] = field(default_factory=dict)  # relative to the environment directory
+    warnings: list[str] = field(default_factory=list)  # audit exceptions that matched nothing
 
     @property
     def directory(self) -> str:
@@ -151,6 +139,7 @@ def render(layout: Layout, source: str) -> Environment:
     tags = _tags(layout)
     stacks_json, parameters = [], []
     stack_templates = templates(layout)
+    environment.warnings.extend(apply_suppressions(layout, stack_templates))
     for stack in layout.stacks:
         template = stack_templates[stack.name]
         stack_parameters = {}
@@ -199,7 +188,8 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
     findings: list[Finding] = []
     for gate in (GATES if gates is None else gates):
         findings.extend(gate(rendered))
-    warnings = [f"{path}: {len(text.encode('utf-8')):,} bytes exceeds the {INLINE_TEMPLATE_LIMIT:,}-byte inline "
+    warnings = [w for e in environments for w in e.warnings]
+    warnings += [f"{path}: {len(text.encode('utf-8')):,} bytes exceeds the {INLINE_TEMPLATE_LIMIT:,}-byte inline "
                 f"limit of `aws cloudformation deploy` (upload it to S3 with --s3-bucket)"
                 for path, text in sorted(rendered.items()) if len(text.encode("utf-8")) > INLINE_TEMPLATE_LIMIT]
     return Build(environments, sorted(findings), warnings)

@@ -1,7 +1,8 @@
 """Shared test options and fixtures.
 
-``pytest --update-golden`` rewrites tests/golden/ from a fresh in-memory build instead of comparing against it;
-review the diff and commit it.
+``pytest --update-golden`` (or ``STACKPRINT_UPDATE_GOLDEN=1``) rewrites every golden file — tests/golden/, the
+migrate corpus expectations, the README's checkov table — from the current output instead of comparing; review the
+diff and commit it.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def pytest_addoption(parser):
 
 @pytest.fixture
 def update_golden(request) -> bool:
-    return bool(request.config.getoption("--update-golden"))
+    """Whether golden files are rewritten rather than compared."""
+    return bool(request.config.getoption("--update-golden")) or os.environ.get("STACKPRINT_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +36,19 @@ def fresh_build():
         return compile_blueprints(blueprint_paths(()))
     finally:
         os.chdir(cwd)
+
+
+@pytest.fixture(scope="session")
+def checkov() -> str:
+    """Path of the checkov executable (it lives in its own venv, .venv-checkov, because its pins clash with ours).
+
+    `make test` exports STACKPRINT_CHECKOV; if that path is missing the test FAILS (CI must not skip silently).
+    Without the variable, .venv-checkov is used when present, else the test is skipped with the command to run.
+    """
+    named = os.environ.get("STACKPRINT_CHECKOV")
+    candidate = named or str(REPO / ".venv-checkov" / "bin" / "checkov")
+    if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+        return candidate
+    if named:
+        pytest.fail(f"STACKPRINT_CHECKOV={named} is not an executable")
+    pytest.skip(f"checkov not found at {candidate}: run `make .venv-checkov/.installed` (`make test` does)")

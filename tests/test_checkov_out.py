@@ -1,26 +1,20 @@
 """checkov (a second, independent opinion) finds nothing in out/: zero failed checks, and every skipped check is one
 of the documented design exceptions in generator/emit/suppressions.py, with its reason.
 
-`make test` exports STACKPRINT_CHECKOV (checkov lives in its own venv); without it this test is skipped.
+checkov comes from the session fixture ``checkov`` in tests/conftest.py (its own venv, .venv-checkov).
 """
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from generator.emit import suppressions
 
 OUT = Path(__file__).resolve().parent.parent / "out"
-CHECKOV = os.environ.get("STACKPRINT_CHECKOV")
 
-
-@pytest.mark.skipif(not CHECKOV, reason="STACKPRINT_CHECKOV is not set (make test sets it)")
-def test_checkov_passes_every_template_in_out():
-    result = subprocess.run([CHECKOV, "-d", str(OUT), "--framework", "cloudformation", "--skip-download",
+def test_checkov_passes_every_template_in_out(checkov):
+    result = subprocess.run([checkov, "-d", str(OUT), "--framework", "cloudformation", "--skip-download",
                              "-o", "json"], capture_output=True, text=True, timeout=600)
     report = json.loads(result.stdout)
     reports = report if isinstance(report, list) else [report]

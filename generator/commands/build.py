@@ -18,7 +18,9 @@ def command(blueprints: tuple[str, ...], env: str | None, out: str) -> None:
     """Compile blueprints into CloudFormation under DIR/<blueprint>/<env>/.
 
     With no BLUEPRINT, compiles every blueprints/*.yaml for every environment. Nothing is written unless every
-    template passes cfn-lint (errors and warnings); a failed build leaves DIR exactly as it was.
+    template passes cfn-lint (errors and warnings) and the security audit (findings of every severity); a failed
+    build leaves DIR exactly as it was. A blueprint accepts an audit finding only by stating it with a reason
+    (audit: {ignore: [{rule: ECS003, reason: "..."}]}); the reason is written into the template.
 
     \b
     Examples:
@@ -32,7 +34,8 @@ def command(blueprints: tuple[str, ...], env: str | None, out: str) -> None:
     if build.findings:
         for finding in build.findings:
             error(str(finding))
-        error(f"build failed: {len(build.findings)} finding(s); nothing written")
+        error(f"build failed: {len(build.findings)} finding(s); nothing written "
+              f"(fix the blueprint, or accept an audit finding with audit.ignore and a reason: docs/blueprint.md)")
         sys.exit(1)
     write_tree(out, build.units(whole_blueprints=env is None))
     for environment in build.environments:

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, WithJsonSchema
 
 from generator.errors import InputError
+from generator.model.audit import AuditSettings
 from generator.model.balancers import LoadBalancer
 from generator.model.base import BalancerName, BlueprintName, EnvironmentName, Model, ServiceName
 from generator.model.network import Network
@@ -64,6 +65,8 @@ class BlueprintSpec(Model):
         {}, description="Application load balancers by name.")
     services: Annotated[dict[ServiceName, Service], AfterValidator(_sorted)] = Field(
         {}, description="Fargate services by name.")
+    audit: AuditSettings = Field(AuditSettings(), description="Exceptions to the build's audit gate for every "
+                                                              "stack of this blueprint, each with a reason.")
 
 
 class Blueprint(BlueprintSpec):

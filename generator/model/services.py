@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
+from generator.model.audit import AuditSettings
 from generator.model.base import Model, NonEmptyStr, Port, ServiceName, BalancerName, bounded
 from generator.model.network import Cidr
 from generator.model.units import Cpu, Memory
@@ -237,3 +238,5 @@ class Service(Model):
     task_permissions: list[TaskPermission] = Field(
         [], description="IAM statements for the task role (least privilege).")
     read_only_root_filesystem: bool = Field(True, description="Mount the root filesystem read-only.")
+    audit: AuditSettings = Field(AuditSettings(), description="Exceptions to the build's audit gate for this "
+                                                              "service's stack, each with a reason.")

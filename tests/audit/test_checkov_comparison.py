@@ -48,26 +48,14 @@ CHECKOV_EQUIVALENTS = {
 }
 
 
-def _checkov_candidate() -> str:
-    return os.environ.get("STACKPRINT_CHECKOV") or str(ROOT / ".venv-checkov" / "bin" / "checkov")
-
-
-def _checkov_binary() -> str | None:
-    candidate = _checkov_candidate()
-    return candidate if os.path.isfile(candidate) and os.access(candidate, os.X_OK) else None
-
-
 def _fail_fixture(rule: str) -> Path:
     return next(iter(sorted((FIXTURES / rule).glob("fail.*"))))
 
 
 @pytest.fixture(scope="module")
-def checkov_failures(tmp_path_factory) -> list[tuple[str, str, str, str]]:
+def checkov_failures(tmp_path_factory, checkov) -> list[tuple[str, str, str, str]]:
     """(rule fixture, logical id, check id, check name) of every failed checkov check, run once."""
-    binary = _checkov_binary()
-    if binary is None:
-        pytest.skip(f"checkov not found at {_checkov_candidate()}: run `make .venv-checkov/.installed` or set "
-                    "STACKPRINT_CHECKOV (`make test` does both)")
+    binary = checkov
     folder = tmp_path_factory.mktemp("checkov-fixtures")
     for rule in RULES:
         source = _fail_fixture(rule)

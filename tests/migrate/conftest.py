@@ -1,20 +1,7 @@
-"""Fixtures for the migrate tests. The ``--update-golden`` option is registered by tests/conftest.py (another
-part of the suite); here it is only read, guarded, so these tests also run without it."""
+"""Fixtures for the migrate tests (``update_golden`` comes from tests/conftest.py)."""
 from __future__ import annotations
 
-import os
-
 import pytest
-
-
-@pytest.fixture
-def update_golden(request) -> bool:
-    """True when expectations should be rewritten: ``pytest --update-golden`` or STACKPRINT_UPDATE_GOLDEN=1."""
-    try:
-        flag = request.config.getoption("--update-golden", default=False)
-    except ValueError:
-        flag = False
-    return bool(flag) or os.environ.get("STACKPRINT_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture

@@ -1,0 +1,85 @@
+"""The blueprint's stated audit exceptions, written into the emitted templates before they are rendered.
+
+`build` gates on every audit finding. A blueprint may accept a finding only by naming the rule and giving a reason
+(``audit: {ignore: [...]}`` at the top for every stack, or under a service for its own stack). Rather than filtering
+findings inside the build, each accepted finding is marked on its resource as ``Metadata.stackprint.ignore`` — the
+audit's own suppression format — so the exception and its reason are visible in ``out/``, and ``stackprint audit
+out/`` run by anyone later reaches the same verdict as the build did.
+"""
+from __future__ import annotations
+
+import difflib
+
+from troposphere import Template
+
+from generator.audit import RULES, audit_document
+from generator.load import load_text
+
+
+def apply_suppressions(layout, stack_templates: dict[str, Template]) -> list[str]:
+    """Mark every finding the blueprint accepts; return one warning per exception that matched nothing.
+
+    Raises InputError (positioned in the blueprint) for an exception naming a rule that does not exist.
+    """
+    bp = layout.blueprint
+    scopes = _scopes(bp, layout)
+    for keypath, exception in (item for items in scopes.values() for item in items):
+        _check_rule(bp, keypath, exception.rule)
+    used: set[tuple] = set()
+    for stack_name, exceptions in scopes.items():
+        if exceptions:
+            used |= _mark_stack(stack_templates[stack_name], stack_name, exceptions)
+    return [str(bp.error_at(keypath + ("rule",), f"{exception.rule} matches no finding in environment "
+                                                f"'{bp.env}' (remove the exception, or limit it to the "
+                                                f"environments that need it)"))
+            for keypath, exception in (item for items in scopes.values() for item in items) if keypath not in used]
+
+
+def _scopes(bp, layout) -> dict[str, list[tuple[tuple, object]]]:
+    """Stack name -> the exceptions that apply to it, each with its key path in the blueprint."""
+    top = [(("audit", "ignore", i), exc) for i, exc in enumerate(bp.audit.ignore)]
+    scopes: dict[str, list] = {}
+    for stack in layout.stacks:
+        own = []
+        if stack.service is not None:
+            service = bp.services[stack.service]
+            own = [(("services", stack.service, "audit", "ignore", i), exc)
+                   for i, exc in enumerate(service.audit.ignore)]
+        scopes[stack.name] = top + own
+    return scopes
+
+
+def _check_rule(bp, keypath: tuple, rule: str) -> None:
+    if rule in RULES:
+        return
+    close = difflib.get_close_matches(rule, list(RULES), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "see docs/audit.md for the rule ids"
+    raise bp.error_at(keypath + ("rule",), f"unknown audit rule '{rule}' ({hint})")
+
+
+def _mark_stack(template: Template, stack_name: str, exceptions: list[tuple[tuple, object]]) -> set[tuple]:
+    """Audit one emitted template and mark the findings its exceptions cover; return the key paths used."""
+    used = set()
+    for finding in audit_document(load_text(template.to_yaml(), stack_name, cfn=True)):
+        for keypath, exception in exceptions:
+            if exception.rule == finding.rule and (not exception.resources or finding.resource in
+                                                   exception.resources):
+                _mark(template.resources[finding.resource], exception.rule, exception.reason)
+                used.add(keypath)
+    return used
+
+
+def _mark(resource, rule: str, reason: str) -> None:
+    """Add ``{rule, reason}`` to the resource's ``Metadata.stackprint.ignore`` (once), keeping other metadata."""
+    metadata = dict(resource.resource.get("Metadata") or {})
+    stackprint = dict(metadata.get("stackprint") or {})
+    ignore = list(stackprint.get("ignore") or [])
+    entry = {"reason": reason, "rule": rule}
+    if entry not in ignore:
+        ignore.append(entry)
+    stackprint["ignore"] = sorted(ignore, key=lambda e: (e["rule"], e["reason"]))
+    metadata["stackprint"] = stackprint
+    resource.Metadata = metadata
+
+
+__all__ = ["apply_suppressions"]
