@@ -129,7 +129,8 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
     text = env.get_template("env-readme.md.j2").render(
         name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
         parameters=parameters, placeholder=PARAMETER_PLACEHOLDER, cidr=str(bp.network.cidr),
-        zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress)
+        zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
+        endpoints=layout.endpoints, namespace=layout.namespace)
     return text.encode("utf-8")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import boto3
 import moto
 import pytest
+import yaml
 from moto import mock_aws
 
 from generator.model import load_blueprint
@@ -38,7 +39,12 @@ MOTO_GAPS = {
     "AWS::S3::BucketPolicy": "not supported (skipped with a warning); the bucket itself is created.",
     "AWS::ApplicationAutoScaling::ScalableTarget": "not supported (skipped with a warning).",
     "AWS::ApplicationAutoScaling::ScalingPolicy": "not supported (skipped with a warning).",
-    "AWS::ECS::Service": "NetworkConfiguration (subnets, AssignPublicIp, security groups), LaunchType and "
+    "AWS::ServiceDiscovery::PrivateDnsNamespace": "not supported by moto's CloudFormation (and GetAtt on it "
+                                                  "crashes the stack). PATCHED below over moto's Cloud Map API.",
+    "AWS::ServiceDiscovery::Service": "not supported by moto's CloudFormation. PATCHED below over moto's Cloud "
+                                      "Map API.",
+    "AWS::ECS::Service": "ServiceRegistries are ignored (the Cloud Map registration is read back instead); "
+                         "NetworkConfiguration (subnets, AssignPublicIp, security groups), LaunchType and "
                          "LoadBalancers are ignored, so they cannot be read back; the test checks them in the "
                          "golden templates instead.",
 }
@@ -114,6 +120,50 @@ def _standalone(direction: str):
     return StandaloneRule
 
 
+def _cloud_map(kind: str):
+    """CloudFormation models for AWS::ServiceDiscovery::PrivateDnsNamespace / Service over moto's Cloud Map API."""
+    from moto.core.common_models import CloudFormationModel
+
+    class CloudMapResource(CloudFormationModel):
+        __module__ = "moto.servicediscovery.stackprint_test_patch"
+
+        def __init__(self, resource):
+            self.resource = resource
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.resource.id
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return f"AWS::ServiceDiscovery::{kind}"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr in ("Id", "Arn", "Name")
+
+        def get_cfn_attribute(self, attribute_name: str):
+            return {"Id": self.resource.id, "Arn": self.resource.arn, "Name": self.resource.name}[attribute_name]
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
+                                            **kwargs):
+            from moto.servicediscovery.models import servicediscovery_backends
+
+            props = cloudformation_json["Properties"]
+            backend = servicediscovery_backends[account_id][region_name]
+            if kind == "PrivateDnsNamespace":
+                backend.create_private_dns_namespace(props["Name"], resource_name, props.get("Description", ""),
+                                                     props["Vpc"], [], {})
+                return cls(next(n for n in backend.namespaces.values() if n.name == props["Name"]))
+            return cls(backend.create_service(
+                props["Name"], props["NamespaceId"], resource_name, props.get("Description", ""),
+                props.get("DnsConfig"), props.get("HealthCheckConfig"), props.get("HealthCheckCustomConfig"), [],
+                "DNS_HTTP"))
+
+    return CloudMapResource
+
+
 @pytest.fixture
 def aws(monkeypatch):
     """moto in-process, with the security-group gaps above patched."""
@@ -128,6 +178,9 @@ def aws(monkeypatch):
     models = dict(parsing.get_model_map())
     for direction in ("ingress", "egress"):
         model = _standalone(direction)
+        models[model.cloudformation_type()] = model
+    for kind in ("PrivateDnsNamespace", "Service"):
+        model = _cloud_map(kind)
         models[model.cloudformation_type()] = model
     monkeypatch.setattr(parsing, "get_model_map", lambda: models)
     with mock_aws():
@@ -248,3 +301,25 @@ def test_services_subnets_flow_log_and_log_retention_as_the_blueprint_says(aws):
     assert [f["ResourceId"] for f in flow_logs] == [network["Vpc"]]
     groups = boto3.client("logs", region_name=REGION).describe_log_groups()["logGroups"]
     assert groups and all(g.get("retentionInDays") for g in groups)
+
+
+def test_directly_called_services_are_registered_where_their_callers_look(aws):
+    """two-tier: web calls backend directly, so backend registers in the namespace web's BACKEND_HOST names."""
+    env_dir = OUT / "two-tier" / "default"
+    bp = load_blueprint(str(REPO / "blueprints" / "two-tier.yaml"))["default"]
+    network = deploy(env_dir)
+    discovery = boto3.client("servicediscovery", region_name=REGION)
+    namespaces = discovery.list_namespaces()["Namespaces"]
+    assert [n["Name"] for n in namespaces] == [f"{bp.env}.{bp.name}.internal"]
+    assert discovery.get_namespace(Id=namespaces[0]["Id"])["Namespace"]["Type"] == "DNS_PRIVATE"
+    # moto's API does not return the namespace's VPC (its hosted zone has no VPC association): read its record.
+    from moto.servicediscovery.models import servicediscovery_backends
+    assert servicediscovery_backends["123456789012"][REGION].namespaces[namespaces[0]["Id"]].vpc == network["Vpc"]
+    callers = {target for service in bp.services.values() for target in service.flows}
+    registered = {s["Name"]: s for s in discovery.list_services()["Services"]}
+    assert set(registered) == callers == {"backend"}
+    web = yaml.load((env_dir / "two-tier-default-web.template.yaml").read_text(), Loader=yaml.BaseLoader)
+    variables = {e["Name"]: e["Value"] for e in
+                 web["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"][0]["Environment"]}
+    assert variables["BACKEND_HOST"] == f"backend.{namespaces[0]['Name']}"
+    assert variables["BACKEND_PORT"] == str(bp.services["backend"].port)

@@ -54,6 +54,23 @@ def test_flows_through_an_internal_balancer_never_reach_the_service_directly():
     }
 
 
+def test_each_caller_learns_how_to_reach_each_flow_target():
+    layout = layout_of(BASE)
+    found = {(e.caller, e.target): (e.host_variable, e.port_variable, e.port, e.balancer, e.host)
+             for e in layout.endpoints}
+    assert found == {
+        ("web", "api"): ("API_HOST", "API_PORT", 80, "internal", None),  # the balancer's exported DNS name
+        ("web", "cache"): ("CACHE_HOST", "CACHE_PORT", 6379, None, "cache.default.shop.internal"),
+    }
+    assert layout.registered == ("cache",)  # only services called directly register in Cloud Map
+    assert layout.namespace == "default.shop.internal"
+
+
+def test_no_direct_flow_means_no_namespace():
+    layout = layout_of(BASE.replace(", flows: [api, cache]", ", flows: [api]"))
+    assert layout.registered == () and layout.namespace is None
+
+
 def test_every_group_declares_egress_and_idle_groups_get_the_placeholder():
     groups = {g.logical_id: g for g in layout_of(BASE).groups}
     assert [r.placeholder for r in groups["PublicLoadBalancerSecurityGroup"].egress] == [True]

@@ -19,6 +19,7 @@ def network_template(layout: Layout, stack_name: str) -> Template:
     network.add_logs_key(template, stack_name)
     network.add_flow_log(template)
     network.add_cluster(template)
+    network.add_discovery_namespace(template, layout, stack_name)
     security.add_security_groups(template, layout, stack_name)
     balancers.add_balancers(template, layout, stack_name)
     network.add_exports(template, layout, stack_name)

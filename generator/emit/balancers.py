@@ -7,7 +7,7 @@ over TLS only.
 """
 from __future__ import annotations
 
-from troposphere import FindInMap, GetAtt, Output, Parameter, Ref, Sub, Template
+from troposphere import FindInMap, GetAtt, Parameter, Ref, Sub, Template
 from troposphere import elasticloadbalancingv2 as elb
 from troposphere import s3
 
@@ -128,10 +128,6 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, name: str
         listener = f"{prefix}HttpListener"
     exports.export(template, stack_name, exports.listener_arn(name), Ref(listener),
                    f"Listener of the {name} load balancer that service routes attach to")
-    template.add_output(_dns_output(prefix, lb_id, name))
-
-
-def _dns_output(prefix: str, lb_id: str, name: str) -> Output:
-    return Output(f"{prefix}LoadBalancerDnsName", Description=f"DNS name of the {name} load balancer",
-                  Value=GetAtt(lb_id, "DNSName"))
+    exports.export(template, stack_name, exports.balancer_dns_name(name), GetAtt(lb_id, "DNSName"),
+                   f"DNS name of the {name} load balancer")
 

@@ -13,6 +13,7 @@ PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
 CLUSTER_NAME = "ClusterName"
 CLUSTER_ARN = "ClusterArn"
 LOGS_KEY_ARN = "LogsKeyArn"
+NAMESPACE_ID = "ServiceDiscoveryNamespaceId"
 
 
 def group_id(group_logical_id: str) -> str:
@@ -23,6 +24,11 @@ def group_id(group_logical_id: str) -> str:
 def listener_arn(balancer: str) -> str:
     """Export of the listener services attach their rules to (HTTPS when set, else HTTP)."""
     return f"{pascal(balancer)}ListenerArn"
+
+
+def balancer_dns_name(balancer: str) -> str:
+    """Export of a balancer's DNS name (callers of a service behind an internal balancer receive it)."""
+    return f"{pascal(balancer)}LoadBalancerDnsName"
 
 
 def export_name(stack_name: str, name: str) -> str:

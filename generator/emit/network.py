@@ -7,7 +7,7 @@ NAT gateway (per zone, a single one, or none); isolated subnets have no route be
 from __future__ import annotations
 
 from troposphere import GetAtt, GetAZs, Join, Ref, Select, Sub, Tags, Template
-from troposphere import ec2, ecs, iam, kms, logs
+from troposphere import ec2, ecs, iam, kms, logs, servicediscovery
 
 from generator.emit import exports
 from generator.plan import Layout
@@ -122,6 +122,17 @@ def add_cluster(template: Template) -> None:
     """The environment's ECS cluster, with Container Insights."""
     template.add_resource(ecs.Cluster("Cluster", ClusterSettings=[
         ecs.ClusterSetting(Name="containerInsights", Value="enabled")]))
+
+
+def add_discovery_namespace(template: Template, layout: Layout, stack_name: str) -> None:
+    """The Cloud Map private DNS namespace services register in, when some service is reached directly."""
+    if layout.namespace is None:
+        return
+    template.add_resource(servicediscovery.PrivateDnsNamespace(
+        "ServiceDiscoveryNamespace", Name=layout.namespace, Vpc=Ref("Vpc"),
+        Description=f"Names of the {layout.name} {layout.env} services that other services call directly"))
+    exports.export(template, stack_name, exports.NAMESPACE_ID, GetAtt("ServiceDiscoveryNamespace", "Id"),
+                   "Cloud Map namespace id that directly-called services register in")
 
 
 def add_exports(template: Template, layout: Layout, stack_name: str) -> None:

@@ -2,7 +2,9 @@
 
 The execution role may only pull the image (private ECR only), write to the service's own log group and read the
 named secrets; the task role, created only when ``task_permissions`` is set, holds exactly those statements.
-Tasks run in private subnets without a public IP, behind the task security group the network stack owns.
+Tasks run in private subnets without a public IP, behind the task security group the network stack owns. A service
+that others call directly registers in the environment's Cloud Map namespace; callers receive ``<TARGET>_HOST`` and
+``<TARGET>_PORT`` (see :mod:`generator.plan.discovery`).
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import re
 
 from troposphere import GetAtt, Ref, Split, Sub, Template
 from troposphere import applicationautoscaling as aas
-from troposphere import ecs, iam, logs
+from troposphere import ecs, iam, logs, servicediscovery
 from troposphere import elasticloadbalancingv2 as elb
 
 from generator.emit import exports
@@ -45,7 +47,20 @@ def _execution_statements(service) -> list[dict]:
     return statements
 
 
-def _container(name: str, service) -> ecs.ContainerDefinition:
+def _endpoint_environment(layout: Layout, name: str, network: str) -> dict[str, object]:
+    """``<TARGET>_HOST``/``<TARGET>_PORT`` for every flow target: a Cloud Map name or an internal balancer's DNS."""
+    variables: dict[str, object] = {}
+    for endpoint in layout.endpoints:
+        if endpoint.caller != name:
+            continue
+        host = endpoint.host if endpoint.balancer is None else exports.import_value(
+            network, exports.balancer_dns_name(endpoint.balancer))
+        variables[endpoint.host_variable] = host
+        variables[endpoint.port_variable] = str(endpoint.port)
+    return variables
+
+
+def _container(name: str, service, injected: dict[str, object]) -> ecs.ContainerDefinition:
     props = dict(
         Name=name, Image=service.image, Essential=True, Privileged=False,
         ReadonlyRootFilesystem=service.read_only_root_filesystem,
@@ -54,8 +69,9 @@ def _container(name: str, service) -> ecs.ContainerDefinition:
     )
     if service.port is not None:
         props["PortMappings"] = [ecs.PortMapping(ContainerPort=service.port, Protocol="tcp")]
-    if service.environment:
-        props["Environment"] = [ecs.Environment(Name=k, Value=str(v)) for k, v in sorted(service.environment.items())]
+    environment = {**{k: str(v) for k, v in service.environment.items()}, **injected}
+    if environment:
+        props["Environment"] = [ecs.Environment(Name=k, Value=environment[k]) for k in sorted(environment)]
     if service.secrets:
         props["Secrets"] = [ecs.Secret(Name=k, ValueFrom=v) for k, v in sorted(service.secrets.items())]
     if service.command:
@@ -92,7 +108,8 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         "TaskDefinition", Family=stack_name, Cpu=str(service.cpu), Memory=str(service.memory),
         NetworkMode="awsvpc", RequiresCompatibilities=["FARGATE"], ExecutionRoleArn=GetAtt("ExecutionRole", "Arn"),
         RuntimePlatform=ecs.RuntimePlatform(OperatingSystemFamily="LINUX", CpuArchitecture="X86_64"),
-        ContainerDefinitions=[_container(name, service)], **task_props))
+        ContainerDefinitions=[_container(name, service, _endpoint_environment(layout, name, network))],
+        **task_props))
     service_props = {}
     route = layout.route_of(name)
     if route is not None:
@@ -101,6 +118,9 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
                                                            TargetGroupArn=Ref("TargetGroup"))]
         service_props["HealthCheckGracePeriodSeconds"] = 60
         service_props["DependsOn"] = ["ListenerRule"]
+    if name in layout.registered:
+        _add_registration(template, network, name)
+        service_props["ServiceRegistries"] = [ecs.ServiceRegistry(RegistryArn=GetAtt("DiscoveryService", "Arn"))]
     desired = service.scaling.min if service.scaling is not None else service.count
     template.add_resource(ecs.Service(
         "Service", Cluster=exports.import_value(network, exports.CLUSTER_ARN), LaunchType="FARGATE",
@@ -134,6 +154,16 @@ def _add_route(template: Template, layout: Layout, network: str, route, port: in
         "ListenerRule", ListenerArn=exports.import_value(network, exports.listener_arn(route.load_balancer)),
         Priority=route.priority, Conditions=conditions,
         Actions=[elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref("TargetGroup"))]))
+
+
+def _add_registration(template: Template, network: str, name: str) -> None:
+    """A Cloud Map service: one A record per running task, removed when ECS stops the task."""
+    template.add_resource(servicediscovery.Service(
+        "DiscoveryService", Name=name, NamespaceId=exports.import_value(network, exports.NAMESPACE_ID),
+        Description=f"Addresses of the running {name} tasks",
+        DnsConfig=servicediscovery.DnsConfig(RoutingPolicy="MULTIVALUE", DnsRecords=[
+            servicediscovery.DnsRecord(Type="A", TTL=10)]),
+        HealthCheckCustomConfig=servicediscovery.HealthCheckCustomConfig(FailureThreshold=1)))
 
 
 def _add_scaling(template: Template, network: str, scaling) -> None:

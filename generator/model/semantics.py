@@ -122,6 +122,7 @@ def _services(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
         yield from _flows(bp, name, service, where)
         yield from _egress(bp, service, where)
         yield from _variables(service, where)
+        yield from _endpoint_variables(service, where)
     yield from _rule_clashes(bp)
 
 
@@ -240,6 +241,26 @@ def _variables(service, where: tuple) -> Iterator[Issue]:
         if variable in service.secrets:
             yield Issue(where + ("secrets", variable), f"'{variable}' is also set in environment (a variable "
                                                        "comes from one place: keep it in secrets)", at_key=True)
+
+
+def endpoint_variables(target: str) -> tuple[str, str]:
+    """The variables a caller receives for each flow target: ``api`` -> (``API_HOST``, ``API_PORT``).
+
+    Defined here because the model must refuse user variables that would collide with them, and the plan (which
+    fills them) reads the model, never the other way round.
+    """
+    prefix = re.sub(r"[^A-Za-z0-9]", "_", target).upper()
+    return f"{prefix}_HOST", f"{prefix}_PORT"
+
+
+def _endpoint_variables(service, where: tuple) -> Iterator[Issue]:
+    for target in dict.fromkeys(service.flows):
+        for variable in endpoint_variables(target):
+            if variable in service.environment or variable in service.secrets:
+                section = "environment" if variable in service.environment else "secrets"
+                yield Issue(where + (section, variable),
+                            f"'{variable}' is set by the compiler from flows: [{target}] (how this service finds "
+                            f"{target}); remove it", at_key=True)
 
 
 # --- names -----------------------------------------------------------------------------------------------------

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.plan.cidrs import Subnet, allocate
+from generator.plan.discovery import Endpoint, endpoints, namespace, registered
 from generator.plan.flows import Flow, flows, listener_port
 from generator.plan.names import pascal
 from generator.plan.routes import Route, routes
 from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, group_rules, security_groups
 from generator.plan.stacks import Stack, stacks
 
-__all__ = ["Layout", "plan", "Subnet", "Flow", "Route", "CidrRule", "GroupRule", "SecurityGroup", "Stack",
+__all__ = ["Layout", "plan", "Subnet", "Flow", "Endpoint", "Route", "CidrRule", "GroupRule", "SecurityGroup", "Stack",
            "listener_port"]
 
 
@@ -29,6 +30,17 @@ class Layout:
     rules: tuple[GroupRule, ...]
     routes: tuple[Route, ...]
     stacks: tuple[Stack, ...]
+    endpoints: tuple[Endpoint, ...]  # how each caller finds each flow target
+
+    @property
+    def namespace(self) -> str | None:
+        """The Cloud Map private DNS namespace, when some service is reached directly; else None."""
+        return namespace(self.blueprint) if self.registered else None
+
+    @property
+    def registered(self) -> tuple[str, ...]:
+        """Services registered in Cloud Map (reached directly by a caller)."""
+        return registered(self.endpoints)
 
     @property
     def name(self) -> str:
@@ -80,4 +92,5 @@ def plan(bp) -> Layout:
         rules=rules,
         routes=routes(bp),
         stacks=stacks(bp),
+        endpoints=endpoints(bp),
     )

@@ -35,6 +35,14 @@ def listener_port(balancer) -> int:
     return 443 if balancer.https is not None else 80
 
 
+def internal_balancer_of(bp, service: str) -> str | None:
+    """The internal balancer ``service`` is routed through, if any: callers then go through it, never direct."""
+    route = bp.services[service].route
+    if route is None or bp.load_balancers[route.load_balancer].scheme != "internal":
+        return None
+    return route.load_balancer
+
+
 def _kind_label(kind: str, name: str) -> str:
     return {INTERNET: "internet", LOAD_BALANCER: f"{name} load balancer", SERVICE: f"{name} tasks"}[kind]
 
@@ -62,11 +70,10 @@ def flows(bp) -> tuple[Flow, ...]:
             add(_flow(LOAD_BALANCER, service.route.load_balancer, SERVICE, name, service.port, "routed requests"))
     for name, service in bp.services.items():
         for target_name in service.flows:
-            target = bp.services[target_name]
-            via = bp.load_balancers.get(target.route.load_balancer) if target.route is not None else None
-            if via is not None and via.scheme == "internal":
-                add(_flow(SERVICE, name, LOAD_BALANCER, target.route.load_balancer, listener_port(via),
+            balancer = internal_balancer_of(bp, target_name)
+            if balancer is not None:
+                add(_flow(SERVICE, name, LOAD_BALANCER, balancer, listener_port(bp.load_balancers[balancer]),
                           f"to reach {target_name}"))
             else:
-                add(_flow(SERVICE, name, SERVICE, target_name, target.port, "declared flow"))
+                add(_flow(SERVICE, name, SERVICE, target_name, bp.services[target_name].port, "declared flow"))
     return tuple(found[key] for key in sorted(found))

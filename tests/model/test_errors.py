@@ -162,6 +162,16 @@ CASES = [
      [f"{P}:13:10: services.web.cpu: 'lots' is not a CPU size (use units like 256 or '0.25 vCPU')",
       f"{P}:14:13: services.web.memory: '1 TB' is not a memory size (use MiB like 512 or '1 GB')"]),
     # --- flows -------------------------------------------------------------------------------------------------
+    ("flow-variable-collision", """
+        BASE
+            flows: [cache-db]
+            environment: {CACHE_DB_HOST: cache.example.com, LOG_LEVEL: info}
+          cache-db:
+            image: example/cache:7.2
+            port: 6379
+        """,
+     [f"{P}:14:19: services.web.environment.CACHE_DB_HOST: 'CACHE_DB_HOST' is set by the compiler from flows: "
+      f"[cache-db] (how this service finds cache-db); remove it"]),
     ("flows", """
         BASE
             flows: [wroker, web, worker, worker]
