@@ -155,17 +155,24 @@ def load_text(text: str, path: str, *, cfn: bool = False) -> Document:
     return builder.doc
 
 
-def load_file(path: str, *, cfn: bool = False) -> Document:
-    """Read and parse a file; unreadable or non-UTF-8 files are input errors, not tracebacks."""
+def read_text(path: str, *, expected: str = "a file", hint: str = "") -> str:
+    """Read a UTF-8 text file; a missing, unreadable or binary file is an InputError (exit 2), never a traceback.
+
+    ``expected`` names what the command wanted (in the message for a directory), ``hint`` how to fix a missing file.
+    """
     try:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+            return handle.read()
     except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
+        raise InputError("file not found" + (f" ({hint})" if hint else ""), path=path) from None
     except IsADirectoryError:
-        raise InputError("is a directory, expected a file", path=path) from None
+        raise InputError(f"is a directory, expected {expected}", path=path) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
-    return load_text(text, path, cfn=cfn)
+
+
+def load_file(path: str, *, cfn: bool = False) -> Document:
+    """Read and parse a file; unreadable or non-UTF-8 files are input errors, not tracebacks."""
+    return load_text(read_text(path), path, cfn=cfn)

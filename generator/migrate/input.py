@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from generator.errors import InputError, Position
 from generator.load import Document, load_text
+from generator.load import read_text as read_file
 from generator.migrate.report import Report, show
 
 #: Fields ``describe-task-definition`` prints that ``register-task-definition`` rejects: AWS sets them.
@@ -49,17 +50,8 @@ def read_text(path: str) -> tuple[str, str]:
     """The input text and the name to show in errors; ``-`` reads stdin."""
     if path == STDIN:
         return sys.stdin.read(), "<stdin>"
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read(), path
-    except FileNotFoundError:
-        raise InputError("file not found (pass a task definition JSON file, or - for stdin)", path=path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a task definition JSON file", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    return read_file(path, expected="a task definition JSON file",
+                     hint="pass a task definition JSON file, or - for stdin"), path
 
 
 def _no_duplicates(pairs: list) -> dict:
