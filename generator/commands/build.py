@@ -5,7 +5,6 @@ import sys
 
 import click
 
-from generator.compile import blueprint_paths, compile_blueprints
 from generator.console import error, info, warn
 from generator.write import write_tree
 
@@ -28,6 +27,8 @@ def command(blueprints: tuple[str, ...], env: str | None, out: str) -> None:
       stackprint build blueprints/web-api.yaml --env dev
     Exit codes: 0 built, 1 findings (nothing written), 2 bad input.
     """
+    from generator.compile import blueprint_paths, compile_blueprints  # cfn-lint: ~0.6 s, only here
+
     build = compile_blueprints(blueprint_paths(blueprints), only_env=env, strict_env=bool(blueprints))
     for message in build.warnings:
         warn(message)
