@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, WithJsonSchema
 
-from generator.model.base import Model
+from generator.model.base import Model, matching
 
 RULE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 LOGICAL_ID_PATTERN = r"^[A-Za-z0-9]{1,255}$"
@@ -19,15 +19,9 @@ MIN_REASON = 10
 
 
 def _pattern(regex: str, what: str, example: str):
-    compiled = re.compile(regex)
-
-    def check(value: str) -> str:
-        if not compiled.fullmatch(value):
-            raise ValueError(f"'{value}' is not a {what} (e.g. '{example}')")
-        return value
-
-    return Annotated[str, AfterValidator(check), WithJsonSchema({"type": "string", "pattern": regex,
-                                                                 "examples": [example]})]
+    check = matching(re.compile(regex), f"'{{value}}' is not a {what} (e.g. '{example}')")
+    return Annotated[str, AfterValidator(check),
+                     WithJsonSchema({"type": "string", "pattern": regex, "examples": [example]})]
 
 
 def _reason(value: str) -> str:

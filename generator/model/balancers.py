@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from generator.model.base import Model
+from generator.model.base import Model, matching
 
 #: ALB security policies that refuse TLS 1.0 and 1.1.
 SSL_POLICIES = (
@@ -32,18 +32,10 @@ _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certifi
 _PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,254}$")
 
 
-def _acm_arn(value: str) -> str:
-    if not _ACM_ARN.fullmatch(value):
-        raise ValueError(f"'{value}' is not an ACM certificate ARN "
-                         "(arn:aws:acm:<region>:<account>:certificate/<id>)")
-    return value
-
-
-def _parameter_name(value: str) -> str:
-    if not _PARAMETER.fullmatch(value):
-        raise ValueError(f"'{value}' is not a CloudFormation parameter name (letters and digits, e.g. "
-                         "CertificateArn)")
-    return value
+_acm_arn = matching(_ACM_ARN, "'{value}' is not an ACM certificate ARN "
+                               "(arn:aws:acm:<region>:<account>:certificate/<id>)")
+_parameter_name = matching(_PARAMETER, "'{value}' is not a CloudFormation parameter name (letters and digits, "
+                                       "e.g. CertificateArn)")
 
 
 class Certificate(Model):

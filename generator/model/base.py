@@ -7,7 +7,7 @@ frozen so a later stage cannot change what was validated.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
@@ -18,19 +18,29 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
 
 
+def matching(regex: re.Pattern, message: str) -> Callable[[str], str]:
+    """A validator: the value must match ``regex`` whole, else ``message`` (``{value}`` filled in) is the error.
+
+    One mechanism for every "must look like X" string of the language, so each call site states only the pattern
+    and the sentence a user reads.
+    """
+
+    def check(value: str) -> str:
+        if not regex.fullmatch(value):
+            raise ValueError(message.format(value=value))
+        return value
+
+    return check
+
+
 def named(pattern: str, what: str, example: str) -> Any:
     """A string type that must match ``pattern``; the error says what the name is for and shows a valid one.
 
     Names become parts of stack names and CloudFormation logical ids, so their alphabet is narrow on purpose.
     """
-    regex = re.compile(pattern)
-
-    def check(value: str) -> str:
-        if not regex.fullmatch(value):
-            raise ValueError(f"'{value}' is not a valid {what} (lowercase letters, digits and '-', starting with a "
-                             f"letter, at most {_max_length(pattern)} characters, e.g. '{example}')")
-        return value
-
+    check = matching(re.compile(pattern), f"'{{value}}' is not a valid {what} (lowercase letters, digits and '-', "
+                                          f"starting with a letter, at most {_max_length(pattern)} characters, "
+                                          f"e.g. '{example}')")
     return Annotated[str, AfterValidator(check),
                      WithJsonSchema({"type": "string", "pattern": pattern, "examples": [example]})]
 

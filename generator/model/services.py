@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from generator.model.audit import AuditSettings
-from generator.model.base import Model, NonEmptyStr, Port, ServiceName, BalancerName, bounded
+from generator.model.base import BalancerName, Model, NonEmptyStr, Port, ServiceName, bounded, matching
 from generator.model.network import Cidr
 from generator.model.units import Cpu, Memory
 
@@ -81,11 +81,8 @@ def _path_patterns(value: object) -> object:
     return [_path_pattern(value)] if isinstance(value, str) else value
 
 
-def _path_pattern(value: str) -> str:
-    if not _PATH_PATTERN.fullmatch(value):
-        raise ValueError(f"'{value}' is not a path pattern (starts with '/', at most 128 characters of "
-                         "A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & and wildcards * ?, e.g. '/api/*')")
-    return value
+_path_pattern = matching(_PATH_PATTERN, "'{value}' is not a path pattern (starts with '/', at most 128 characters "
+                                        "of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & and wildcards * ?, e.g. '/api/*')")
 
 
 def _host(value: str) -> str:
@@ -108,11 +105,8 @@ def _env_values(value: object) -> object:
     return value
 
 
-def _env_name(value: str) -> str:
-    if not _ENV_NAME.fullmatch(value):
-        raise ValueError(f"'{value}' is not an environment variable name (letters, digits and '_', not starting "
-                         "with a digit, e.g. LOG_LEVEL)")
-    return value
+_env_name = matching(_ENV_NAME, "'{value}' is not an environment variable name (letters, digits and '_', not "
+                                "starting with a digit, e.g. LOG_LEVEL)")
 
 
 def _action(value: str) -> str:
