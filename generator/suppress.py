@@ -13,6 +13,7 @@ import difflib
 from troposphere import Template
 
 from generator.audit import RULES, audit_document
+from generator.emit.suppressions import add_suppressions
 from generator.load import load_text
 
 
@@ -71,15 +72,7 @@ def _mark_stack(template: Template, stack_name: str, exceptions: list[tuple[tupl
 
 def _mark(resource, rule: str, reason: str) -> None:
     """Add ``{rule, reason}`` to the resource's ``Metadata.stackprint.ignore`` (once), keeping other metadata."""
-    metadata = dict(resource.resource.get("Metadata") or {})
-    stackprint = dict(metadata.get("stackprint") or {})
-    ignore = list(stackprint.get("ignore") or [])
-    entry = {"reason": reason, "rule": rule}
-    if entry not in ignore:
-        ignore.append(entry)
-    stackprint["ignore"] = sorted(ignore, key=lambda e: (e["rule"], e["reason"]))
-    metadata["stackprint"] = stackprint
-    resource.Metadata = metadata
+    add_suppressions(resource, stackprint=((rule, reason),))
 
 
 __all__ = ["apply_suppressions"]

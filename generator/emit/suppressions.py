@@ -1,7 +1,14 @@
-"""Documented exceptions for third-party scanners, written next to the resource they concern.
+"""Documented exceptions for scanners, written next to the resource they concern.
 
-Each one is a deliberate design decision with its reason in the template, so a reviewer running checkov sees the
-argument rather than a bare failure. Nothing is suppressed for stackprint's own audit.
+Two sources, one format:
+
+- design decisions of the compiler itself (port 80 only redirects, the log bucket does not log into itself...):
+  checkov skips with the argument in the template, so a reviewer running checkov reads it instead of a failure;
+- secure defaults a blueprint turns off under ``relax:`` with its reason (:mod:`generator.model.relax`):
+  :data:`RELAXATIONS` says which checkov checks and which stackprint audit rules each switch-off trips, and
+  :func:`relax` writes both suppressions with the blueprint's own words.
+
+Nothing of stackprint's own audit is suppressed without a reason from the blueprint.
 """
 from __future__ import annotations
 
@@ -14,7 +21,52 @@ INTERNAL_HTTP = [
                     "encrypt"),
 ]
 
+#: ``"<kind>.<setting>"`` of a ``relax:`` key -> (checkov check ids, stackprint audit rule ids) it trips.
+#: Every key a model accepts under ``relax`` must be here (tests/test_relax.py checks both directions).
+RELAXATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
 
 def checkov_metadata(*skips: tuple[str, str]) -> dict:
     """``Metadata`` for a resource: ``{"checkov": {"skip": [{"id", "comment"}]}}``, sorted by id."""
     return {"checkov": {"skip": [{"id": rule, "comment": comment} for rule, comment in sorted(skips)]}}
+
+
+def add_suppressions(resource, checkov: tuple[tuple[str, str], ...] = (),
+                     stackprint: tuple[tuple[str, str], ...] = ()) -> None:
+    """Merge checkov skips ``(id, comment)`` and stackprint ignores ``(rule, reason)`` into a troposphere resource's
+    ``Metadata``, once each, sorted, keeping any metadata already there."""
+    metadata = dict(resource.resource.get("Metadata") or {})
+    if checkov:
+        section = dict(metadata.get("checkov") or {})
+        skips = list(section.get("skip") or [])
+        for rule, comment in checkov:
+            entry = {"comment": comment, "id": rule}
+            if entry not in skips:
+                skips.append(entry)
+        section["skip"] = sorted(skips, key=lambda e: (e["id"], e["comment"]))
+        metadata["checkov"] = section
+    if stackprint:
+        section = dict(metadata.get("stackprint") or {})
+        ignore = list(section.get("ignore") or [])
+        for rule, reason in stackprint:
+            entry = {"reason": reason, "rule": rule}
+            if entry not in ignore:
+                ignore.append(entry)
+        section["ignore"] = sorted(ignore, key=lambda e: (e["rule"], e["reason"]))
+        metadata["stackprint"] = section
+    resource.Metadata = metadata
+
+
+def relax(resource, kind: str, relaxed: dict[str, str], *settings: str) -> None:
+    """Write the suppressions for each of ``settings`` the blueprint relaxed (a key of ``relaxed``) on ``resource``.
+
+    ``kind`` is the object family (``database``, ``load_balancer``...); ``relaxed`` is the object's ``relax``
+    mapping; ``settings`` are the switch-offs that concern this particular resource.
+    """
+    for setting in settings:
+        reason = relaxed.get(setting)
+        if reason is None:
+            continue
+        checkov_ids, rules = RELAXATIONS[f"{kind}.{setting}"]
+        add_suppressions(resource, checkov=tuple((rule, reason) for rule in checkov_ids),
+                         stackprint=tuple((rule, reason) for rule in rules))

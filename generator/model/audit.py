@@ -31,6 +31,7 @@ def _reason(value: str) -> str:
     return value.strip()
 
 
+Reason = Annotated[str, AfterValidator(_reason), WithJsonSchema({"type": "string", "minLength": MIN_REASON})]
 RuleId = _pattern(RULE_PATTERN, "rule id", "ECS003")
 LogicalId = _pattern(LOGICAL_ID_PATTERN, "CloudFormation logical id", "TaskDefinition")
 
@@ -40,7 +41,7 @@ class AuditException(Model):
 
     rule: RuleId = Field(description="The audit rule id (see `stackprint audit --help` and docs/audit.md).",
                          examples=["ECS003"])
-    reason: Annotated[str, AfterValidator(_reason)] = Field(
+    reason: Reason = Field(
         description="Why this is acceptable; written into the template for the security review.",
         examples=["nginx writes its pid file under /var/run"])
     resources: list[LogicalId] = Field(

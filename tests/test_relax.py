@@ -1,0 +1,53 @@
+"""Every secure default a blueprint may turn off under ``relax:`` maps to the scanner suppressions it needs.
+
+A ``relax`` key without an entry in RELAXATIONS would crash the emitter; an entry no model accepts is dead policy.
+Models with a ``relax`` field declare their family as ``RELAX_KIND`` (e.g. ``database``).
+"""
+from __future__ import annotations
+
+import typing
+
+import generator.model as model_package
+from generator.audit import RULES
+from generator.emit.suppressions import RELAXATIONS
+from generator.model.base import Model
+
+
+def _models() -> set[type]:
+    found, todo = set(), [Model]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                todo.append(sub)
+    return found
+
+
+def _relax_keys() -> set[str]:
+    keys = set()
+    for cls in _models():
+        field = cls.model_fields.get("relax")
+        if field is None:
+            continue
+        kind = getattr(cls, "RELAX_KIND", None)
+        assert kind, f"{cls.__name__} has a relax field but no RELAX_KIND"
+        dict_type = typing.get_args(field.annotation)[0] if typing.get_origin(field.annotation) is typing.Annotated \
+            else field.annotation
+        literal = typing.get_args(dict_type)[0]
+        keys |= {f"{kind}.{setting}" for setting in typing.get_args(literal)}
+    return keys
+
+
+def test_every_relax_key_has_suppressions_and_every_entry_a_key():
+    assert model_package  # the models are imported, so every subclass is registered
+    assert _relax_keys() == set(RELAXATIONS)
+
+
+def test_relaxations_name_real_audit_rules_and_checkov_ids():
+    for key, (checkov_ids, rules) in RELAXATIONS.items():
+        assert checkov_ids or rules, f"{key} suppresses nothing: then it is not a secure default"
+        for rule in rules:
+            assert rule in RULES, f"{key}: unknown audit rule {rule}"
+        for check in checkov_ids:
+            assert check.startswith(("CKV_AWS_", "CKV2_AWS_")), f"{key}: {check} is not a checkov AWS check id"
