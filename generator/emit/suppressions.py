@@ -23,7 +23,10 @@ INTERNAL_HTTP = [
 
 #: ``"<kind>.<setting>"`` of a ``relax:`` key -> (checkov check ids, stackprint audit rule ids) it trips.
 #: Every key a model accepts under ``relax`` must be here (tests/test_relax.py checks both directions).
-RELAXATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+RELAXATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # checkov has no CloudFormation check for ALB deletion protection (CKV_AWS_150 is Terraform-only)
+    "load_balancer.deletion_protection": ((), ("ELB005",)),
+}
 
 
 def checkov_metadata(*skips: tuple[str, str]) -> dict:
