@@ -19,14 +19,14 @@ import jinja2
 
 from generator import lint
 from generator.audit import audit_document
-from generator.emit import balancers, templates
+from generator.emit import balancers, data, templates
 from generator.errors import InputError
 from generator.lint import Finding
 from generator.load import load_text
 from generator.model import load_blueprint
 from generator.plan import Layout, plan
-from generator.plan.flows import INTERNET, LOAD_BALANCER
-from generator.plan.names import balancer_group, service_group
+from generator.plan.flows import DATABASE, INTERNET, LOAD_BALANCER
+from generator.plan.names import balancer_group, database_group, service_group
 from generator.suppress import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
@@ -114,6 +114,8 @@ def _tags(layout: Layout) -> dict[str, str]:
 def _label(kind: str, name: str) -> str:
     if kind == INTERNET:
         return f"internet ({name})"
+    if kind == DATABASE:
+        return f"`{database_group(name)}` ({name})"
     return f"`{balancer_group(name) if kind == LOAD_BALANCER else service_group(name)}` ({name})"
 
 
@@ -130,7 +132,8 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
         parameters=parameters, placeholder=PARAMETER_PLACEHOLDER, cidr=str(bp.network.cidr),
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
-        endpoints=layout.endpoints, namespace=layout.namespace)
+        endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
+        database_endpoints=layout.database_endpoints)
     return text.encode("utf-8")
 
 
@@ -149,6 +152,11 @@ def render(layout: Layout, source: str) -> Environment:
                 stack_parameters[name] = PARAMETER_PLACEHOLDER
                 parameters.append({"stack": stack.name, "name": name,
                                    "description": "ARN of the ACM certificate for the HTTPS listener"})
+        elif stack.kind == "data":
+            for name in data.kms_parameters(layout):
+                stack_parameters[name] = data.KMS_PLACEHOLDER
+                parameters.append({"stack": stack.name, "name": name,
+                                   "description": "ARN of the customer-managed KMS key for database storage"})
         environment.files[f"{stack.name}.template.yaml"] = template.to_yaml().encode("utf-8")
         environment.files[f"{stack.name}.config.json"] = _json({"Parameters": stack_parameters, "Tags": tags})
         stacks_json.append({"stack_name": stack.name, "template": f"{stack.name}.template.yaml",
