@@ -2,8 +2,8 @@
 
 One network stack per environment (VPC, subnets, routes, NAT, balancers, cluster and the whole firewall), then a
 data stack when the blueprint declares databases, then one stack per service importing what it needs (a service
-that flows to a database depends on the data stack too). Services never reference each other's stacks, so any one of them can be
-deployed alone once the network stack exists.
+that flows to a database depends on the data stack too). Services never reference each other's stacks, so any
+one of them can be deployed alone once the stacks it depends on exist.
 """
 from __future__ import annotations
 

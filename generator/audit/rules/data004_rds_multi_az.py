@@ -5,9 +5,12 @@ from generator.audit.rules.base import PropertyCheck
 
 def cluster_members(ctx, cluster: str) -> list[str]:
     """DB instances of the template whose ``DBClusterIdentifier`` is ``!Ref cluster``."""
-    return [logical_id for logical_id, props in ctx.template.of_type("AWS::RDS::DBInstance")
-            if ctx.template.reference(props.get("DBClusterIdentifier")) not in (UNKNOWN,)
-            and ctx.template.reference(props.get("DBClusterIdentifier")).logical_id == cluster]
+    members = []
+    for logical_id, props in ctx.template.of_type("AWS::RDS::DBInstance"):
+        ref = ctx.template.reference(props.get("DBClusterIdentifier"))
+        if ref is not UNKNOWN and ref.logical_id == cluster:
+            members.append(logical_id)
+    return members
 
 
 class RdsSingleZone(PropertyCheck):

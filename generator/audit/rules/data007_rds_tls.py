@@ -27,7 +27,8 @@ class RdsTlsNotForced(PropertyCheck):
 
     def judge(self, props, ctx, logical_id):
         kind = ctx.template.type_of(logical_id)
-        if kind == "AWS::RDS::DBInstance" and ("DBClusterIdentifier" in props or "SourceDBInstanceIdentifier" in props):
+        if kind == "AWS::RDS::DBInstance" and ("DBClusterIdentifier" in props
+                                               or "SourceDBInstanceIdentifier" in props):
             return  # an Aurora member (the cluster's group applies) or a replica (its source's)
         engine = literal(props.get("Engine"))
         if not isinstance(engine, str) or (kind == "AWS::RDS::DBCluster" and not engine.startswith("aurora")):
@@ -37,11 +38,13 @@ class RdsTlsNotForced(PropertyCheck):
             return  # an engine without a force-TLS parameter (Oracle uses an option group)
         key, group_type = GROUP_TYPES[kind]
         if key not in props:
-            yield (), f"uses the engine's default parameter group, which accepts connections without TLS (set {key})"
+            yield (), (f"uses the engine's default parameter group, which accepts connections without TLS "
+                       f"(set {key})")
             return
         value = props[key]
         if isinstance(literal(value), str) and literal(value).startswith("default."):
-            yield ("Properties", key), f"uses the default parameter group {value}, which accepts connections without TLS"
+            yield ("Properties", key), (f"uses the default parameter group {value}, which accepts connections "
+                                        "without TLS")
             return
         ref = ctx.template.reference(value)
         if ref is UNKNOWN or ctx.template.type_of(ref.logical_id) != group_type:
@@ -53,4 +56,5 @@ class RdsTlsNotForced(PropertyCheck):
         if setting is UNKNOWN:
             return
         if setting is None or str(setting).lower() not in ON:
-            yield ("Properties", key), f"parameter group {ref.logical_id} does not set {parameter} to 1 (connections without TLS are accepted)"
+            yield ("Properties", key), (f"parameter group {ref.logical_id} does not set {parameter} to 1 "
+                                        "(connections without TLS are accepted)")
