@@ -52,7 +52,7 @@ class RdsTlsNotForced(PropertyCheck):
         parameters = ctx.template.properties(ref.logical_id).get("Parameters")
         if not isinstance(parameters, dict):
             return
-        setting = literal(parameters.get(parameter))
+        setting = literal(parameters[parameter]) if parameter in parameters else None
         if setting is UNKNOWN:
             return
         if setting is None or str(setting).lower() not in ON:
