@@ -104,7 +104,7 @@ def _add_cluster(template: Template, db: DatabasePlan, network: str, common: dic
         instance = rds.DBInstance(
             member, Engine=model.engine, DBClusterIdentifier=Ref(cluster.title),
             DBInstanceClass=model.instance_class, PubliclyAccessible=False,
-            AutoMinorVersionUpgrade=True, CopyTagsToSnapshot=True, **_monitoring(db))
+            AutoMinorVersionUpgrade=True, **_monitoring(db))
         add_suppressions(instance, checkov=(AURORA_MEMBER_TLS,))
         _relax(instance, db, MEMBER)
         template.add_resource(instance)

@@ -11,7 +11,7 @@ from generator.model.network import Network, Subnets, Tier
 from generator.model.services import ContainerHealthCheck, Egress, Route, Scaling, Service, TaskPermission
 
 __all__ = [
-    "Blueprint", "BlueprintFile", "BlueprintSpec", "Certificate", "ContainerHealthCheck", "Database", "Egress", "KmsKey", "Https",
-    "LoadBalancer", "Network", "Route", "Scaling", "Service", "Subnets", "TaskPermission", "Tier",
+    "Blueprint", "BlueprintFile", "BlueprintSpec", "Certificate", "ContainerHealthCheck", "Database", "Egress", "Https",
+    "KmsKey", "LoadBalancer", "Network", "Route", "Scaling", "Service", "Subnets", "TaskPermission", "Tier",
     "load_blueprint", "load_blueprint_text",
 ]

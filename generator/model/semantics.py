@@ -268,13 +268,15 @@ def database_variables(target: str) -> tuple[str, str, str, str, str]:
 
 def _endpoint_variables(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:
     for target in dict.fromkeys(service.flows):
-        names = database_variables(target) if target in bp.databases else endpoint_variables(target)
-        for variable in names:
+        database = target in bp.databases
+        how = f"how this service reaches and logs in to the {target} database" if database else \
+            f"how this service finds {target}"
+        for variable in database_variables(target) if database else endpoint_variables(target):
             if variable in service.environment or variable in service.secrets:
                 section = "environment" if variable in service.environment else "secrets"
                 yield Issue(where + (section, variable),
-                            f"'{variable}' is set by the compiler from flows: [{target}] (how this service finds "
-                            f"{target}); remove it", at_key=True)
+                            f"'{variable}' is set by the compiler from flows: [{target}] ({how}); remove it",
+                            at_key=True)
 
 
 # --- databases -----------------------------------------------------------------------------------------------------
