@@ -130,7 +130,8 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
               for g in layout.groups for r in g.egress if not r.placeholder]
     text = env.get_template("env-readme.md.j2").render(
         name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
-        parameters=parameters, placeholder=PARAMETER_PLACEHOLDER, cidr=str(bp.network.cidr),
+        parameters=parameters, placeholder=PARAMETER_PLACEHOLDER, kms_placeholder=data.KMS_PLACEHOLDER,
+        cidr=str(bp.network.cidr),
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
         database_endpoints=layout.database_endpoints)
