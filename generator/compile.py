@@ -19,14 +19,14 @@ import jinja2
 
 from generator import lint
 from generator.audit import audit_document
-from generator.emit import balancers, templates
+from generator.emit import balancers, data, templates
 from generator.errors import InputError
 from generator.lint import Finding
 from generator.load import load_text
 from generator.model import load_blueprint
 from generator.plan import Layout, plan
-from generator.plan.flows import CLOUDFRONT, INTERNET, LOAD_BALANCER
-from generator.plan.names import balancer_group, service_group
+from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
+from generator.plan.names import balancer_group, database_group, service_group
 from generator.suppress import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
@@ -118,6 +118,8 @@ def _label(kind: str, name: str) -> str:
         return f"internet ({name})"
     if kind == CLOUDFRONT:
         return f"CloudFront (prefix list `{name}`)"
+    if kind == DATABASE:
+        return f"`{database_group(name)}` ({name})"
     return f"`{balancer_group(name) if kind == LOAD_BALANCER else service_group(name)}` ({name})"
 
 
@@ -132,9 +134,10 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
               for g in layout.groups for r in g.egress if not r.placeholder]
     text = env.get_template("env-readme.md.j2").render(
         name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
-        parameters=parameters, cidr=str(bp.network.cidr),
+        parameters=parameters, kms_placeholder=data.KMS_PLACEHOLDER, cidr=str(bp.network.cidr),
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
-        endpoints=layout.endpoints, namespace=layout.namespace)
+        endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
+        database_endpoints=layout.database_endpoints)
     return text.encode("utf-8")
 
 
@@ -158,6 +161,11 @@ def render(layout: Layout, source: str) -> Environment:
                 parameters.append({"stack": stack.name, "name": name, "placeholder": PREFIX_LIST_PLACEHOLDER,
                                    "description": "Id of the CloudFront origin-facing prefix list in the stack's "
                                                   f"region: `{balancers.PREFIX_LIST_COMMAND}`"})
+        elif stack.kind == "data":
+            for name in data.kms_parameters(layout):
+                stack_parameters[name] = data.KMS_PLACEHOLDER
+                parameters.append({"stack": stack.name, "name": name, "placeholder": data.KMS_PLACEHOLDER,
+                                   "description": "ARN of the customer-managed KMS key for database storage"})
         environment.files[f"{stack.name}.template.yaml"] = template.to_yaml().encode("utf-8")
         environment.files[f"{stack.name}.config.json"] = _json({"Parameters": stack_parameters, "Tags": tags})
         stacks_json.append({"stack_name": stack.name, "template": f"{stack.name}.template.yaml",

@@ -26,6 +26,7 @@ REGION = "us-east-1"
 PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
 PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+ENGINE_PORTS = {"postgres": 5432, "aurora-postgresql": 5432, "mysql": 3306, "aurora-mysql": 3306}
 
 # ---------------------------------------------------------------------------------------------------------------
 # moto gaps, all in one place (moto 5.2.5). Each is either patched below (faithfully to AWS's documented behaviour)
@@ -52,6 +53,18 @@ MOTO_GAPS = {
                                                   "crashes the stack). PATCHED below over moto's Cloud Map API.",
     "AWS::ServiceDiscovery::Service": "not supported by moto's CloudFormation. PATCHED below over moto's Cloud "
                                       "Map API.",
+    "AWS::RDS::DBInstance": "moto's CloudFormation model crashes on DBParameterGroupName: !Ref (it receives the group "
+                            "object, not its name), drops VPCSecurityGroups (reads a 'VpcSecurityGroupIds' key), "
+                            "ManageMasterUserPassword, EnableIAMDatabaseAuthentication, DeletionProtection, "
+                            "MonitoringInterval/MonitoringRoleArn and EnableCloudwatchLogsExports, and has no "
+                            "MasterUserSecret.SecretArn attribute. PATCHED below over moto's RDS API, which supports "
+                            "them all (the managed secret is created in moto's Secrets Manager).",
+    "YAML !GetAtt Resource.Attribute.Part": "moto splits the short form on every dot (CloudFormation splits on the "
+                                            "first), so !GetAtt Db.Endpoint.Address asks for attribute 'Endpoint'. "
+                                            "PATCHED below: moto's YAML tag constructor splits once.",
+    "AWS::RDS::DBCluster": "not supported by moto's CloudFormation (nor AWS::RDS::DBClusterParameterGroup). No "
+                           "example blueprint uses Aurora, so no patch; Aurora output is checked by cfn-lint, "
+                           "checkov and the audit only (tests/test_databases.py).",
     "AWS::ECS::Service": "ServiceRegistries are ignored (the Cloud Map registration is read back instead); "
                          "NetworkConfiguration (subnets, AssignPublicIp, security groups), LaunchType, "
                          "EnableExecuteCommand and LoadBalancers are ignored, so they cannot be read back; the test "
@@ -196,6 +209,61 @@ def _cloud_map(kind: str):
     return CloudMapResource
 
 
+def _yaml_tag_constructor(loader, tag, node):
+    """moto's constructor for short-form intrinsics, with ``!GetAtt A.B.C`` read as CloudFormation does: [A, B.C]."""
+    from moto.cloudformation.utils import yaml_tag_constructor
+
+    if tag == "!GetAtt" and not isinstance(node.value, list):
+        return {"Fn::GetAtt": node.value.split(".", 1)}
+    return yaml_tag_constructor(loader, tag, node)
+
+
+def _name(value):
+    """moto's Ref to an RDS subnet or parameter group yields the object (they have no physical id): its name."""
+    return getattr(value, "name", value)
+
+
+def _patched_db_instance_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """AWS::RDS::DBInstance over moto's RDS API with every property the templates set, as AWS documents them."""
+    from moto.rds.models import rds_backends
+
+    props = cloudformation_json["Properties"]
+    db_kwargs = {
+        "db_instance_identifier": resource_name.lower(), "engine": props["Engine"],
+        "engine_version": props.get("EngineVersion"), "db_instance_class": props["DBInstanceClass"],
+        "allocated_storage": int(props["AllocatedStorage"]) if "AllocatedStorage" in props else None,
+        "storage_type": props.get("StorageType"), "storage_encrypted": props.get("StorageEncrypted", False),
+        "kms_key_id": props.get("KmsKeyId"), "db_name": props.get("DBName"),
+        "master_username": props.get("MasterUsername"),
+        "manage_master_user_password": props.get("ManageMasterUserPassword", False),
+        "multi_az": props.get("MultiAZ", False), "publicly_accessible": props.get("PubliclyAccessible"),
+        "deletion_protection": props.get("DeletionProtection", False),
+        "enable_iam_database_authentication": props.get("EnableIAMDatabaseAuthentication", False),
+        "monitoring_interval": props.get("MonitoringInterval", 0),
+        "monitoring_role_arn": props.get("MonitoringRoleArn"),
+        "enable_cloudwatch_logs_exports": props.get("EnableCloudwatchLogsExports"),
+        "backup_retention_period": props.get("BackupRetentionPeriod", 1),
+        "copy_tags_to_snapshot": props.get("CopyTagsToSnapshot", False),
+        "auto_minor_version_upgrade": props.get("AutoMinorVersionUpgrade", True),
+        "db_subnet_group_name": _name(props.get("DBSubnetGroupName")),
+        "db_parameter_group_name": _name(props.get("DBParameterGroupName")),
+        "vpc_security_group_ids": list(props.get("VPCSecurityGroups", [])),
+        "db_cluster_identifier": props.get("DBClusterIdentifier"), "tags": props.get("Tags"),
+    }
+    return rds_backends[account_id][region_name].create_db_instance(db_kwargs)
+
+
+def _db_instance_attribute(original):
+    """GetAtt on a DB instance, plus MasterUserSecret.SecretArn (the secret RDS manages)."""
+
+    def get_cfn_attribute(self, attribute_name):
+        if attribute_name == "MasterUserSecret.SecretArn":
+            return self.master_user_secret.secret_arn
+        return original(self, attribute_name)
+
+    return get_cfn_attribute
+
+
 @pytest.fixture
 def aws(monkeypatch):
     """moto in-process, with the security-group gaps above patched."""
@@ -210,6 +278,14 @@ def aws(monkeypatch):
     monkeypatch.setattr(SecurityGroup, "create_from_cloudformation_json", classmethod(_patched_group_create))
     monkeypatch.setattr(FakeLoadBalancer, "create_from_cloudformation_json",
                         _balancer_with_attributes(FakeLoadBalancer.create_from_cloudformation_json))
+    from moto.cloudformation import models as cfn_models, responses as cfn_responses
+    from moto.rds.models import DBInstance
+    for module in (cfn_models, cfn_responses):
+        monkeypatch.setattr(module, "yaml_tag_constructor", _yaml_tag_constructor)
+    monkeypatch.setattr(DBInstance, "create_from_cloudformation_json", classmethod(_patched_db_instance_create))
+    monkeypatch.setattr(DBInstance, "has_cfn_attr", classmethod(
+        lambda cls, attr: attr in ("Endpoint.Address", "Endpoint.Port", "MasterUserSecret.SecretArn")))
+    monkeypatch.setattr(DBInstance, "get_cfn_attribute", _db_instance_attribute(DBInstance.get_cfn_attribute))
     models = dict(parsing.get_model_map())
     for direction in ("ingress", "egress"):
         model = _standalone(direction)
@@ -262,7 +338,8 @@ def expected_rules(bp) -> dict[str, set]:
     """group logical id -> {(direction, protocol, from, to, peer)} as the blueprint's words imply."""
     lb = {name: f"{_pascal(name)}LoadBalancerSecurityGroup" for name in bp.load_balancers}
     svc = {name: f"{_pascal(name)}TaskSecurityGroup" for name in bp.services}
-    rules = {group: set() for group in [*lb.values(), *svc.values()]}
+    db = {name: f"{_pascal(name)}DatabaseSecurityGroup" for name in bp.databases}
+    rules = {group: set() for group in [*lb.values(), *svc.values(), *db.values()]}
 
     def allow(source: str, target: str, port: int) -> None:
         rules[source].add(("egress", "tcp", port, port, target))
@@ -283,12 +360,17 @@ def expected_rules(bp) -> dict[str, set]:
         if service.route is not None:
             allow(lb[service.route.load_balancer], svc[name], service.port)
         for target in service.flows:
+            if target in bp.databases:  # the engine's port, whatever the template says
+                allow(svc[name], db[target], ENGINE_PORTS[bp.databases[target].engine])
+                continue
             route = bp.services[target].route
             if route is not None and bp.load_balancers[route.load_balancer].scheme == "internal":
                 balancer = bp.load_balancers[route.load_balancer]
                 allow(svc[name], lb[route.load_balancer], 443 if balancer.https is not None else 80)
             else:
                 allow(svc[name], svc[target], bp.services[target].port)
+    for group in db.values():
+        rules[group].add(("egress", "icmp", 252, 86, "255.255.255.255/32"))  # a database sends nothing
     return rules
 
 
@@ -445,3 +527,41 @@ def test_a_cloudfront_only_origin_with_exec_and_scratch_deploys_as_written(aws, 
     assert sorted(statement["Action"]) == ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
                                            "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
     assert statement["Resource"] == "*"
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_databases_are_private_encrypted_in_isolated_subnets_as_the_blueprint_says(aws, env):
+    """hardened-two-tier: read each database back through the RDS API and compare with the blueprint's words."""
+    env_dir = OUT / "hardened-two-tier" / env
+    bp = load_blueprint(str(REPO / "blueprints" / "hardened-two-tier.yaml"))[env]
+    network = deploy(env_dir)
+    rds = boto3.client("rds", region_name=REGION)
+    described = {d["DBName"]: d for d in rds.describe_db_instances()["DBInstances"]}
+    assert set(described) == {name.replace("-", "_") for name in bp.databases}
+    isolated = sorted(physical for logical, physical in network.items()
+                      if logical and logical.startswith("IsolatedSubnet") and logical[-1].isdigit())
+    assert len(isolated) == bp.network.availability_zones
+    secrets = boto3.client("secretsmanager", region_name=REGION)
+    for name, database in bp.databases.items():
+        db = described[name.replace("-", "_")]
+        assert db["StorageEncrypted"] is True and db["PubliclyAccessible"] is False
+        assert db["Engine"] == database.engine and db["DBInstanceClass"] == database.instance_class
+        assert db["MultiAZ"] is ("multi_az" not in database.relax)
+        assert db["DeletionProtection"] is ("deletion_protection" not in database.relax)
+        assert db["IAMDatabaseAuthenticationEnabled"] is ("iam_authentication" not in database.relax)
+        assert db["BackupRetentionPeriod"] == database.backup_retention_days
+        assert sorted(s["SubnetIdentifier"] for s in db["DBSubnetGroup"]["Subnets"]) == isolated
+        group = network[f"{_pascal(name)}DatabaseSecurityGroup"]
+        assert [g["VpcSecurityGroupId"] for g in db["VpcSecurityGroups"]] == [group]
+        secret = db["MasterUserSecret"]["SecretArn"]
+        assert secrets.describe_secret(SecretId=secret)["ARN"] == secret  # RDS keeps the password, not a template
+        parameter_group = db["DBParameterGroups"][0]["DBParameterGroupName"]
+        parameters = {p["ParameterName"]: p.get("ParameterValue") for p in
+                      rds.describe_db_parameters(DBParameterGroupName=parameter_group)["Parameters"]}
+        assert parameters.get("rds.force_ssl" if "postgres" in database.engine else "require_secure_transport") == "1"
+        callers = sorted(s for s, service in bp.services.items() if name in service.flows)
+        app = yaml.load((env_dir / f"{bp.name}-{env}-{callers[0]}.template.yaml").read_text(), Loader=yaml.BaseLoader)
+        container = app["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+        prefix = name.upper().replace("-", "_")
+        assert {s["Name"] for s in container["Secrets"]} >= {f"{prefix}_USERNAME", f"{prefix}_PASSWORD"}
+        assert not any(e["Name"].endswith(("_USERNAME", "_PASSWORD")) for e in container["Environment"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from troposphere import Template
 
-from generator.emit import balancers, network, security, services
+from generator.emit import balancers, data, network, security, services
 from generator.plan import Layout
 
 
@@ -32,6 +32,8 @@ def templates(layout: Layout) -> dict[str, Template]:
     for stack in layout.stacks:
         if stack.kind == "network":
             result[stack.name] = network_template(layout, stack.name)
+        elif stack.kind == "data":
+            result[stack.name] = data.data_template(layout, stack.name)
         else:
             result[stack.name] = services.service_template(layout, stack.service, stack.name)
     return result

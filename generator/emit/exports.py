@@ -10,6 +10,7 @@ from generator.plan.names import pascal
 
 VPC_ID = "VpcId"
 PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
+ISOLATED_SUBNET_IDS = "IsolatedSubnetIds"
 CLUSTER_NAME = "ClusterName"
 CLUSTER_ARN = "ClusterArn"
 LOGS_KEY_ARN = "LogsKeyArn"
@@ -29,6 +30,21 @@ def listener_arn(balancer: str) -> str:
 def balancer_dns_name(balancer: str) -> str:
     """Export of a balancer's DNS name (callers of a service behind an internal balancer receive it)."""
     return f"{pascal(balancer)}LoadBalancerDnsName"
+
+
+def database_address(database: str) -> str:
+    """Export of a database's host name (the instance endpoint, or the Aurora cluster's writer endpoint)."""
+    return f"{pascal(database)}DatabaseAddress"
+
+
+def database_port(database: str) -> str:
+    """Export of a database's port."""
+    return f"{pascal(database)}DatabasePort"
+
+
+def database_secret_arn(database: str) -> str:
+    """Export of the ARN of the Secrets Manager secret RDS manages for a database's master user."""
+    return f"{pascal(database)}DatabaseSecretArn"
 
 
 def export_name(stack_name: str, name: str) -> str:

@@ -141,6 +141,10 @@ def add_exports(template: Template, layout: Layout, stack_name: str) -> None:
     exports.export(template, stack_name, exports.PRIVATE_SUBNET_IDS,
                    Join(",", [Ref(s.logical_id) for s in layout.subnets_of("private")]),
                    "Private subnet ids, comma-separated, in zone order")
+    if layout.databases:
+        exports.export(template, stack_name, exports.ISOLATED_SUBNET_IDS,
+                       Join(",", [Ref(s.logical_id) for s in layout.subnets_of("isolated")]),
+                       "Isolated subnet ids (no route out of the VPC), comma-separated, in zone order")
     exports.export(template, stack_name, exports.CLUSTER_NAME, Ref("Cluster"), "ECS cluster name")
     exports.export(template, stack_name, exports.CLUSTER_ARN, GetAtt("Cluster", "Arn"), "ECS cluster ARN")
 

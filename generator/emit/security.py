@@ -38,6 +38,9 @@ def add_security_groups(template: Template, layout: Layout, stack_name: str) -> 
         if group.owner_kind == "service":
             exports.export(template, stack_name, exports.group_id(group.logical_id),
                            GetAtt(group.logical_id, "GroupId"), f"Security group of the {group.owner} tasks")
+        elif group.owner_kind == "database":
+            exports.export(template, stack_name, exports.group_id(group.logical_id),
+                           GetAtt(group.logical_id, "GroupId"), f"Security group of the {group.owner} database")
     for rule in layout.rules:
         common = dict(GroupId=GetAtt(rule.group, "GroupId"), IpProtocol=rule.protocol, FromPort=rule.port,
                       ToPort=rule.port, Description=rule.description)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from troposphere import GetAtt, Ref, Split, Sub, Template
+from troposphere import GetAtt, Join, Ref, Split, Sub, Template
 from troposphere import applicationautoscaling as aas
 from troposphere import ecs, iam, logs, servicediscovery
 from troposphere import elasticloadbalancingv2 as elb
@@ -18,7 +18,7 @@ from troposphere import elasticloadbalancingv2 as elb
 from generator.emit import exports
 from generator.plan import Layout
 from generator.plan.containers import scratch_volumes
-from generator.plan.names import network_stack, service_group
+from generator.plan.names import data_stack, network_stack, service_group
 
 _ECR_IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
 #: ECS Exec: the task role opens Session Manager channels. These four actions support no resource-level
@@ -65,7 +65,37 @@ def _endpoint_environment(layout: Layout, name: str, network: str) -> dict[str, 
     return variables
 
 
-def _container(name: str, service, injected: dict[str, object]) -> ecs.ContainerDefinition:
+def _database_environment(layout: Layout, name: str, data: str) -> dict[str, object]:
+    """``<DB>_HOST``/``_PORT``/``_NAME`` for every database the service flows to (the data stack's exports)."""
+    variables: dict[str, object] = {}
+    for endpoint in layout.database_endpoints:
+        if endpoint.caller == name:
+            variables[endpoint.host_variable] = exports.import_value(data, exports.database_address(endpoint.target))
+            variables[endpoint.port_variable] = str(endpoint.port)
+            variables[endpoint.name_variable] = endpoint.database_name
+    return variables
+
+
+def _database_secrets(layout: Layout, name: str, data: str) -> dict[str, object]:
+    """``<DB>_USERNAME``/``_PASSWORD`` as ``Secrets`` entries: JSON keys of the secret RDS manages, never values."""
+    secrets: dict[str, object] = {}
+    for endpoint in layout.database_endpoints:
+        if endpoint.caller == name:
+            arn = exports.import_value(data, exports.database_secret_arn(endpoint.target))
+            secrets[endpoint.username_variable] = Join("", [arn, ":username::"])
+            secrets[endpoint.password_variable] = Join("", [arn, ":password::"])
+    return secrets
+
+
+def _database_secret_statement(layout: Layout, name: str, data: str) -> list[dict]:
+    """The execution role may read the managed secret of each database the service flows to, and no other."""
+    arns = [exports.import_value(data, exports.database_secret_arn(e.target))
+            for e in layout.database_endpoints if e.caller == name]
+    return [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arns}] if arns else []
+
+
+def _container(name: str, service, injected: dict[str, object],
+               injected_secrets: dict[str, object] | None = None) -> ecs.ContainerDefinition:
     props = dict(
         Name=name, Image=service.image, Essential=True, Privileged=False,
         ReadonlyRootFilesystem=service.read_only_root_filesystem,
@@ -77,8 +107,9 @@ def _container(name: str, service, injected: dict[str, object]) -> ecs.Container
     environment = {**{k: str(v) for k, v in service.environment.items()}, **injected}
     if environment:
         props["Environment"] = [ecs.Environment(Name=k, Value=environment[k]) for k in sorted(environment)]
-    if service.secrets:
-        props["Secrets"] = [ecs.Secret(Name=k, ValueFrom=v) for k, v in sorted(service.secrets.items())]
+    secrets = {**service.secrets, **(injected_secrets or {})}
+    if secrets:
+        props["Secrets"] = [ecs.Secret(Name=k, ValueFrom=secrets[k]) for k in sorted(secrets)]
     if service.command:
         props["Command"] = list(service.command)
     scratch = scratch_volumes(service)
@@ -102,6 +133,7 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     bp = layout.blueprint
     service = bp.services[name]
     network = network_stack(bp.name, bp.env)
+    data = data_stack(bp.name, bp.env)
     template = Template(Description=f"stackprint {bp.name} {bp.env}: {name} service")
     template.set_version("2010-09-09")
     template.add_resource(logs.LogGroup("LogGroup", RetentionInDays=service.log_retention_days,
@@ -109,7 +141,8 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
                                          DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
     template.add_resource(iam.Role("ExecutionRole", AssumeRolePolicyDocument=_ASSUME_ECS_TASKS, Policies=[
         iam.Policy(PolicyName="execution", PolicyDocument={"Version": "2012-10-17",
-                                                           "Statement": _execution_statements(service)})]))
+                                                           "Statement": _execution_statements(service)
+                                                           + _database_secret_statement(layout, name, data)})]))
     task_props = {}
     policies = _task_policies(service)
     if policies:
@@ -123,7 +156,9 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         "TaskDefinition", Family=stack_name, Cpu=str(service.cpu), Memory=str(service.memory),
         NetworkMode="awsvpc", RequiresCompatibilities=["FARGATE"], ExecutionRoleArn=GetAtt("ExecutionRole", "Arn"),
         RuntimePlatform=ecs.RuntimePlatform(OperatingSystemFamily="LINUX", CpuArchitecture="X86_64"),
-        ContainerDefinitions=[_container(name, service, _endpoint_environment(layout, name, network))],
+        ContainerDefinitions=[_container(name, service, {**_endpoint_environment(layout, name, network),
+                                                         **_database_environment(layout, name, data)},
+                                         _database_secrets(layout, name, data))],
         **task_props))
     service_props = {}
     route = layout.route_of(name)

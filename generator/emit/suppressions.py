@@ -24,6 +24,10 @@ INTERNAL_HTTP = [
 #: ``"<kind>.<setting>"`` of a ``relax:`` key -> (checkov check ids, stackprint audit rule ids) it trips.
 #: Every key a model accepts under ``relax`` must be here (tests/test_relax.py checks both directions).
 RELAXATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "database.deletion_protection": ((), ("DATA005",)),
+    "database.enhanced_monitoring": (("CKV_AWS_118",), ()),
+    "database.iam_authentication": (("CKV_AWS_161", "CKV_AWS_162"), ()),
+    "database.multi_az": (("CKV_AWS_157",), ("DATA004",)),
     # checkov has no CloudFormation check for ALB deletion protection (CKV_AWS_150 is Terraform-only)
     "load_balancer.deletion_protection": ((), ("ELB005",)),
 }

@@ -57,6 +57,7 @@ ENV_PATTERN = r"^[a-z][a-z0-9-]{0,15}$"
 BlueprintName = named(NAME_PATTERN, "blueprint name", "shop")
 ServiceName = named(NAME_PATTERN, "service name", "web")
 BalancerName = named(NAME_PATTERN, "load balancer name", "public")
+DatabaseName = named(NAME_PATTERN, "database name", "orders")
 EnvironmentName = named(ENV_PATTERN, "environment name", "prod")
 
 

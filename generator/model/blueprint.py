@@ -1,4 +1,4 @@
-"""The blueprint as a whole: name, tags, network, load balancers and services, for one environment.
+"""The blueprint as a whole: name, tags, network, load balancers, services and databases, for one environment.
 
 ``BlueprintSpec`` is what a blueprint file says once its environment overlay is merged in; ``Blueprint`` adds the
 environment name and the map back to the source, so any later stage (the plan) can report an error at the line the
@@ -14,7 +14,8 @@ from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, WithJs
 from generator.errors import InputError
 from generator.model.audit import AuditSettings
 from generator.model.balancers import LoadBalancer
-from generator.model.base import BalancerName, BlueprintName, EnvironmentName, Model, ServiceName
+from generator.model.base import BalancerName, BlueprintName, DatabaseName, EnvironmentName, Model, ServiceName
+from generator.model.databases import Database
 from generator.model.network import Network
 from generator.model.services import Service
 
@@ -65,6 +66,9 @@ class BlueprintSpec(Model):
         {}, description="Application load balancers by name.")
     services: Annotated[dict[ServiceName, Service], AfterValidator(_sorted)] = Field(
         {}, description="Fargate services by name.")
+    databases: Annotated[dict[DatabaseName, Database], AfterValidator(_sorted)] = Field(
+        {}, description="RDS instances and Aurora clusters by name, in the isolated subnets; services reach one "
+                        "by listing its name in flows.")
     audit: AuditSettings = Field(AuditSettings(), description="Exceptions to the build's audit gate for every "
                                                               "stack of this blueprint, each with a reason.")
 

@@ -12,6 +12,7 @@ from typing import Callable, Iterator
 
 from generator import fargate
 from generator.model.blueprint import BlueprintSpec
+from generator.model.databases import VERSION_PATTERNS
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
@@ -40,7 +41,7 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
     """Every semantic issue of ``bp``; ``written(keypath)`` tells whether the blueprint set a value there
     (so an error about a defaulted value can point at the value the user did write)."""
     issues: list[Issue] = []
-    for checker in (_network, _balancers, _services, _logical_ids):
+    for checker in (_network, _balancers, _services, _databases, _logical_ids):
         issues.extend(checker(bp, written))
     return issues
 
@@ -127,7 +128,7 @@ def _services(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
         yield from _flows(bp, name, service, where)
         yield from _egress(bp, service, where)
         yield from _variables(service, where)
-        yield from _endpoint_variables(service, where)
+        yield from _endpoint_variables(bp, service, where)
     yield from _rule_clashes(bp)
 
 
@@ -223,10 +224,13 @@ def _flows(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issu
         seen.add(target)
         if target == name:
             yield Issue(at, "a service needs no flow to itself (containers of one task talk over localhost)")
+        elif target in bp.databases:
+            continue  # a flow to a database: always on its engine port
         elif target not in bp.services:
-            others = [s for s in bp.services if s != name]
+            others = [s for s in bp.services if s != name] + list(bp.databases)
+            what = "service or database" if bp.databases else "service"
             hint = did_you_mean(target, others) if others else "(no other services are defined)"
-            yield Issue(at, f"unknown service '{target}' {hint}")
+            yield Issue(at, f"unknown {what} '{target}' {hint}")
         elif bp.services[target].port is None:
             yield Issue(at, f"'{target}' has no port, so nothing can connect to it (give it a port or remove "
                             "the flow)")
@@ -268,14 +272,45 @@ def endpoint_variables(target: str) -> tuple[str, str]:
     return f"{prefix}_HOST", f"{prefix}_PORT"
 
 
-def _endpoint_variables(service, where: tuple) -> Iterator[Issue]:
+def database_variables(target: str) -> tuple[str, str, str, str, str]:
+    """The variables a caller receives for a database flow: ``orders`` -> ``ORDERS_HOST``, ``ORDERS_PORT``,
+    ``ORDERS_NAME`` (environment) and ``ORDERS_USERNAME``, ``ORDERS_PASSWORD`` (secrets from the RDS-managed
+    secret)."""
+    host, port = endpoint_variables(target)
+    prefix = host.removesuffix("_HOST")
+    return host, port, f"{prefix}_NAME", f"{prefix}_USERNAME", f"{prefix}_PASSWORD"
+
+
+def _endpoint_variables(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:
     for target in dict.fromkeys(service.flows):
-        for variable in endpoint_variables(target):
+        database = target in bp.databases
+        how = f"how this service reaches and logs in to the {target} database" if database else \
+            f"how this service finds {target}"
+        for variable in database_variables(target) if database else endpoint_variables(target):
             if variable in service.environment or variable in service.secrets:
                 section = "environment" if variable in service.environment else "secrets"
                 yield Issue(where + (section, variable),
-                            f"'{variable}' is set by the compiler from flows: [{target}] (how this service finds "
-                            f"{target}); remove it", at_key=True)
+                            f"'{variable}' is set by the compiler from flows: [{target}] ({how}); remove it",
+                            at_key=True)
+
+
+# --- databases -----------------------------------------------------------------------------------------------------
+
+def _databases(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    """Per-database checks that relate fields (engine and version, engine and storage) or sections (names)."""
+    for name, database in bp.databases.items():
+        where = ("databases", name)
+        if name in bp.services:
+            yield Issue(where, f"'{name}' is also a service; flows: [{name}] would be ambiguous (rename one)",
+                        at_key=True)
+        if database.version is not None:
+            pattern, example = VERSION_PATTERNS[database.engine]
+            if not re.fullmatch(pattern, database.version):
+                yield Issue(where + ("version",), f"'{database.version}' is not a {database.engine} version "
+                                                  f"(e.g. '{example}')")
+        if database.aurora and database.storage_gb is not None:
+            yield Issue(where + ("storage_gb",), f"{database.engine} storage grows by itself (remove storage_gb, "
+                                                 "or use engine postgres or mysql)")
 
 
 # --- names -----------------------------------------------------------------------------------------------------
@@ -287,7 +322,7 @@ def logical_id_fragment(name: str) -> str:
 
 def _logical_ids(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
     """``a-1`` and ``a1`` both become ``A1``: their resources would silently merge, so the second is an error."""
-    for section in ("services", "load_balancers"):
+    for section in ("services", "load_balancers", "databases"):
         seen: dict[str, str] = {}
         for name in getattr(bp, section):
             fragment = logical_id_fragment(name)

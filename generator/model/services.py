@@ -259,7 +259,8 @@ class Service(Model):
     count: bounded(0, 1000) = Field(1, description="Desired task count (0 to 1000); not with scaling.")
     scaling: Scaling | None = Field(None, description="Autoscaling instead of a fixed count.")
     route: Route | None = Field(None, description="Attach to a load balancer (requires port).")
-    flows: list[ServiceName] = Field([], description="Services this one may call, on their port.",
+    flows: list[ServiceName] = Field([], description="Services this one may call, on their port, and databases it "
+                                                    "may connect to, on the engine port.",
                                      examples=[["api"]])
     environment: Annotated[dict[EnvName, EnvValue], BeforeValidator(_env_values), AfterValidator(_sorted)] = Field(
         {}, description="Plain environment variables (never secrets).", examples=[{"LOG_LEVEL": "info"}])

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.plan.cidrs import Subnet, allocate
+from generator.plan.databases import DatabaseEndpoint, DatabasePlan, database_endpoints, database_plans
 from generator.plan.discovery import Endpoint, endpoints, namespace, registered
 from generator.plan.flows import Flow, flows, listener_port
 from generator.plan.names import pascal
@@ -15,7 +16,8 @@ from generator.plan.routes import Route, routes
 from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, group_rules, security_groups
 from generator.plan.stacks import Stack, stacks
 
-__all__ = ["Layout", "plan", "Subnet", "Flow", "Endpoint", "Route", "CidrRule", "GroupRule", "SecurityGroup", "Stack",
+__all__ = ["Layout", "plan", "Subnet", "Flow", "Endpoint", "DatabaseEndpoint", "DatabasePlan", "Route", "CidrRule",
+           "GroupRule", "SecurityGroup", "Stack",
            "listener_port"]
 
 
@@ -31,6 +33,8 @@ class Layout:
     routes: tuple[Route, ...]
     stacks: tuple[Stack, ...]
     endpoints: tuple[Endpoint, ...]  # how each caller finds each flow target
+    databases: tuple[DatabasePlan, ...] = ()
+    database_endpoints: tuple[DatabaseEndpoint, ...] = ()  # how each caller finds each database it flows to
 
     @property
     def namespace(self) -> str | None:
@@ -54,12 +58,17 @@ class Layout:
         """The subnets of one tier in zone order."""
         return tuple(s for s in self.subnets if s.tier == tier)
 
+    def database(self, name: str) -> DatabasePlan:
+        """The plan of one database."""
+        return next(d for d in self.databases if d.name == name)
+
     def route_of(self, service: str) -> Route | None:
         """The listener rule of a service, if it is routed."""
         return next((r for r in self.routes if r.service == service), None)
 
 
 RESERVED_SERVICE_NAMES = ("network",)
+DATA_STACK_NAME = "data"
 
 
 def _check_names(bp) -> None:
@@ -69,6 +78,10 @@ def _check_names(bp) -> None:
         if name in bp.services:
             raise bp.error_at(("services", name), f"{name!r} is reserved: the environment's {name} stack is "
                                                   f"{bp.name}-{bp.env}-{name} (rename the service)")
+    if bp.databases and DATA_STACK_NAME in bp.services:
+        raise bp.error_at(("services", DATA_STACK_NAME), f"{DATA_STACK_NAME!r} is reserved when the blueprint has "
+                                                         f"databases: the environment's data stack is "
+                                                         f"{bp.name}-{bp.env}-{DATA_STACK_NAME} (rename the service)")
     for section in ("services", "load_balancers"):
         seen: dict[str, str] = {}
         for name in sorted(getattr(bp, section)):
@@ -93,4 +106,6 @@ def plan(bp) -> Layout:
         routes=routes(bp),
         stacks=stacks(bp),
         endpoints=endpoints(bp),
+        databases=database_plans(bp),
+        database_endpoints=database_endpoints(bp),
     )

@@ -36,7 +36,7 @@ def endpoints(bp) -> tuple[Endpoint, ...]:
     """One endpoint per (caller, target) flow, sorted so output never depends on the order flows are written."""
     result = []
     for caller in sorted(bp.services):
-        for target in sorted(set(bp.services[caller].flows)):
+        for target in sorted(set(bp.services[caller].flows) - set(bp.databases)):  # databases: plan/databases.py
             host_variable, port_variable = endpoint_variables(target)
             balancer = internal_balancer_of(bp, target)
             if balancer is not None:

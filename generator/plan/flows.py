@@ -7,7 +7,8 @@ README's matrix, the audit and the emitted rules cannot disagree.
   with ``allow_from: cloudfront`` is reached only by CloudFront's origin-facing servers, on 443, never on 80;
 - a balancer reaches each service routed to it on the service's container port;
 - ``A.flows: [B]`` lets A reach B on B's port, or, when B is routed through an *internal* balancer, lets A reach that
-  balancer on its listener port instead (the "password service" pattern: B is never reachable directly).
+  balancer on its listener port instead (the "password service" pattern: B is never reachable directly);
+- ``A.flows: [D]`` where D is a database lets A reach D on the engine port (nothing else reaches a database).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ CLOUDFRONT = "cloudfront"
 #: stack takes it as this parameter.
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 CLOUDFRONT_PREFIX_LIST_PARAMETER = "CloudFrontOriginFacingPrefixListId"
+DATABASE = "database"
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def internal_balancer_of(bp, service: str) -> str | None:
 
 
 def _kind_label(kind: str, name: str) -> str:
-    return {INTERNET: "internet", CLOUDFRONT: "CloudFront", LOAD_BALANCER: f"{name} load balancer", SERVICE: f"{name} tasks"}[kind]
+    return {INTERNET: "internet", CLOUDFRONT: "CloudFront", LOAD_BALANCER: f"{name} load balancer",
+            SERVICE: f"{name} tasks", DATABASE: f"{name} database"}[kind]
 
 
 def _flow(source_kind, source, target_kind, target, port, why) -> Flow:
@@ -85,6 +88,9 @@ def flows(bp) -> tuple[Flow, ...]:
             add(_flow(LOAD_BALANCER, service.route.load_balancer, SERVICE, name, service.port, "routed requests"))
     for name, service in bp.services.items():
         for target_name in service.flows:
+            if target_name in bp.databases:
+                add(_flow(SERVICE, name, DATABASE, target_name, bp.databases[target_name].port, "declared flow"))
+                continue
             balancer = internal_balancer_of(bp, target_name)
             if balancer is not None:
                 add(_flow(SERVICE, name, LOAD_BALANCER, balancer, listener_port(bp.load_balancers[balancer]),

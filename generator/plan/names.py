@@ -32,6 +32,16 @@ def service_group(service: str) -> str:
     return f"{pascal(service)}TaskSecurityGroup"
 
 
+def data_stack(blueprint: str, env: str) -> str:
+    """Name of the environment's data stack (databases; deployed between network and services)."""
+    return f"{blueprint}-{env}-data"
+
+
+def database_group(database: str) -> str:
+    """Logical id of a database's security group (in the network stack, with the rest of the firewall)."""
+    return f"{pascal(database)}DatabaseSecurityGroup"
+
+
 def balancer_group(balancer: str) -> str:
     """Logical id of a load balancer's security group."""
     return f"{pascal(balancer)}LoadBalancerSecurityGroup"

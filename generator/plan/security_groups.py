@@ -1,6 +1,7 @@
 """Security groups and their rules, derived from the flows.
 
-One group per load balancer and per service. Rules naming another group are standalone ingress/egress resources
+One group per load balancer, per service and per database (a database's admits only the services that flow to it,
+on the engine port, and sends nothing). Rules naming another group are standalone ingress/egress resources
 (``SourceSecurityGroupId`` / ``DestinationSecurityGroupId``) so groups never reference each other and the template
 has no cycle. CIDR rules are inline. Every group declares inline egress: without it AWS keeps its implicit
 allow-all egress, so a group with no CIDR egress gets the well-known placeholder rule (CDK's approach), which matches
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.plan.flows import CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, INTERNET, LOAD_BALANCER, SERVICE, Flow
-from generator.plan.names import DESCRIPTION_CHARS, DESCRIPTION_HINT, balancer_group, pascal, service_group
+from generator.plan.flows import (CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET, LOAD_BALANCER,
+                                  SERVICE, Flow)
+from generator.plan.names import (DESCRIPTION_CHARS, DESCRIPTION_HINT, balancer_group, database_group, pascal,
+                                  service_group)
 
 RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
 #: A rule naming a managed prefix list counts as the list's max entries against the quota: CloudFront's
@@ -85,7 +88,14 @@ class SecurityGroup:
 
 
 def _group_of(kind: str, name: str) -> str:
+    if kind == DATABASE:
+        return database_group(name)
     return balancer_group(name) if kind == LOAD_BALANCER else service_group(name)
+
+
+def _rule_name(kind: str, name: str) -> str:
+    """``orders`` database -> ``OrdersDatabase``: one side of a standalone rule's logical id."""
+    return pascal(name) + {LOAD_BALANCER: "LoadBalancer", DATABASE: "Database"}.get(kind, "Task")
 
 
 def _service_cidr_egress(bp, name: str, service) -> tuple[CidrRule, ...]:
@@ -125,8 +135,7 @@ def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
         if flow.source_kind in (INTERNET, CLOUDFRONT):
             continue
         source, target = _group_of(flow.source_kind, flow.source), _group_of(flow.target_kind, flow.target)
-        source_name = pascal(flow.source) + ("LoadBalancer" if flow.source_kind == LOAD_BALANCER else "Task")
-        target_name = pascal(flow.target) + ("LoadBalancer" if flow.target_kind == LOAD_BALANCER else "Task")
+        source_name, target_name = _rule_name(flow.source_kind, flow.source), _rule_name(flow.target_kind, flow.target)
         rules.append(GroupRule(f"{target_name}IngressFrom{source_name}", "ingress", target, source,
                                flow.protocol, flow.port, f"from {flow.description}"))
         rules.append(GroupRule(f"{source_name}EgressTo{target_name}", "egress", source, target,
@@ -145,11 +154,15 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...]) -
     for name, service in bp.services.items():
         groups.append(SecurityGroup(service_group(name), SERVICE, name, f"{bp.name} {bp.env}: {name} tasks",
                                     (), _service_cidr_egress(bp, name, service)))
+    for name, database in bp.databases.items():
+        groups.append(SecurityGroup(database_group(name), DATABASE, name,
+                                    f"{bp.name} {bp.env}: {name} database ({database.engine})",
+                                    (), (PLACEHOLDER_EGRESS,)))
     for group in groups:
         inbound = group.inbound_weight + sum(1 for r in rules if r.group == group.logical_id and r.direction == "ingress")
         outbound = len([r for r in group.egress if not r.placeholder]) + sum(
             1 for r in rules if r.group == group.logical_id and r.direction == "egress")
-        section = "load_balancers" if group.owner_kind == LOAD_BALANCER else "services"
+        section = {LOAD_BALANCER: "load_balancers", DATABASE: "databases"}.get(group.owner_kind, "services")
         for direction, count in (("inbound", inbound), ("outbound", outbound)):
             if count > RULE_QUOTA:
                 raise bp.error_at((section, group.owner),

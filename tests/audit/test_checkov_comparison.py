@@ -34,6 +34,8 @@ CHECKOV_EQUIVALENTS = {
     "CKV_AWS_23": "SG009",   # security-group rule description
     "CKV_AWS_16": "DATA001",  # RDS instance encrypted at rest
     "CKV_AWS_96": "DATA001",  # Aurora cluster encrypted at rest
+    "CKV_AWS_157": "DATA004",  # RDS instance Multi-AZ
+    "CKV2_AWS_69": "DATA007",  # RDS instance encryption in transit (parameter group forces TLS)
     "CKV_AWS_17": "DATA002",  # RDS not publicly accessible
     "CKV_AWS_53": "DATA003",  # S3 BlockPublicAcls
     "CKV_AWS_54": "DATA003",  # S3 BlockPublicPolicy

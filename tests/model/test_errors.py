@@ -569,6 +569,72 @@ CASES = [
         """,
      [f"{P}:15:11: services.admin.port: port 22 is SSH; containers are not reached over SSH (use exec: true for a "
       f"shell through ECS Exec, which opens no port)"]),
+    # --- databases -----------------------------------------------------------------------------------------------
+    ("db-engine-and-retention", """
+        BASE
+        databases:
+          orders: {engine: oracle, backup_retention_days: 0}
+        """,
+     [f"{P}:14:20: databases.orders.engine: 'oracle' is not valid (valid: postgres, mysql, aurora-postgresql, "
+      f"aurora-mysql)",
+      f"{P}:14:51: databases.orders.backup_retention_days: 0 is out of range (valid: 1..35)"]),
+    ("db-relax-reason-and-unknown-key", """
+        BASE
+        databases:
+          orders:
+            engine: postgres
+            relax: {multi_az: short, encryption: "because we do not need it at all"}
+        """,
+     [f"{P}:16:23: databases.orders.relax.multi_az: a reason of at least 10 characters is required (say why this "
+      f"is acceptable, for the security review)",
+      f"{P}:16:30: databases.orders.relax.encryption: input should be 'deletion_protection', 'enhanced_monitoring', "
+      f"'iam_authentication' or 'multi_az'"]),
+    ("db-flow-to-unknown-database", """
+        BASE
+            flows: [ordres]
+        databases:
+          orders: {engine: postgres}
+        """,
+     [f"{P}:13:13: services.web.flows[0]: unknown service or database 'ordres' (did you mean 'orders'?)"]),
+    ("db-name-collides-with-service", """
+        BASE
+          api: {image: "example/api:1.0", port: 9000, flows: [web]}
+        databases:
+          api: {engine: mysql}
+        """,
+     [f"{P}:15:3: databases.api: 'api' is also a service; flows: [api] would be ambiguous (rename one)"]),
+    ("db-version-and-aurora-storage", """
+        BASE
+        databases:
+          orders: {engine: postgres, version: "16.x"}
+          events: {engine: aurora-mysql, storage_gb: 100}
+        """,
+     [f"{P}:14:39: databases.orders.version: '16.x' is not a postgres version (e.g. '17.6')",
+      f"{P}:15:46: databases.events.storage_gb: aurora-mysql storage grows by itself (remove storage_gb, or use "
+      f"engine postgres or mysql)"]),
+    ("db-variables-set-by-the-compiler", """
+        BASE
+            flows: [orders]
+            environment: {ORDERS_NAME: orders}
+            secrets: {ORDERS_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-AbCdEf"}
+        databases:
+          orders: {engine: postgres}
+        """,
+     [f"{P}:14:19: services.web.environment.ORDERS_NAME: 'ORDERS_NAME' is set by the compiler from flows: "
+      f"[orders] (how this service reaches and logs in to the orders database); remove it",
+      f"{P}:15:15: services.web.secrets.ORDERS_PASSWORD: 'ORDERS_PASSWORD' is set by the compiler from flows: "
+      f"[orders] (how this service reaches and logs in to the orders database); remove it"]),
+    ("db-username-and-kms-key", """
+        BASE
+        databases:
+          orders:
+            engine: postgres
+            username: postgres
+            kms_key: {parameter: Key, arn: "arn:aws:kms:us-east-1:123456789012:key/abc"}
+        """,
+     [f"{P}:16:15: databases.orders.username: 'postgres' is reserved by RDS or the engine (choose another, e.g. "
+      f"'app')",
+      f"{P}:17:14: databases.orders.kms_key: set exactly one of 'parameter' or 'arn'"]),
 ]
 
 
@@ -614,3 +680,22 @@ def test_missing_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as caught:
         load_blueprint(str(tmp_path / "nope.yaml"))
     assert str(caught.value) == f"{tmp_path / 'nope.yaml'}: file not found"
+
+
+def test_service_named_data_is_reserved_when_there_are_databases(write_blueprint):
+    """The data stack is <name>-<env>-data: a service called data would get the same stack name."""
+    from generator.plan import plan
+
+    path = write_blueprint("""
+        name: shop
+        network: {cidr: 10.20.0.0/16}
+        services:
+          data: {image: "example/data:1.0", flows: [orders]}
+        databases:
+          orders: {engine: postgres}
+        """)
+    with pytest.raises(InputError) as caught:
+        plan(load_blueprint(path)["default"])
+    assert _lines(caught.value) == [
+        f"{P}:4:9: services.data: 'data' is reserved when the blueprint has databases: the environment's data stack "
+        f"is shop-default-data (rename the service)"]

@@ -1,0 +1,154 @@
+"""The data stack: per database a DB subnet group over the isolated subnets, a parameter group that forces TLS, and
+the RDS instance or Aurora cluster with its members; one enhanced-monitoring role shared by them.
+
+The security group of each database lives in the network stack with the rest of the firewall; this stack imports
+it. What the services need (address, port, the RDS-managed secret's ARN) is exported. Credentials never appear in
+a template: ``ManageMasterUserPassword`` makes RDS generate the password and keep it in Secrets Manager.
+"""
+from __future__ import annotations
+
+from troposphere import GetAtt, Parameter, Ref, Split, Sub, Template
+from troposphere import iam, rds
+
+from generator.emit import exports
+from generator.emit.suppressions import RELAXATIONS, add_suppressions
+from generator.plan import Layout
+from generator.plan.databases import MONITORING_INTERVAL, DatabasePlan
+from generator.plan.names import network_stack
+
+MONITORING_ROLE = "DatabaseMonitoringRole"
+MONITORING_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+KMS_KEY_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+$"
+KMS_PLACEHOLDER = "REPLACE_WITH_KMS_KEY_ARN"
+#: Checkov checks that judge each resource type (a relax writes a skip only where the check looks).
+CHECKOV_JUDGES = {"CKV_AWS_157": "instance", "CKV_AWS_161": "instance", "CKV_AWS_118": "member",
+                  "CKV_AWS_162": "cluster"}
+#: stackprint rules that judge a database's own settings: on the instance, or on the cluster for Aurora.
+AUDIT_JUDGES = {"DATA004": "database", "DATA005": "database", "DATA006": "database", "DATA007": "database"}
+AURORA_MEMBER_TLS = ("CKV2_AWS_69", "Aurora member: TLS is forced by the cluster's DB cluster parameter group "
+                                    "(require_secure_transport / rds.force_ssl), which applies to every member")
+
+
+def kms_parameters(layout: Layout) -> list[str]:
+    """Names of the data-stack parameters that hold customer KMS key ARNs, sorted."""
+    return sorted({d.model.kms_key.parameter for d in layout.databases
+                   if d.model.kms_key is not None and d.model.kms_key.parameter})
+
+
+#: The roles each kind of resource plays for the checks above.
+INSTANCE, CLUSTER, MEMBER = {"instance", "member", "database"}, {"cluster", "database"}, {"member"}
+
+
+def _relax(resource, db: DatabasePlan, roles: set[str]) -> None:
+    """Write the suppressions of every default ``db`` relaxed, limited to the checks that judge a resource playing
+    ``roles`` (:data:`INSTANCE`, :data:`CLUSTER` or :data:`MEMBER`), with the blueprint's reason."""
+    for setting, reason in db.model.relax.items():
+        checkov_ids, rules = RELAXATIONS[f"database.{setting}"]
+        add_suppressions(resource, checkov=tuple((c, reason) for c in checkov_ids if CHECKOV_JUDGES[c] in roles),
+                         stackprint=tuple((r, reason) for r in rules if AUDIT_JUDGES[r] in roles))
+
+
+def _kms(db: DatabasePlan) -> dict:
+    key = db.model.kms_key
+    if key is None:
+        return {}
+    return {"KmsKeyId": Ref(key.parameter) if key.parameter else key.arn}
+
+
+def _monitoring(db: DatabasePlan) -> dict:
+    if not db.enhanced_monitoring:
+        return {}
+    return {"MonitoringInterval": MONITORING_INTERVAL, "MonitoringRoleArn": GetAtt(MONITORING_ROLE, "Arn")}
+
+
+def _add_monitoring_role(template: Template) -> None:
+    """The role RDS assumes to publish OS metrics (enhanced monitoring), with the AWS-managed policy only."""
+    template.add_resource(iam.Role(
+        MONITORING_ROLE,
+        AssumeRolePolicyDocument={"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}}}]},
+        ManagedPolicyArns=[Sub(MONITORING_POLICY)]))
+
+
+def _add_instance(template: Template, db: DatabasePlan, network: str, common: dict) -> rds.DBInstance:
+    model = db.model
+    instance = rds.DBInstance(
+        db.members[0], Engine=model.engine, EngineVersion=model.engine_version,
+        DBInstanceClass=model.instance_class, AllocatedStorage=str(model.storage), StorageType="gp3",
+        DBName=db.database_name, MasterUsername=model.username, ManageMasterUserPassword=True,
+        MultiAZ=db.multi_az, PubliclyAccessible=False, DBParameterGroupName=Ref(f"{db.prefix}ParameterGroup"),
+        VPCSecurityGroups=[exports.import_value(network, exports.group_id(db.security_group))],
+        DeletionPolicy="Snapshot", UpdateReplacePolicy="Snapshot",
+        **common, **_monitoring(db), **_kms(db))
+    _relax(instance, db, INSTANCE)
+    return template.add_resource(instance)
+
+
+def _add_cluster(template: Template, db: DatabasePlan, network: str, common: dict) -> None:
+    model = db.model
+    template.add_resource(rds.DBClusterParameterGroup(
+        f"{db.prefix}ClusterParameterGroup", Family=model.family, Parameters=db.tls_parameters,
+        Description=f"{db.name}: refuse connections without TLS"))
+    cluster = rds.DBCluster(
+        f"{db.prefix}Cluster", Engine=model.engine, EngineVersion=model.engine_version,
+        DatabaseName=db.database_name, MasterUsername=model.username, ManageMasterUserPassword=True,
+        Port=db.port, DBClusterParameterGroupName=Ref(f"{db.prefix}ClusterParameterGroup"),
+        VpcSecurityGroupIds=[exports.import_value(network, exports.group_id(db.security_group))],
+        DeletionPolicy="Snapshot", UpdateReplacePolicy="Snapshot",
+        **{k: v for k, v in common.items() if k != "AutoMinorVersionUpgrade"}, **_kms(db))
+    _relax(cluster, db, CLUSTER)
+    template.add_resource(cluster)
+    for member in db.members:
+        instance = rds.DBInstance(
+            member, Engine=model.engine, DBClusterIdentifier=Ref(cluster.title),
+            DBInstanceClass=model.instance_class, PubliclyAccessible=False,
+            AutoMinorVersionUpgrade=True, **_monitoring(db))
+        add_suppressions(instance, checkov=(AURORA_MEMBER_TLS,))
+        _relax(instance, db, MEMBER)
+        template.add_resource(instance)
+
+
+def _add_database(template: Template, db: DatabasePlan, network: str, stack_name: str) -> None:
+    model = db.model
+    template.add_resource(rds.DBSubnetGroup(
+        f"{db.prefix}SubnetGroup", DBSubnetGroupDescription=f"{db.name}: isolated subnets (no route out of the VPC)",
+        SubnetIds=Split(",", exports.import_value(network, exports.ISOLATED_SUBNET_IDS))))
+    common = dict(StorageEncrypted=True, DeletionProtection=db.deletion_protection,
+                  EnableIAMDatabaseAuthentication=db.iam_authentication,
+                  BackupRetentionPeriod=model.backup_retention_days, CopyTagsToSnapshot=True,
+                  AutoMinorVersionUpgrade=True, EnableCloudwatchLogsExports=list(db.log_exports),
+                  DBSubnetGroupName=Ref(f"{db.prefix}SubnetGroup"))
+    if db.aurora:
+        _add_cluster(template, db, network, common)
+    else:
+        template.add_resource(rds.DBParameterGroup(
+            f"{db.prefix}ParameterGroup", Family=model.family, Parameters=db.tls_parameters,
+            Description=f"{db.name}: refuse connections without TLS"))
+        _add_instance(template, db, network, common)
+    address = "Endpoint.Address"
+    exports.export(template, stack_name, exports.database_address(db.name), GetAtt(db.resource, address),
+                   f"Host name of the {db.name} database" + (" (the cluster's writer endpoint)" if db.aurora else ""))
+    exports.export(template, stack_name, exports.database_port(db.name), GetAtt(db.resource, "Endpoint.Port"),
+                   f"Port of the {db.name} database")
+    exports.export(template, stack_name, exports.database_secret_arn(db.name),
+                   GetAtt(db.resource, "MasterUserSecret.SecretArn"),
+                   f"ARN of the Secrets Manager secret RDS manages for the {db.name} master user")
+
+
+def data_template(layout: Layout, stack_name: str) -> Template:
+    """The data stack of one environment: every database, importing the network stack's subnets and groups."""
+    bp = layout.blueprint
+    network = network_stack(bp.name, bp.env)
+    template = Template(Description=f"stackprint {bp.name} {bp.env}: databases")
+    template.set_version("2010-09-09")
+    for name in kms_parameters(layout):
+        template.add_parameter(Parameter(name, Type="String", AllowedPattern=KMS_KEY_PATTERN,
+                                         Description="ARN of the customer-managed KMS key for database storage",
+                                         ConstraintDescription="must be a KMS key or alias ARN"))
+    if any(db.enhanced_monitoring for db in layout.databases):
+        _add_monitoring_role(template)
+    for db in layout.databases:
+        _add_database(template, db, network, stack_name)
+    return template
