@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from generator.plan.cidrs import Subnet, allocate
 from generator.plan.discovery import Endpoint, endpoints, namespace, registered
+from generator.plan.vpc_endpoints import VpcEndpoint, declared_endpoints, endpoint_groups, endpoint_rules
 from generator.plan.flows import Flow, flows, listener_port
 from generator.plan.names import pascal
 from generator.plan.routes import Route, routes
@@ -16,7 +17,7 @@ from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, g
 from generator.plan.stacks import Stack, stacks
 
 __all__ = ["Layout", "plan", "Subnet", "Flow", "Endpoint", "Route", "CidrRule", "GroupRule", "SecurityGroup", "Stack",
-           "listener_port"]
+           "listener_port", "VpcEndpoint"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Layout:
     routes: tuple[Route, ...]
     stacks: tuple[Stack, ...]
     endpoints: tuple[Endpoint, ...]  # how each caller finds each flow target
+    vpc_endpoints: tuple[VpcEndpoint, ...] = ()  # AWS services reached privately (network.endpoints)
 
     @property
     def namespace(self) -> str | None:
@@ -83,14 +85,15 @@ def plan(bp) -> Layout:
     """Plan one environment. Raises positioned InputErrors for limits only the plan can see (rule quota...)."""
     _check_names(bp)
     all_flows = flows(bp)
-    rules = group_rules(all_flows)
+    rules = tuple(sorted(group_rules(all_flows) + endpoint_rules(bp), key=lambda rule: rule.logical_id))
     return Layout(
         blueprint=bp,
         subnets=allocate(bp),
         flows=all_flows,
-        groups=security_groups(bp, all_flows, rules),
+        groups=security_groups(bp, all_flows, rules, extra=endpoint_groups(bp)),
         rules=rules,
         routes=routes(bp),
         stacks=stacks(bp),
         endpoints=endpoints(bp),
+        vpc_endpoints=declared_endpoints(bp),
     )
