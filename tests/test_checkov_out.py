@@ -22,7 +22,7 @@ def test_checkov_passes_every_template_in_out(checkov):
     assert summary["failed"] == 0, [c["check_id"] + " " + c["resource"] for c in reports[0]["results"]["failed_checks"]]
     assert summary["passed"] > 200
     documented = {rule for rule, _ in [suppressions.PORT_80_REDIRECT, suppressions.LOG_BUCKET_SELF_LOGGING,
-                                       *suppressions.INTERNAL_HTTP]}
+                                       *suppressions.INTERNAL_HTTP, *suppressions.DEFAULT_GROUP_FUNCTION]}
     for check in reports[0]["results"]["skipped_checks"]:
         assert check["check_id"] in documented
         assert check["check_result"].get("suppress_comment")
