@@ -130,7 +130,7 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
         parameters=parameters, placeholder=PARAMETER_PLACEHOLDER, cidr=str(bp.network.cidr),
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
-        endpoints=layout.endpoints, namespace=layout.namespace)
+        endpoints=layout.endpoints, namespace=layout.namespace, vpc_endpoints=layout.vpc_endpoints)
     return text.encode("utf-8")
 
 
