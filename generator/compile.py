@@ -25,12 +25,14 @@ from generator.lint import Finding
 from generator.load import load_text
 from generator.model import load_blueprint
 from generator.plan import Layout, plan
-from generator.plan.flows import INTERNET, LOAD_BALANCER
+from generator.plan.flows import CLOUDFRONT, INTERNET, LOAD_BALANCER
 from generator.plan.names import balancer_group, service_group
 from generator.suppress import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
 PARAMETER_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
+#: config.json placeholder of the CloudFront origin-facing prefix-list id; the parameter's pattern rejects it.
+PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 Gate = Callable[[dict[str, str]], list[Finding]]
@@ -114,6 +116,8 @@ def _tags(layout: Layout) -> dict[str, str]:
 def _label(kind: str, name: str) -> str:
     if kind == INTERNET:
         return f"internet ({name})"
+    if kind == CLOUDFRONT:
+        return f"CloudFront (prefix list `{name}`)"
     return f"`{balancer_group(name) if kind == LOAD_BALANCER else service_group(name)}` ({name})"
 
 
@@ -128,7 +132,7 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
               for g in layout.groups for r in g.egress if not r.placeholder]
     text = env.get_template("env-readme.md.j2").render(
         name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
-        parameters=parameters, placeholder=PARAMETER_PLACEHOLDER, cidr=str(bp.network.cidr),
+        parameters=parameters, cidr=str(bp.network.cidr),
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, vpc_endpoints=layout.vpc_endpoints)
     return text.encode("utf-8")
@@ -147,8 +151,13 @@ def render(layout: Layout, source: str) -> Environment:
         if stack.kind == "network":
             for name in balancers.certificate_parameters(layout):
                 stack_parameters[name] = PARAMETER_PLACEHOLDER
-                parameters.append({"stack": stack.name, "name": name,
+                parameters.append({"stack": stack.name, "name": name, "placeholder": PARAMETER_PLACEHOLDER,
                                    "description": "ARN of the ACM certificate for the HTTPS listener"})
+            for name in balancers.prefix_list_parameters(layout):
+                stack_parameters[name] = PREFIX_LIST_PLACEHOLDER
+                parameters.append({"stack": stack.name, "name": name, "placeholder": PREFIX_LIST_PLACEHOLDER,
+                                   "description": "Id of the CloudFront origin-facing prefix list in the stack's "
+                                                  f"region: `{balancers.PREFIX_LIST_COMMAND}`"})
         environment.files[f"{stack.name}.template.yaml"] = template.to_yaml().encode("utf-8")
         environment.files[f"{stack.name}.config.json"] = _json({"Parameters": stack_parameters, "Tags": tags})
         stacks_json.append({"stack_name": stack.name, "template": f"{stack.name}.template.yaml",

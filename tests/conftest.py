@@ -52,3 +52,15 @@ def checkov() -> str:
     if named:
         pytest.fail(f"STACKPRINT_CHECKOV={named} is not an executable")
     pytest.skip(f"checkov not found at {candidate}: run `make .venv-checkov/.installed` (`make test` does)")
+
+
+@pytest.fixture(scope="session")
+def checkov_report(checkov) -> dict:
+    """checkov's JSON report over the committed out/ (run once per session; offline, --skip-download)."""
+    import json
+    import subprocess
+
+    result = subprocess.run([checkov, "-d", str(REPO / "out"), "--framework", "cloudformation", "--skip-download",
+                             "-o", "json"], capture_output=True, text=True, timeout=900)
+    report = json.loads(result.stdout)
+    return report[0] if isinstance(report, list) else report

@@ -119,6 +119,62 @@ def test_a_service_named_network_is_rejected_at_its_position():
         in str(raised.value)
 
 
+CLOUDFRONT = """\
+name: shop
+network: {cidr: 10.20.0.0/16, availability_zones: 2, nat: single}
+load_balancers:
+  origin: {scheme: internet-facing, allow_from: cloudfront, https: {certificate: {parameter: CertificateArn}}}
+services:
+  web: {image: public.ecr.aws/nginx/nginx:1.27, port: 8080, route: {load_balancer: origin}}
+"""
+
+
+def test_a_cloudfront_only_balancer_is_reached_by_cloudfront_on_443_only():
+    layout = layout_of(CLOUDFRONT)
+    inbound = [(f.source_kind, f.source, f.port) for f in layout.flows if f.target == "origin"]
+    assert inbound == [("cloudfront", "com.amazonaws.global.cloudfront.origin-facing", 443)]
+    group = next(g for g in layout.groups if g.owner == "origin")
+    assert group.ingress == ()  # no CIDR at all: neither 0.0.0.0/0 nor port 80
+    assert [(r.protocol, r.port, r.parameter) for r in group.prefix_ingress] == [
+        ("tcp", 443, "CloudFrontOriginFacingPrefixListId")]
+    assert group.inbound_weight == 55
+
+
+def test_the_prefix_list_weighs_55_against_the_rule_quota():
+    """55 for the CloudFront list + 6 group rules = 61 > 60, although only 7 rules are written."""
+    from generator.plan.flows import SERVICE, Flow
+    from generator.plan.security_groups import group_rules, security_groups
+
+    layout = layout_of(CLOUDFRONT)
+    extra = tuple(Flow(SERVICE, "web", "load_balancer", "origin", 1000 + i, "tcp", f"web to origin on {1000 + i}")
+                  for i in range(6))
+    flows = layout.flows + extra
+    with pytest.raises(InputError) as raised:
+        security_groups(layout.blueprint, flows, group_rules(flows))
+    assert ("load_balancers.origin: the security group of origin needs 61 inbound rules (at most 60 per group; "
+            "counted with 55 for the CloudFront prefix list") in str(raised.value)
+    security_groups(layout.blueprint, flows[:-1], group_rules(flows[:-1]))  # 60 fits
+
+
+def test_an_internet_balancer_keeps_443_and_the_redirect_port_from_anywhere():
+    layout = layout_of(BASE)
+    group = next(g for g in layout.groups if g.owner == "public")
+    assert sorted((r.port, r.cidr) for r in group.ingress) == [(80, "0.0.0.0/0"), (443, "0.0.0.0/0")]
+    assert group.prefix_ingress == ()
+
+
+def test_exec_adds_the_session_manager_directories_to_scratch_only_with_a_read_only_root():
+    from generator.plan.containers import scratch_volumes
+
+    text = BASE.replace("worker: {image: public.ecr.aws/nginx/nginx:1.27}",
+                        "worker: {image: public.ecr.aws/nginx/nginx:1.27, scratch: [/tmp], exec: true}")
+    worker = layout_of(text).blueprint.services["worker"]
+    assert scratch_volumes(worker) == [("scratch-tmp", "/tmp"), ("scratch-var-lib-amazon", "/var/lib/amazon"),
+                                       ("scratch-var-log-amazon", "/var/log/amazon")]
+    writable = layout_of(text.replace("exec: true", "exec: true, read_only_root_filesystem: false"))
+    assert scratch_volumes(writable.blueprint.services["worker"]) == [("scratch-tmp", "/tmp")]
+
+
 ECR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0"
 PRIVATE = f"""\
 name: shop

@@ -8,6 +8,13 @@ V2 = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 
 def attribute(props: dict, key: str):
     """The boolean value of ``LoadBalancerAttributes[Key=key]``: None when absent, UNKNOWN when not knowable."""
+    value = attribute_text(props, key)
+    return value if value is None or value is UNKNOWN else literal_bool(value)
+
+
+def attribute_text(props: dict, key: str):
+    """The raw value of ``LoadBalancerAttributes[Key=key]`` (a scalar): None when absent, UNKNOWN when not
+    knowable (an intrinsic function anywhere on the way)."""
     attributes = props.get("LoadBalancerAttributes")
     if attributes is None:
         return None
@@ -20,7 +27,7 @@ def attribute(props: dict, key: str):
         if name is UNKNOWN:
             return UNKNOWN
         if name == key:
-            return literal_bool(item.get("Value"))
+            return literal(item.get("Value"))
     return None
 
 

@@ -12,12 +12,18 @@ from troposphere import elasticloadbalancingv2 as elb
 from troposphere import s3
 
 from generator.emit import exports
-from generator.emit.suppressions import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata
+from generator.emit.suppressions import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
 from generator.plan import Layout
+from generator.plan.flows import CLOUDFRONT_PREFIX_LIST, CLOUDFRONT_PREFIX_LIST_PARAMETER, redirects_http
 from generator.plan.names import balancer_group, pascal
 
 ACCESS_LOG_EXPIRY_DAYS = 90
 CERTIFICATE_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"
+PREFIX_LIST_PATTERN = r"^pl-[0-9a-f]+$"
+#: The command that prints the CloudFront origin-facing prefix-list id of the region a stack deploys to.
+PREFIX_LIST_COMMAND = ("aws ec2 describe-managed-prefix-lists --filters "
+                       f"Name=prefix-list-name,Values={CLOUDFRONT_PREFIX_LIST} "
+                       "--query 'PrefixLists[0].PrefixListId' --output text")
 
 #: Elastic Load Balancing's log-delivery account per region (ELB user guide, "Enable access logs").
 ELB_ACCOUNTS = {
@@ -37,6 +43,13 @@ def certificate_parameters(layout: Layout) -> list[str]:
     names = {b.https.certificate.parameter for b in layout.blueprint.load_balancers.values()
              if b.https is not None and b.https.certificate.parameter}
     return sorted(names)
+
+
+def prefix_list_parameters(layout: Layout) -> list[str]:
+    """Names of the managed prefix-list id parameters the network stack takes (CloudFront-only balancers)."""
+    cloudfront = any(b.scheme == "internet-facing" and b.allow_from == "cloudfront"
+                     for b in layout.blueprint.load_balancers.values())
+    return [CLOUDFRONT_PREFIX_LIST_PARAMETER] if cloudfront else []
 
 
 def add_log_bucket(template: Template) -> None:
@@ -86,6 +99,12 @@ def add_balancers(template: Template, layout: Layout, stack_name: str) -> None:
         template.add_parameter(Parameter(name, Type="String", AllowedPattern=CERTIFICATE_PATTERN,
                                          Description="ARN of the ACM certificate for the HTTPS listener",
                                          ConstraintDescription="must be an ACM certificate ARN"))
+    for name in prefix_list_parameters(layout):
+        template.add_parameter(Parameter(
+            name, Type="String", AllowedPattern=PREFIX_LIST_PATTERN,
+            Description=f"Id of the AWS-managed prefix list {CLOUDFRONT_PREFIX_LIST} in this region "
+                        "(aws ec2 describe-managed-prefix-lists)",
+            ConstraintDescription="must be a prefix list id (pl-...)"))
     for name, balancer in bp.load_balancers.items():
         _add_balancer(template, layout, stack_name, name, balancer)
 
@@ -94,7 +113,8 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, name: str
     prefix = pascal(name)
     tier = "public" if balancer.scheme == "internet-facing" else "private"
     lb_id = f"{prefix}LoadBalancer"
-    template.add_resource(elb.LoadBalancer(
+    protected = "deletion_protection" not in balancer.relax
+    resource = template.add_resource(elb.LoadBalancer(
         lb_id, Type="application", Scheme=balancer.scheme, IpAddressType="ipv4",
         Subnets=[Ref(s.logical_id) for s in layout.subnets_of(tier)],
         SecurityGroups=[GetAtt(balancer_group(name), "GroupId")],
@@ -102,10 +122,12 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, name: str
             ("access_logs.s3.enabled", "true"),
             ("access_logs.s3.bucket", Ref("AccessLogBucket")),
             ("access_logs.s3.prefix", name),
-            ("routing.http.desync_mitigation_mode", "defensive"),
+            ("deletion_protection.enabled", "true" if protected else "false"),
+            ("routing.http.desync_mitigation_mode", balancer.desync_mitigation),
             ("routing.http.drop_invalid_header_fields.enabled", "true"),
         )],
         DependsOn=["AccessLogBucketPolicy"] + (["InternetGatewayAttachment"] if tier == "public" else [])))
+    relax(resource, "load_balancer", balancer.relax, "deletion_protection")
     not_found = [elb.Action(Type="fixed-response", FixedResponseConfig=elb.FixedResponseConfig(
         StatusCode="404", ContentType="text/plain", MessageBody="Not Found"))]
     if balancer.https is not None:
@@ -115,11 +137,13 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, name: str
             f"{prefix}HttpsListener", LoadBalancerArn=Ref(lb_id), Port=443, Protocol="HTTPS",
             SslPolicy=balancer.https.ssl_policy, Certificates=[elb.Certificate(CertificateArn=arn)],
             DefaultActions=not_found))
+    if redirects_http(balancer):
         template.add_resource(elb.Listener(
             f"{prefix}HttpRedirectListener", LoadBalancerArn=Ref(lb_id), Port=80, Protocol="HTTP",
             DefaultActions=[elb.Action(Type="redirect", RedirectConfig=elb.RedirectConfig(
                 Protocol="HTTPS", Port="443", Host="#{host}", Path="/#{path}", Query="#{query}",
                 StatusCode="HTTP_301"))]))
+    if balancer.https is not None:
         listener = f"{prefix}HttpsListener"
     else:
         template.add_resource(elb.Listener(f"{prefix}HttpListener", LoadBalancerArn=Ref(lb_id), Port=80,

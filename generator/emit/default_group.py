@@ -105,7 +105,7 @@ def add_default_group_restriction(template: Template, layout: Layout) -> None:
         Runtime=RUNTIME, Handler="index.handler", Code=awslambda.Code(ZipFile=HANDLER),
         Role=GetAtt(f"{RESTRICTION}Role", "Arn"), Timeout=60, MemorySize=128, ReservedConcurrentExecutions=1,
         LoggingConfig=awslambda.LoggingConfig(LogGroup=Ref(f"{RESTRICTION}LogGroup"))))
-    add_suppressions(function, checkov=DEFAULT_GROUP_FUNCTION)
+    add_suppressions(function, checkov=tuple(DEFAULT_GROUP_FUNCTION))
     template.add_resource(DefaultGroupRestriction(
         RESTRICTION, ServiceToken=GetAtt(function, "Arn"),
         ServiceTimeout=SERVICE_TIMEOUT_SECONDS,

@@ -7,7 +7,7 @@ from troposphere import ec2
 from generator.emit import exports
 from generator.emit.suppressions import PORT_80_REDIRECT, checkov_metadata
 from generator.plan import Layout
-from generator.plan.security_groups import PLACEHOLDER_TO_PORT, CidrRule
+from generator.plan.security_groups import PLACEHOLDER_TO_PORT, CidrRule, PrefixListRule
 
 
 def _inline(rule: CidrRule) -> ec2.SecurityGroupRule:
@@ -17,14 +17,21 @@ def _inline(rule: CidrRule) -> ec2.SecurityGroupRule:
                                  Description=rule.description)
 
 
+def _prefix_list(rule: PrefixListRule) -> ec2.SecurityGroupRule:
+    """An inline ingress rule from a managed prefix list whose id the stack takes as a parameter."""
+    return ec2.SecurityGroupRule(SourcePrefixListId=Ref(rule.parameter), IpProtocol=rule.protocol,
+                                 FromPort=rule.port, ToPort=rule.port, Description=rule.description)
+
+
 def add_security_groups(template: Template, layout: Layout, stack_name: str) -> None:
     """Groups with inline CIDR rules, standalone group-to-group rules, and the exports services attach."""
     for group in layout.groups:
         props = dict(GroupDescription=group.description, VpcId=Ref("Vpc"),
                      SecurityGroupEgress=[_inline(rule) for rule in group.egress],
                      Tags=Tags(Name=Sub("${AWS::StackName}-" + group.logical_id)))
-        if group.ingress:
-            props["SecurityGroupIngress"] = [_inline(rule) for rule in group.ingress]
+        if group.ingress or group.prefix_ingress:
+            props["SecurityGroupIngress"] = ([_inline(rule) for rule in group.ingress]
+                                             + [_prefix_list(rule) for rule in group.prefix_ingress])
         if any(rule.port == 80 and rule.cidr == "0.0.0.0/0" for rule in group.ingress):
             props["Metadata"] = checkov_metadata(PORT_80_REDIRECT)
         template.add_resource(ec2.SecurityGroup(group.logical_id, **props))

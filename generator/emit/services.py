@@ -17,9 +17,14 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from generator.emit import exports
 from generator.plan import Layout
+from generator.plan.containers import scratch_volumes
 from generator.plan.names import network_stack, service_group
 
 _ECR_IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
+#: ECS Exec: the task role opens Session Manager channels. These four actions support no resource-level
+#: permissions (IAM service authorization reference for ssmmessages), so their Resource is "*".
+EXEC_ACTIONS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel")
 _ASSUME_ECS_TASKS = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
@@ -76,6 +81,14 @@ def _container(name: str, service, injected: dict[str, object]) -> ecs.Container
         props["Secrets"] = [ecs.Secret(Name=k, ValueFrom=v) for k, v in sorted(service.secrets.items())]
     if service.command:
         props["Command"] = list(service.command)
+    scratch = scratch_volumes(service)
+    if scratch:
+        props["MountPoints"] = [ecs.MountPoint(SourceVolume=volume, ContainerPath=path, ReadOnly=False)
+                                for volume, path in scratch]
+    if service.user is not None:
+        props["User"] = service.user
+    if service.exec:  # an init process reaps the processes of exec sessions
+        props["LinuxParameters"] = ecs.LinuxParameters(InitProcessEnabled=True)
     if service.health_check is not None:
         check = service.health_check
         props["HealthCheck"] = ecs.HealthCheck(Command=list(check.command), Interval=check.interval,
@@ -98,12 +111,14 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         iam.Policy(PolicyName="execution", PolicyDocument={"Version": "2012-10-17",
                                                            "Statement": _execution_statements(service)})]))
     task_props = {}
-    if service.task_permissions:
-        template.add_resource(iam.Role("TaskRole", AssumeRolePolicyDocument=_ASSUME_ECS_TASKS, Policies=[
-            iam.Policy(PolicyName="application", PolicyDocument={"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": list(p.actions), "Resource": list(p.resources)}
-                for p in service.task_permissions]})]))
+    policies = _task_policies(service)
+    if policies:
+        template.add_resource(iam.Role("TaskRole", AssumeRolePolicyDocument=_ASSUME_ECS_TASKS,
+                                              Policies=policies))
         task_props["TaskRoleArn"] = GetAtt("TaskRole", "Arn")
+    scratch = scratch_volumes(service)
+    if scratch:  # no Host: a Fargate bind mount on the task's own ephemeral storage, deleted with the task
+        task_props["Volumes"] = [ecs.Volume(Name=volume) for volume, _ in scratch]
     template.add_resource(ecs.TaskDefinition(
         "TaskDefinition", Family=stack_name, Cpu=str(service.cpu), Memory=str(service.memory),
         NetworkMode="awsvpc", RequiresCompatibilities=["FARGATE"], ExecutionRoleArn=GetAtt("ExecutionRole", "Arn"),
@@ -121,6 +136,8 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     if name in layout.registered:
         _add_registration(template, network, name)
         service_props["ServiceRegistries"] = [ecs.ServiceRegistry(RegistryArn=GetAtt("DiscoveryService", "Arn"))]
+    if service.exec:
+        service_props["EnableExecuteCommand"] = True
     desired = service.scaling.min if service.scaling is not None else service.count
     template.add_resource(ecs.Service(
         "Service", Cluster=exports.import_value(network, exports.CLUSTER_ARN), LaunchType="FARGATE",
@@ -137,6 +154,21 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     if service.scaling is not None:
         _add_scaling(template, network, service.scaling)
     return template
+
+
+def _task_policies(service) -> list[iam.Policy]:
+    """The task role's policies: the blueprint's statements, and the ECS Exec channels when ``exec`` is on."""
+    policies = []
+    if service.task_permissions:
+        policies.append(iam.Policy(PolicyName="application", PolicyDocument={
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": list(p.actions), "Resource": list(p.resources)}
+                for p in service.task_permissions]}))
+    if service.exec:
+        policies.append(iam.Policy(PolicyName="ecs-exec", PolicyDocument={"Version": "2012-10-17", "Statement": [
+            {"Sid": "EcsExecChannelsHaveNoResourceLevelPermissions", "Effect": "Allow", "Action": list(EXEC_ACTIONS),
+             "Resource": "*"}]}))
+    return policies
 
 
 def _add_route(template: Template, layout: Layout, network: str, route, port: int) -> None:

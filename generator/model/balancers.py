@@ -5,11 +5,12 @@ Only TLS 1.2+ policies are offered: a security review should never have to ask a
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
 from generator.model.base import Model, matching
+from generator.model.relax import relax_field, relaxable
 
 #: ALB security policies that refuse TLS 1.0 and 1.1.
 SSL_POLICIES = (
@@ -27,6 +28,11 @@ SSL_POLICIES = (
     "ELBSecurityPolicy-FS-1-2-Res-2020-10",
 )
 DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+#: Who may open connections to an internet-facing balancer: anyone, or only CloudFront's origin-facing servers.
+ALLOW_FROM = ("internet", "cloudfront")
+#: Secure defaults of a balancer a blueprint may turn off under ``relax:``.
+BALANCER_RELAX = ("deletion_protection",)
 
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[A-Za-z0-9-]+$")
 _PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,254}$")
@@ -62,9 +68,22 @@ class Https(Model):
 
 
 class LoadBalancer(Model):
-    """An application load balancer: internet-facing (public subnets, HTTPS required) or internal (private)."""
+    """An application load balancer: internet-facing (public subnets, HTTPS required) or internal (private).
+
+    Deletion protection is on; turning it off takes ``relax: {deletion_protection: <reason>}``.
+    """
+
+    RELAX_KIND: ClassVar[str] = "load_balancer"
 
     scheme: Literal["internet-facing", "internal"] = Field(
         description="internet-facing: in public subnets; internal: in private subnets.")
     https: Https | None = Field(None, description="HTTPS listener with HTTP->HTTPS redirect. Required when "
                                                   "internet-facing; without it an internal balancer listens on HTTP:80.")
+    allow_from: Literal[ALLOW_FROM] = Field(
+        "internet", description="Who may connect to an internet-facing balancer: internet (0.0.0.0/0 on 443, and "
+                                "80 to redirect) or cloudfront (only CloudFront's origin-facing servers, through the "
+                                "AWS-managed prefix list, on 443; no port 80).")
+    desync_mitigation: Literal["defensive", "strictest"] = Field(
+        "defensive", description="HTTP desync mitigation mode: defensive (AWS's default) or strictest (also "
+                                 "rejects requests that are merely ambiguous).")
+    relax: relaxable(*BALANCER_RELAX) = relax_field(*BALANCER_RELAX, what="load balancer")

@@ -92,6 +92,10 @@ def _balancers(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
         if balancer.scheme == "internet-facing" and balancer.https is None:
             yield Issue(where + ("scheme",), "an internet-facing load balancer needs https (add https: "
                                              "{certificate: {parameter: CertificateArn}}; HTTP then only redirects)")
+        if balancer.allow_from == "cloudfront" and balancer.scheme != "internet-facing":
+            yield Issue(where + ("allow_from",), "cloudfront applies to internet-facing balancers only (CloudFront "
+                                                 "reaches origins over the internet; remove allow_from or use "
+                                                 "scheme: internet-facing)")
         if name not in routed:
             yield Issue(where, f"no service routes to load balancer '{name}' (add route: {{load_balancer: {name}}} "
                                "to a service, or remove it)", at_key=True)
@@ -117,6 +121,7 @@ def _services(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
     for name, service in bp.services.items():
         where = ("services", name)
         yield from _size(service, where, written)
+        yield from _ssh_port(service, where)
         yield from _capacity(service, where, written)
         yield from _route(bp, name, service, where)
         yield from _flows(bp, name, service, where)
@@ -161,6 +166,16 @@ def _size(service, where: tuple, written: Written) -> Iterator[Issue]:
     else:
         yield Issue(where + ("cpu",), f"{describe_cpu(service.cpu)} is not valid with the default memory "
                                       f"{service.memory} MiB (set memory to one of: {valid})")
+
+
+SSH_PORT = 22
+
+
+def _ssh_port(service, where: tuple) -> Iterator[Issue]:
+    """No SSH into containers: ECS Exec gives a shell through Session Manager without any open port."""
+    if service.port == SSH_PORT:
+        yield Issue(where + ("port",), f"port {SSH_PORT} is SSH; containers are not reached over SSH (use exec: true "
+                                       "for a shell through ECS Exec, which opens no port)")
 
 
 def _capacity(service, where: tuple, written: Written) -> Iterator[Issue]:

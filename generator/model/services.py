@@ -32,6 +32,10 @@ _RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
 _PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+*?&]{0,127}$")
+_SCRATCH_PATH = re.compile(r"^(/[A-Za-z0-9_.@+-]+)+$")
+_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$")
+#: Names of the superuser: a container running as one of these is root, whatever its group.
+ROOT_USERS = ("root", "0")
 _HOST = re.compile(r"^(\*\.)?([A-Za-z0-9*?]([A-Za-z0-9*?-]{0,61}[A-Za-z0-9*?])?\.)+[A-Za-z0-9*?-]{1,63}$")
 
 
@@ -121,6 +125,45 @@ def _action(value: str) -> str:
 def _resource(value: str) -> str:
     if value != "*" and not value.startswith("arn:"):
         raise ValueError(f"'{value}' is not an ARN (e.g. arn:aws:s3:::shop-assets/*)")
+    return value
+
+
+def scratch_volume_name(path: str) -> str:
+    """``/var/cache/nginx`` -> ``scratch-var-cache-nginx``: the task volume name, derived from the path so adding a
+    path never renames the others (volume names allow letters, digits, '-' and '_')."""
+    return "scratch-" + re.sub(r"[^A-Za-z0-9_-]", "-", path.strip("/").replace("/", "-"))
+
+
+def _scratch_path(value: str) -> str:
+    if value == "/":
+        raise ValueError("'/' cannot be scratch space (the root filesystem stays read-only; name the directories "
+                         "the image writes to, e.g. /tmp)")
+    if not _SCRATCH_PATH.fullmatch(value) or any(part in (".", "..") for part in value.split("/")):
+        raise ValueError(f"'{value}' is not an absolute container path (e.g. /tmp or /var/cache/nginx: starts with "
+                         "'/', no trailing '/', no '.' or '..' parts)")
+    return value
+
+
+def _scratch_paths(value: list[str]) -> list[str]:
+    """Each path once, and no two paths that would get the same volume name."""
+    seen: dict[str, str] = {}
+    for path in value:
+        name = scratch_volume_name(path)
+        if path in seen.values():
+            raise ValueError(f"'{path}' is listed twice")
+        if name in seen:
+            raise ValueError(f"'{path}' and '{seen[name]}' would share the volume name '{name}' (list one of them)")
+        seen[name] = path
+    return value
+
+
+def _user(value: str) -> str:
+    if not _USER.fullmatch(value):
+        raise ValueError(f"'{value}' is not a container user (user, uid, user:group or uid:gid, e.g. '1000:1000' or "
+                         "'app')")
+    if value.split(":")[0] in ROOT_USERS:
+        raise ValueError(f"'{value}' runs the container as root (name a non-root user or uid, e.g. '1000:1000'; "
+                         "leave user out to keep the image's own USER)")
     return value
 
 
@@ -232,5 +275,14 @@ class Service(Model):
     task_permissions: list[TaskPermission] = Field(
         [], description="IAM statements for the task role (least privilege).")
     read_only_root_filesystem: bool = Field(True, description="Mount the root filesystem read-only.")
+    scratch: Annotated[list[Annotated[str, AfterValidator(_scratch_path)]], AfterValidator(_scratch_paths)] = Field(
+        [], description="Writable directories on the task's own ephemeral storage (deleted with the task, never on "
+                        "a host), so the root filesystem can stay read-only.", examples=[["/tmp", "/var/cache/nginx"]])
+    user: Annotated[str, AfterValidator(_user)] | None = Field(
+        None, description="Run the container as this non-root user (user, uid, user:group or uid:gid); root is "
+                          "refused. Default: the image's own USER.", examples=["1000:1000"])
+    exec: bool = Field(False, description="Allow ECS Exec (aws ecs execute-command) into the running containers "
+                                          "instead of SSH: the service enables it, the task role may open Session "
+                                          "Manager channels, and an init process reaps the session's processes.")
     audit: AuditSettings = Field(AuditSettings(), description="Exceptions to the build's audit gate for this "
                                                               "service's stack, each with a reason.")

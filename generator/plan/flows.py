@@ -3,7 +3,8 @@
 Flows are the single source of truth for the firewall: every security-group rule is derived from one flow, so the
 README's matrix, the audit and the emitted rules cannot disagree.
 
-- the internet reaches an internet-facing balancer on 443 (and on 80, which only redirects to HTTPS);
+- the internet reaches an internet-facing balancer on 443 (and on 80, which only redirects to HTTPS); a balancer
+  with ``allow_from: cloudfront`` is reached only by CloudFront's origin-facing servers, on 443, never on 80;
 - a balancer reaches each service routed to it on the service's container port;
 - ``A.flows: [B]`` lets A reach B on B's port, or, when B is routed through an *internal* balancer, lets A reach that
   balancer on its listener port instead (the "password service" pattern: B is never reachable directly).
@@ -15,6 +16,12 @@ from dataclasses import dataclass
 INTERNET = "internet"
 LOAD_BALANCER = "load_balancer"
 SERVICE = "service"
+CLOUDFRONT = "cloudfront"
+
+#: The AWS-managed prefix list of CloudFront's origin-facing servers; its id differs per region, so the network
+#: stack takes it as this parameter.
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+CLOUDFRONT_PREFIX_LIST_PARAMETER = "CloudFrontOriginFacingPrefixListId"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,12 @@ def listener_port(balancer) -> int:
     return 443 if balancer.https is not None else 80
 
 
+def redirects_http(balancer) -> bool:
+    """Whether the balancer gets an HTTP:80 listener that only redirects to HTTPS: with HTTPS, unless only CloudFront
+    may connect (CloudFront talks HTTPS to the origin, so port 80 would serve no one)."""
+    return balancer.https is not None and balancer.allow_from != "cloudfront"
+
+
 def internal_balancer_of(bp, service: str) -> str | None:
     """The internal balancer ``service`` is routed through, if any: callers then go through it, never direct."""
     route = bp.services[service].route
@@ -44,7 +57,7 @@ def internal_balancer_of(bp, service: str) -> str | None:
 
 
 def _kind_label(kind: str, name: str) -> str:
-    return {INTERNET: "internet", LOAD_BALANCER: f"{name} load balancer", SERVICE: f"{name} tasks"}[kind]
+    return {INTERNET: "internet", CLOUDFRONT: "CloudFront", LOAD_BALANCER: f"{name} load balancer", SERVICE: f"{name} tasks"}[kind]
 
 
 def _flow(source_kind, source, target_kind, target, port, why) -> Flow:
@@ -60,7 +73,9 @@ def flows(bp) -> tuple[Flow, ...]:
         found.setdefault((flow.source_kind, flow.source, flow.target_kind, flow.target, flow.port), flow)
 
     for name, balancer in bp.load_balancers.items():
-        if balancer.scheme == "internet-facing":
+        if balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
+            add(_flow(CLOUDFRONT, CLOUDFRONT_PREFIX_LIST, LOAD_BALANCER, name, 443, "HTTPS, CloudFront only"))
+        elif balancer.scheme == "internet-facing":
             if balancer.https is not None:
                 add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, 443, "HTTPS"))
             add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, 80,

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.plan.flows import INTERNET, LOAD_BALANCER, SERVICE, Flow
+from generator.plan.flows import CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, INTERNET, LOAD_BALANCER, SERVICE, Flow
 from generator.plan.names import DESCRIPTION_CHARS, DESCRIPTION_HINT, balancer_group, pascal, service_group
 
 RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
+#: A rule naming a managed prefix list counts as the list's max entries against the quota: CloudFront's
+#: origin-facing list weighs 55 (AWS: "Work with AWS-managed prefix lists").
+PREFIX_LIST_WEIGHTS = {CLOUDFRONT_PREFIX_LIST_PARAMETER: 55}
 PLATFORM_EGRESS_PORT = 443
 PLATFORM_EGRESS_REASON = "HTTPS to ECR, CloudWatch Logs and Secrets Manager via NAT"
 PLATFORM_EGRESS_REASON_WITHOUT_NAT = ("HTTPS to S3 (ECR image layers) via the S3 gateway endpoint, the only route "
@@ -29,6 +32,21 @@ class CidrRule:
     cidr: str
     description: str
     placeholder: bool = False
+
+
+@dataclass(frozen=True)
+class PrefixListRule:
+    """An inline ingress rule from a managed prefix list, whose id is the stack parameter ``parameter``."""
+
+    protocol: str
+    port: int
+    parameter: str
+    description: str
+
+    @property
+    def weight(self) -> int:
+        """How many rules this one counts as against the group's quota (the list's max entries)."""
+        return PREFIX_LIST_WEIGHTS[self.parameter]
 
 
 PLACEHOLDER_EGRESS = CidrRule(protocol="icmp", port=252, cidr="255.255.255.255/32",
@@ -60,6 +78,12 @@ class SecurityGroup:
     description: str
     ingress: tuple[CidrRule, ...]
     egress: tuple[CidrRule, ...]
+    prefix_ingress: tuple[PrefixListRule, ...] = ()
+
+    @property
+    def inbound_weight(self) -> int:
+        """Inline inbound rules as the quota counts them (a prefix-list rule weighs its list's size)."""
+        return len(self.ingress) + sum(rule.weight for rule in self.prefix_ingress)
 
 
 def _group_of(kind: str, name: str) -> str:
@@ -104,11 +128,17 @@ def _balancer_cidr_ingress(flows: tuple[Flow, ...], name: str) -> tuple[CidrRule
                  for f in flows if f.source_kind == INTERNET and f.target == name)
 
 
+def _balancer_prefix_ingress(flows: tuple[Flow, ...], name: str) -> tuple[PrefixListRule, ...]:
+    return tuple(PrefixListRule("tcp", f.port, CLOUDFRONT_PREFIX_LIST_PARAMETER, "HTTPS from CloudFront origin-facing "
+                                                                                "servers only")
+                 for f in flows if f.source_kind == CLOUDFRONT and f.target == name)
+
+
 def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
     """An ingress rule on the target and an egress rule on the source for every group-to-group flow."""
     rules = []
     for flow in flows:
-        if flow.source_kind == INTERNET:
+        if flow.source_kind in (INTERNET, CLOUDFRONT):
             continue
         source, target = _group_of(flow.source_kind, flow.source), _group_of(flow.target_kind, flow.target)
         source_name = pascal(flow.source) + ("LoadBalancer" if flow.source_kind == LOAD_BALANCER else "Task")
@@ -129,13 +159,13 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
         ingress = _balancer_cidr_ingress(flows, name)
         groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
                                     f"{bp.name} {bp.env}: {name} load balancer ({balancer.scheme})",
-                                    ingress, (PLACEHOLDER_EGRESS,)))
+                                    ingress, (PLACEHOLDER_EGRESS,), _balancer_prefix_ingress(flows, name)))
     for name, service in bp.services.items():
         groups.append(SecurityGroup(service_group(name), SERVICE, name, f"{bp.name} {bp.env}: {name} tasks",
                                     (), _service_cidr_egress(bp, name, service)))
     groups.extend(extra)
     for group in groups:
-        inbound = len(group.ingress) + sum(1 for r in rules if r.group == group.logical_id and r.direction == "ingress")
+        inbound = group.inbound_weight + sum(1 for r in rules if r.group == group.logical_id and r.direction == "ingress")
         outbound = len([r for r in group.egress if not r.placeholder]) + sum(
             1 for r in rules if r.group == group.logical_id and r.direction == "egress")
         where = {LOAD_BALANCER: ("load_balancers", group.owner), SERVICE: ("services", group.owner)}.get(
@@ -144,5 +174,12 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
             if count > RULE_QUOTA:
                 raise bp.error_at(where,
                                   f"the security group of {group.owner} needs {count} {direction} rules "
-                                  f"(at most {RULE_QUOTA} per group: reduce flows or egress)")
+                                  f"(at most {RULE_QUOTA} per group{_weight_note(group)}: reduce flows or egress)")
     return tuple(sorted(groups, key=lambda group: group.logical_id))
+
+
+def _weight_note(group: SecurityGroup) -> str:
+    if not group.prefix_ingress:
+        return ""
+    weights = ", ".join(f"{rule.weight} for the CloudFront prefix list" for rule in group.prefix_ingress)
+    return f"; counted with {weights}"

@@ -483,6 +483,93 @@ CASES = [
         """,
      [f"{P}:13:13: services.web.memory: 3072 MiB is not valid with 0.25 vCPU (valid: 512, 1024, 2048; or cpu "
       f"0.5 vCPU with memory 3072)"]),
+    # --- edge: CloudFront-only balancers, deletion protection, container hardening ---------------------------------
+    ("cloudfront-on-internal-balancer", """
+        name: shop
+        network:
+          cidr: 10.20.0.0/16
+        load_balancers:
+          public:
+            scheme: internal
+            allow_from: cloudfront
+        services:
+          web:
+            image: public.ecr.aws/nginx/nginx:1.27
+            port: 8080
+            route: {load_balancer: public}
+          caller:
+            image: example/caller:1.0
+            flows: [web]
+        """,
+     [f"{P}:7:17: load_balancers.public.allow_from: cloudfront applies to internet-facing balancers only "
+      f"(CloudFront reaches origins over the internet; remove allow_from or use scheme: internet-facing)"]),
+    ("desync-monitor-not-offered", """
+        BASE
+        environments:
+          dev:
+            load_balancers: {public: {desync_mitigation: monitor}}
+        """,
+     [f"{P}:15:50: environments.dev.load_balancers.public.desync_mitigation: 'monitor' is not valid (valid: "
+      f"defensive, strictest)"]),
+    ("balancer-relax-without-reason", """
+        BASE
+        environments:
+          dev:
+            load_balancers: {public: {relax: {deletion_protection: ""}}}
+        """,
+     [f"{P}:15:60: environments.dev.load_balancers.public.relax.deletion_protection: a reason of at least 10 "
+      f"characters is required (say why this is acceptable, for the security review)"]),
+    ("scratch-root", """
+        BASE
+            scratch: [/]
+        """,
+     [f"{P}:13:15: services.web.scratch[0]: '/' cannot be scratch space (the root filesystem stays read-only; name "
+      f"the directories the image writes to, e.g. /tmp)"]),
+    ("scratch-not-absolute", """
+        BASE
+            scratch: [tmp, /var/../etc]
+        """,
+     [f"{P}:13:15: services.web.scratch[0]: 'tmp' is not an absolute container path (e.g. /tmp or "
+      f"/var/cache/nginx: starts with '/', no trailing '/', no '.' or '..' parts)",
+      f"{P}:13:20: services.web.scratch[1]: '/var/../etc' is not an absolute container path (e.g. /tmp or "
+      f"/var/cache/nginx: starts with '/', no trailing '/', no '.' or '..' parts)"]),
+    ("scratch-duplicate", """
+        BASE
+            scratch: [/tmp, /tmp]
+        """,
+     [f"{P}:13:14: services.web.scratch: '/tmp' is listed twice"]),
+    ("scratch-same-volume-name", """
+        BASE
+            scratch: [/a-b, /a/b]
+        """,
+     [f"{P}:13:14: services.web.scratch: '/a/b' and '/a-b' would share the volume name 'scratch-a-b' (list one of "
+      f"them)"]),
+    ("user-root", """
+        BASE
+            user: root
+        """,
+     [f"{P}:13:11: services.web.user: 'root' runs the container as root (name a non-root user or uid, e.g. "
+      f"'1000:1000'; leave user out to keep the image's own USER)"]),
+    ("user-uid-zero", """
+        BASE
+            user: "0:0"
+        """,
+     [f"{P}:13:11: services.web.user: '0:0' runs the container as root (name a non-root user or uid, e.g. "
+      f"'1000:1000'; leave user out to keep the image's own USER)"]),
+    ("user-not-a-user", """
+        BASE
+            user: "a b"
+        """,
+     [f"{P}:13:11: services.web.user: 'a b' is not a container user (user, uid, user:group or uid:gid, e.g. "
+      f"'1000:1000' or 'app')"]),
+    ("port-22-points-at-exec", """
+        BASE
+          admin:
+            image: example/admin:1.0
+            port: 22
+        """,
+     [f"{P}:15:11: services.admin.port: port 22 is SSH; containers are not reached over SSH (use exec: true for a "
+      f"shell through ECS Exec, which opens no port)"]),
 ]
 
 
@@ -533,6 +620,14 @@ NAT_NONE_CASES = [
         """,
      [f"{P}:2:36: network.nat: with nat none the services need VPC endpoints for secretsmanager, ssm (add them "
       f"under network.endpoints)"]),
+    ("nat-none-exec-needs-ssmmessages", f"""
+        name: shop
+        network: {{cidr: 10.20.0.0/16, nat: none, endpoints: [s3, ecr.api, ecr.dkr, logs]}}
+        services:
+          worker: {{image: "{ECR}/worker:1.0", exec: true}}
+        """,
+     [f"{P}:2:36: network.nat: with nat none the services need VPC endpoints for ssmmessages (add them under "
+      f"network.endpoints)"]),
     ("nat-none-image-outside-ecr", """
         name: shop
         network: {cidr: 10.20.0.0/16, nat: none, endpoints: [s3, ecr.api, ecr.dkr, logs]}
