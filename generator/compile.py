@@ -137,7 +137,7 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         parameters=parameters, kms_placeholder=data.KMS_PLACEHOLDER, cidr=str(bp.network.cidr),
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
-        database_endpoints=layout.database_endpoints)
+        database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints)
     return text.encode("utf-8")
 
 

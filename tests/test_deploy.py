@@ -65,6 +65,13 @@ MOTO_GAPS = {
     "AWS::RDS::DBCluster": "not supported by moto's CloudFormation (nor AWS::RDS::DBClusterParameterGroup). No "
                            "example blueprint uses Aurora, so no patch; Aurora output is checked by cfn-lint, "
                            "checkov and the audit only (tests/test_databases.py).",
+    "Custom::VpcDefaultSecurityGroupRestriction":
+        "Lambda-backed custom resources run the function in Docker and wait for its HTTP answer, neither of which "
+        "works offline. PATCHED below: the fixture runs the function's own code in-process against moto (boto3 "
+        "inside mock_aws, a stand-in cfnresponse module) and completes the resource with its answer.",
+    "AWS::EC2::VPC default security group":
+        "created without AWS's self-referencing all-traffic ingress rule (only the allow-all egress); the "
+        "restriction tolerates the missing rule, as the real function does.",
     "AWS::ECS::Service": "ServiceRegistries are ignored (the Cloud Map registration is read back instead); "
                          "NetworkConfiguration (subnets, AssignPublicIp, security groups), LaunchType, "
                          "EnableExecuteCommand and LoadBalancers are ignored, so they cannot be read back; the test "
@@ -264,10 +271,56 @@ def _db_instance_attribute(original):
     return get_cfn_attribute
 
 
+def run_default_group_function(event: dict) -> dict:
+    """Run the function's own code (generator/emit/default_group.py HANDLER) in-process against moto, with a
+    stand-in for the ``cfnresponse`` module Lambda provides to ZipFile code; returns what it answered."""
+    import sys
+    import types
+
+    from generator.emit.default_group import HANDLER
+
+    answers = []
+    stub = types.ModuleType("cfnresponse")
+    stub.SUCCESS, stub.FAILED = "SUCCESS", "FAILED"
+    stub.send = lambda event, context, status, data, physical_id=None, noEcho=False, reason=None: answers.append(
+        {"Status": status, "PhysicalResourceId": physical_id, "Reason": reason})
+    saved = sys.modules.get("cfnresponse")
+    sys.modules["cfnresponse"] = stub
+    try:
+        namespace: dict = {}
+        exec(compile(HANDLER, "index.py", "exec"), namespace)
+        namespace["handler"](event, None)
+    finally:
+        if saved is None:
+            sys.modules.pop("cfnresponse", None)
+        else:
+            sys.modules["cfnresponse"] = saved
+    assert len(answers) == 1, "the function must answer CloudFormation exactly once"
+    return answers[0]
+
+
+def _patched_custom_resource(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """The default-group restriction: the Create event goes to the function's own code, run in-process (moto
+    would run it in Docker and wait for an HTTP answer), and its answer completes the resource."""
+    from moto.cloudformation.custom_model import CustomModel
+
+    from generator.emit.default_group import RESOURCE_TYPE
+
+    assert kwargs["ResourceType"] == RESOURCE_TYPE, f"no emulation for custom resource {kwargs['ResourceType']}"
+    answer = run_default_group_function({"RequestType": "Create", "ResourceType": kwargs["ResourceType"],
+                                         "LogicalResourceId": kwargs["LogicalId"],
+                                         "ResourceProperties": cloudformation_json["Properties"]})
+    assert answer["Status"] == "SUCCESS", answer
+    resource = CustomModel(region_name, "stackprint-test", kwargs["LogicalId"], answer["PhysicalResourceId"])
+    resource.set_data({})
+    return resource
+
+
 @pytest.fixture
 def aws(monkeypatch):
     """moto in-process, with the security-group gaps above patched."""
     from moto.cloudformation import parsing
+    from moto.cloudformation.custom_model import CustomModel
     from moto.ec2.models.security_groups import SecurityGroup
     from moto.elbv2.models import FakeLoadBalancer
 
@@ -276,6 +329,7 @@ def aws(monkeypatch):
                        "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(SecurityGroup, "create_from_cloudformation_json", classmethod(_patched_group_create))
+    monkeypatch.setattr(CustomModel, "create_from_cloudformation_json", classmethod(_patched_custom_resource))
     monkeypatch.setattr(FakeLoadBalancer, "create_from_cloudformation_json",
                         _balancer_with_attributes(FakeLoadBalancer.create_from_cloudformation_json))
     from moto.cloudformation import models as cfn_models, responses as cfn_responses
@@ -353,8 +407,13 @@ def expected_rules(bp) -> dict[str, set]:
             rules[lb[name]].add(("ingress", "tcp", 80, 80, "0.0.0.0/0"))
             if balancer.https is not None:
                 rules[lb[name]].add(("ingress", "tcp", 443, 443, "0.0.0.0/0"))
+    interface_endpoints = [name for name in bp.network.endpoints if name != "s3"]
+    if interface_endpoints:
+        rules["EndpointSecurityGroup"] = {("egress", "icmp", 252, 86, "255.255.255.255/32")}
     for name, service in bp.services.items():
-        rules[svc[name]].add(("egress", "tcp", 443, 443, "0.0.0.0/0"))  # image pulls and logs via NAT
+        rules[svc[name]].add(("egress", "tcp", 443, 443, "0.0.0.0/0"))  # via NAT, or only S3's gateway route
+        if interface_endpoints:
+            allow(svc[name], "EndpointSecurityGroup", 443)
         for egress in service.egress:
             rules[svc[name]].add(("egress", egress.protocol, egress.port, egress.port, str(egress.cidr)))
         if service.route is not None:
@@ -414,6 +473,43 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str]) -> None:
         rules, descriptions = actual_rules(group, names)
         assert rules == expected[names[group["GroupId"]]], names[group["GroupId"]]
         assert all(descriptions), f"{names[group['GroupId']]} has a rule without a description"
+    (default,) = boto3.client("ec2", region_name=REGION).describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [network["Vpc"]]}, {"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"]
+    if "restrict_default_security_group" in bp.network.relax:
+        assert default["IpPermissionsEgress"], "relaxed: the default group keeps its rules"
+    else:
+        assert (default["IpPermissions"], default["IpPermissionsEgress"]) == ([], [])
+
+
+def test_endpoints_sit_in_the_private_tier_and_private_routes_never_leave_the_vpc(aws):
+    """private-endpoints (nat none): each declared endpoint exists in the VPC under its regional service name;
+    interface endpoints have one ENI subnet per zone in the private tier, private DNS and only the endpoint group;
+    the S3 gateway endpoint is on every private route table, which have no default route at all."""
+    env_dir = OUT / "private-endpoints" / "default"
+    bp = load_blueprint(str(REPO / "blueprints" / "private-endpoints.yaml"))["default"]
+    assert bp.network.nat == "none"
+    network = deploy(env_dir)
+    ec2 = boto3.client("ec2", region_name=REGION)
+    found = {e["ServiceName"]: e for e in ec2.describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": [network["Vpc"]]}])["VpcEndpoints"]}
+    assert sorted(found) == sorted(f"com.amazonaws.{REGION}.{name}" for name in bp.network.endpoints)
+    zones = range(1, bp.network.availability_zones + 1)
+    private_subnets = sorted(network[f"PrivateSubnet{zone}"] for zone in zones)
+    private_tables = sorted(network[f"PrivateRouteTable{zone}"] for zone in zones)
+    for service_name, endpoint in found.items():
+        if service_name.endswith(".s3"):
+            assert endpoint["VpcEndpointType"] == "Gateway"
+            assert sorted(endpoint["RouteTableIds"]) == private_tables
+        else:
+            assert endpoint["VpcEndpointType"] == "Interface"
+            assert sorted(endpoint["SubnetIds"]) == private_subnets
+            assert endpoint["PrivateDnsEnabled"] is True
+            assert [g["GroupId"] for g in endpoint["Groups"]] == [network["EndpointSecurityGroup"]]
+    for table in ec2.describe_route_tables(RouteTableIds=private_tables)["RouteTables"]:
+        destinations = {r.get("DestinationCidrBlock") or r.get("DestinationPrefixListId") for r in table["Routes"]}
+        assert "0.0.0.0/0" not in destinations
+        assert str(bp.network.cidr) in destinations
 
 
 def test_services_subnets_flow_log_and_log_retention_as_the_blueprint_says(aws):
@@ -458,6 +554,28 @@ def test_directly_called_services_are_registered_where_their_callers_look(aws):
                  web["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"][0]["Environment"]}
     assert variables["BACKEND_HOST"] == f"backend.{namespaces[0]['Name']}"
     assert variables["BACKEND_PORT"] == str(bp.services["backend"].port)
+
+
+def test_the_default_group_function_is_idempotent_and_never_fails_a_delete(aws):
+    """The function's code against moto: Create empties the group, a repeat (Update) still succeeds, Delete
+    succeeds and changes nothing, and a group that does not exist fails Create with the reason."""
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    (default,) = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                       {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    properties = {"DefaultSecurityGroupId": default["GroupId"], "Account": "123456789012"}
+    assert default["IpPermissionsEgress"], "moto creates the default allow-all egress rule"
+    for request in ("Create", "Update", "Delete"):
+        answer = run_default_group_function({"RequestType": request, "ResourceProperties": properties})
+        assert (answer["Status"], answer["PhysicalResourceId"]) == ("SUCCESS", default["GroupId"]), request
+        group = ec2.describe_security_groups(GroupIds=[default["GroupId"]])["SecurityGroups"][0]
+        assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
+    missing = run_default_group_function({"RequestType": "Create", "ResourceProperties": {
+        "DefaultSecurityGroupId": "sg-00000000000000000", "Account": "123456789012"}})
+    assert missing["Status"] == "FAILED" and missing["Reason"]
+    gone = run_default_group_function({"RequestType": "Delete", "ResourceProperties": {
+        "DefaultSecurityGroupId": "sg-00000000000000000", "Account": "123456789012"}})
+    assert gone["Status"] == "SUCCESS"
 
 
 EDGE = """\

@@ -173,3 +173,47 @@ def test_exec_adds_the_session_manager_directories_to_scratch_only_with_a_read_o
                                        ("scratch-var-log-amazon", "/var/log/amazon")]
     writable = layout_of(text.replace("exec: true", "exec: true, read_only_root_filesystem: false"))
     assert scratch_volumes(writable.blueprint.services["worker"]) == [("scratch-tmp", "/tmp")]
+
+
+ECR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0"
+PRIVATE = f"""\
+name: shop
+network: {{cidr: 10.20.0.0/16, nat: none, endpoints: [s3, ecr.api, ecr.dkr, logs]}}
+load_balancers:
+  public: {{scheme: internet-facing, https: {{certificate: {{parameter: CertificateArn}}}}}}
+services:
+  web: {{image: {ECR_IMAGE}, port: 8080, route: {{load_balancer: public}}}}
+  worker: {{image: {ECR_IMAGE}}}
+"""
+
+
+def test_the_endpoint_group_admits_https_from_each_service_and_nothing_else():
+    layout = layout_of(PRIVATE)
+    endpoint_rules = [r for r in layout.rules if "EndpointSecurityGroup" in (r.group, r.peer)]
+    assert {(r.direction, r.group, r.peer, r.protocol, r.port) for r in endpoint_rules} == {
+        ("ingress", "EndpointSecurityGroup", "WebTaskSecurityGroup", "tcp", 443),
+        ("egress", "WebTaskSecurityGroup", "EndpointSecurityGroup", "tcp", 443),
+        ("ingress", "EndpointSecurityGroup", "WorkerTaskSecurityGroup", "tcp", 443),
+        ("egress", "WorkerTaskSecurityGroup", "EndpointSecurityGroup", "tcp", 443),
+    }
+    (group,) = [g for g in layout.groups if g.logical_id == "EndpointSecurityGroup"]
+    assert group.ingress == ()  # services come in only through the standalone rules above
+    assert [r.placeholder for r in group.egress] == [True]
+    assert [(e.name, e.logical_id, e.kind) for e in layout.vpc_endpoints] == [
+        ("ecr.api", "EcrApiEndpoint", "Interface"), ("ecr.dkr", "EcrDkrEndpoint", "Interface"),
+        ("logs", "LogsEndpoint", "Interface"), ("s3", "S3Endpoint", "Gateway")]
+
+
+def test_without_nat_the_platform_egress_says_it_reaches_only_s3():
+    egress = {g.logical_id: g.egress for g in layout_of(PRIVATE).groups}["WebTaskSecurityGroup"]
+    assert [(r.protocol, r.port, r.cidr) for r in egress] == [("tcp", 443, "0.0.0.0/0")]
+    assert "S3 gateway endpoint" in egress[0].description and "via NAT" not in egress[0].description
+    with_nat = {g.logical_id: g.egress for g in layout_of(BASE).groups}["WebTaskSecurityGroup"]
+    assert "via NAT" in with_nat[0].description
+
+
+def test_only_a_gateway_endpoint_needs_no_endpoint_group():
+    layout = layout_of(BASE.replace("nat: per-az", "nat: per-az, endpoints: [s3]"))
+    assert [e.kind for e in layout.vpc_endpoints] == ["Gateway"]
+    assert not [g for g in layout.groups if g.logical_id == "EndpointSecurityGroup"]
+    assert not [r for r in layout.rules if "Endpoint" in r.logical_id]

@@ -51,3 +51,36 @@ def test_relaxations_name_real_audit_rules_and_checkov_ids():
             assert rule in RULES, f"{key}: unknown audit rule {rule}"
         for check in checkov_ids:
             assert check.startswith(("CKV_AWS_", "CKV2_AWS_")), f"{key}: {check} is not a checkov AWS check id"
+
+
+
+def _network_template(text: str):
+    from generator.emit import templates
+    from generator.model import load_blueprint_text
+    from generator.plan import plan
+
+    (bp,) = load_blueprint_text(text, "shop.yaml").values()
+    return templates(plan(bp))[f"shop-{bp.env}-network"]
+
+
+def test_the_default_group_is_restricted_unless_relaxed_with_a_reason():
+    """By default a custom resource receives the VPC's default group; relaxed, it is gone and the VPC carries the
+    blueprint's reason as the NET004 suppression (so the audit, reading the template, reports nothing)."""
+    from generator.audit import audit_document
+    from generator.emit.default_group import RESOURCE_TYPE
+    from generator.load import load_text
+
+    base = "name: shop\nnetwork: {cidr: 10.20.0.0/16, nat: none}\n"
+    restricted = _network_template(base).to_dict()["Resources"]
+    (custom,) = [r for r in restricted.values() if r["Type"] == RESOURCE_TYPE]
+    assert custom["Properties"]["DefaultSecurityGroupId"] == {"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]}
+    reason = "shared VPC: legacy instances still launch into the default group"
+    relaxed = _network_template(base.replace("nat: none}", f"nat: none, relax: {{restrict_default_security_group: "
+                                                           f"'{reason}'}}}}"))
+    resources = relaxed.to_dict()["Resources"]
+    assert not [logical_id for logical_id in resources if logical_id.startswith("DefaultSecurityGroupRestriction")]
+    assert resources["Vpc"]["Metadata"]["stackprint"]["ignore"] == [{"reason": reason, "rule": "NET004"}]
+    findings = audit_document(load_text(relaxed.to_yaml(), "relaxed.yaml", cfn=True))
+    assert [f.rule for f in findings if f.rule == "NET004"] == []
+    unsuppressed = load_text(relaxed.to_yaml().replace("rule: NET004", "rule: NET001"), "x.yaml", cfn=True)
+    assert [f.rule for f in audit_document(unsuppressed) if f.rule == "NET004"] == ["NET004"]

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from troposphere import Template
 
-from generator.emit import balancers, data, network, security, services
+from generator.emit import balancers, data, default_group, network, security, services, vpc_endpoints
 from generator.plan import Layout
 
 
 def network_template(layout: Layout, stack_name: str) -> Template:
-    """VPC, subnets, routes, NAT, flow log, cluster, every security group and rule, balancers."""
+    """VPC, subnets, routes, NAT, flow log, cluster, every security group and rule, VPC endpoints, the default
+    group's restriction, balancers."""
     bp = layout.blueprint
     template = Template(Description=f"stackprint {bp.name} {bp.env}: network, load balancers, security groups")
     template.set_version("2010-09-09")
@@ -21,6 +22,8 @@ def network_template(layout: Layout, stack_name: str) -> Template:
     network.add_cluster(template)
     network.add_discovery_namespace(template, layout, stack_name)
     security.add_security_groups(template, layout, stack_name)
+    vpc_endpoints.add_endpoints(template, layout)
+    default_group.add_default_group_restriction(template, layout)
     balancers.add_balancers(template, layout, stack_name)
     network.add_exports(template, layout, stack_name)
     return template

@@ -20,6 +20,13 @@ INTERNAL_HTTP = [
     ("CKV_AWS_103", "plain HTTP listener on an internal balancer (see CKV_AWS_2); set https in the blueprint to "
                     "encrypt"),
 ]
+#: The function that removes the default security group's rules (generator/emit/default_group.py).
+DEFAULT_GROUP_FUNCTION = [
+    ("CKV_AWS_116", "CloudFormation custom-resource handler: CloudFormation waits for its answer and fails the "
+                    "stack operation if none comes, so a dead-letter queue would hold events nobody reads"),
+    ("CKV_AWS_117", "calls only the EC2 API; inside the VPC it would need a NAT gateway or an ec2 interface "
+                    "endpoint, and it handles no data of the VPC"),
+]
 
 #: ``"<kind>.<setting>"`` of a ``relax:`` key -> (checkov check ids, stackprint audit rule ids) it trips.
 #: Every key a model accepts under ``relax`` must be here (tests/test_relax.py checks both directions).
@@ -30,6 +37,7 @@ RELAXATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "database.multi_az": (("CKV_AWS_157",), ("DATA004",)),
     # checkov has no CloudFormation check for ALB deletion protection (CKV_AWS_150 is Terraform-only)
     "load_balancer.deletion_protection": ((), ("ELB005",)),
+    "network.restrict_default_security_group": ((), ("NET004",)),
 }
 
 

@@ -6,11 +6,13 @@ down for small VPCs) so the plan and the fit check read the same numbers.
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field, PrivateAttr, WithJsonSchema, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, WithJsonSchema, model_validator
 
 from generator.model.base import Model, bounded
+from generator.model.vpc_endpoints import ENDPOINT_NAMES
+from generator.model.relax import relax_field, relaxable
 
 #: Defaults for a roomy VPC: small public tier (balancers, NAT), large private tier (tasks), small isolated tier.
 DEFAULT_PREFIXES = {"public": 24, "private": 20, "isolated": 24}
@@ -86,8 +88,19 @@ def resolve_prefixes(cidr: ipaddress.IPv4Network, explicit: dict[str, int]) -> d
     return resolved
 
 
+def _unique_sorted(value: list) -> list:
+    """Endpoints are a set: held sorted and once each, so the output never depends on the order written."""
+    return sorted(set(value))
+
+
+EndpointName = Literal[ENDPOINT_NAMES]
+NETWORK_RELAX = ("restrict_default_security_group",)
+
+
 class Network(Model):
     """The VPC: its CIDR, how many availability zones it spans and how private subnets reach the internet."""
+
+    RELAX_KIND: ClassVar[str] = "network"
 
     cidr: Cidr = Field(description="VPC IPv4 CIDR, private (RFC 1918), prefix /16 to /24.",
                        examples=["10.20.0.0/16"])
@@ -96,6 +109,11 @@ class Network(Model):
     nat: Literal["per-az", "single", "none"] = Field(
         "per-az", description="NAT gateways: one per AZ (availability), one shared (cost), or none.")
     subnets: Subnets = Field(default_factory=Subnets, description="Prefix length per subnet tier.")
+    endpoints: Annotated[list[EndpointName], AfterValidator(_unique_sorted)] = Field(
+        [], description="VPC endpoints: s3 (gateway, on the private route tables) and interface endpoints in the "
+                        "private subnets, admitting HTTPS only from the services. Required with nat: none.",
+        examples=[["ecr.api", "ecr.dkr", "logs", "s3"]])
+    relax: relaxable(*NETWORK_RELAX) = relax_field(*NETWORK_RELAX, what="network")
 
     _explicit_tiers: frozenset = PrivateAttr(default=frozenset())
 

@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import VERSION_PATTERNS
+from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
@@ -116,9 +117,8 @@ def _called_through(bp: BlueprintSpec, balancer: str) -> bool:
 # --- services ------------------------------------------------------------------------------------------------------
 
 def _services(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
-    if bp.network.nat == "none" and bp.services:
-        yield Issue(("network", "nat"), "with nat: none, tasks in private subnets cannot pull images or ship logs "
-                                        "(use single or per-az)")
+    if bp.network.nat == "none":
+        yield from _without_nat(bp)
     for name, service in bp.services.items():
         where = ("services", name)
         yield from _size(service, where, written)
@@ -130,6 +130,25 @@ def _services(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
         yield from _variables(service, where)
         yield from _endpoint_variables(bp, service, where)
     yield from _rule_clashes(bp)
+
+
+def _without_nat(bp: BlueprintSpec) -> Iterator[Issue]:
+    """With ``nat: none`` the private subnets have no route to the internet: every image must come from private
+    ECR, declared egress can never be used, and the endpoints the services need must be declared."""
+    for name, service in bp.services.items():
+        if not is_private_ecr(service.image):
+            yield Issue(("services", name, "image"),
+                        f"'{service.image}' cannot be pulled with nat: none (only private ECR images, "
+                        "<account>.dkr.ecr.<region>.amazonaws.com/<repository>, are reachable through VPC "
+                        "endpoints; copy the image to ECR or use nat: single)")
+        for index in range(len(service.egress)):
+            yield Issue(("services", name, "egress", index),
+                        "with nat: none the private subnets have no route out of the VPC, so this egress could "
+                        "never be used (remove it or use nat: single)")
+    missing = [name for name in required_endpoints(bp) if name not in bp.network.endpoints]
+    if missing:
+        yield Issue(("network", "nat"), f"with nat none the services need VPC endpoints for {', '.join(missing)} "
+                                        "(add them under network.endpoints)")
 
 
 def _size(service, where: tuple, written: Written) -> Iterator[Issue]:

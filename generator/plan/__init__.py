@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from generator.plan.cidrs import Subnet, allocate
 from generator.plan.databases import DatabaseEndpoint, DatabasePlan, database_endpoints, database_plans
 from generator.plan.discovery import Endpoint, endpoints, namespace, registered
+from generator.plan.vpc_endpoints import VpcEndpoint, declared_endpoints, endpoint_groups, endpoint_rules
 from generator.plan.flows import Flow, flows, listener_port
 from generator.plan.names import pascal
 from generator.plan.routes import Route, routes
@@ -17,8 +18,7 @@ from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, g
 from generator.plan.stacks import Stack, stacks
 
 __all__ = ["Layout", "plan", "Subnet", "Flow", "Endpoint", "DatabaseEndpoint", "DatabasePlan", "Route", "CidrRule",
-           "GroupRule", "SecurityGroup", "Stack",
-           "listener_port"]
+           "GroupRule", "SecurityGroup", "Stack", "listener_port", "VpcEndpoint"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Layout:
     endpoints: tuple[Endpoint, ...]  # how each caller finds each flow target
     databases: tuple[DatabasePlan, ...] = ()
     database_endpoints: tuple[DatabaseEndpoint, ...] = ()  # how each caller finds each database it flows to
+    vpc_endpoints: tuple[VpcEndpoint, ...] = ()  # AWS services reached privately (network.endpoints)
 
     @property
     def namespace(self) -> str | None:
@@ -96,16 +97,17 @@ def plan(bp) -> Layout:
     """Plan one environment. Raises positioned InputErrors for limits only the plan can see (rule quota...)."""
     _check_names(bp)
     all_flows = flows(bp)
-    rules = group_rules(all_flows)
+    rules = tuple(sorted(group_rules(all_flows) + endpoint_rules(bp), key=lambda rule: rule.logical_id))
     return Layout(
         blueprint=bp,
         subnets=allocate(bp),
         flows=all_flows,
-        groups=security_groups(bp, all_flows, rules),
+        groups=security_groups(bp, all_flows, rules, extra=endpoint_groups(bp)),
         rules=rules,
         routes=routes(bp),
         stacks=stacks(bp),
         endpoints=endpoints(bp),
         databases=database_plans(bp),
         database_endpoints=database_endpoints(bp),
+        vpc_endpoints=declared_endpoints(bp),
     )

@@ -22,6 +22,8 @@ RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security gr
 PREFIX_LIST_WEIGHTS = {CLOUDFRONT_PREFIX_LIST_PARAMETER: 55}
 PLATFORM_EGRESS_PORT = 443
 PLATFORM_EGRESS_REASON = "HTTPS to ECR, CloudWatch Logs and Secrets Manager via NAT"
+PLATFORM_EGRESS_REASON_WITHOUT_NAT = ("HTTPS to S3 (ECR image layers) via the S3 gateway endpoint, the only route "
+                                      "out of the private subnets (nat none)")
 
 
 @dataclass(frozen=True)
@@ -98,11 +100,25 @@ def _rule_name(kind: str, name: str) -> str:
     return pascal(name) + {LOAD_BALANCER: "LoadBalancer", DATABASE: "Database"}.get(kind, "Task")
 
 
+def platform_egress_reason(bp) -> str:
+    """What the platform's tcp 443 to 0.0.0.0/0 rule reaches, stated truthfully for the NAT mode.
+
+    With a NAT gateway it reaches ECR, CloudWatch Logs and Secrets Manager on the internet. With ``nat: none`` the
+    private route tables hold only the local route and the S3 gateway endpoint's prefix-list route, so the same
+    rule can reach nothing but S3 (interface endpoints are reached through the endpoint group's own rules). The
+    rule is kept as 0.0.0.0/0 rather than narrowed to the S3 prefix list because CloudFormation exposes no
+    attribute for that list's id (``AWS::EC2::PrefixList`` is for customer-managed lists; the gateway endpoint has
+    no ``PrefixListId`` attribute): narrowing would need a per-region table of ids that goes stale, or a deploy-time
+    lookup function. The route table is the control; the description says so.
+    """
+    return PLATFORM_EGRESS_REASON_WITHOUT_NAT if bp.network.nat == "none" else PLATFORM_EGRESS_REASON
+
+
 def _service_cidr_egress(bp, name: str, service) -> tuple[CidrRule, ...]:
     """The platform's HTTPS egress plus the declared egress, one rule per (protocol, port, cidr)."""
     rules: dict[tuple, CidrRule] = {
         ("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0"): CidrRule("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0",
-                                                             PLATFORM_EGRESS_REASON)}
+                                                             platform_egress_reason(bp))}
     for index, egress in enumerate(service.egress):
         if not DESCRIPTION_CHARS.match(egress.reason) or len(egress.reason) > 200:
             raise bp.error_at(("services", name, "egress", index, "reason"),
@@ -143,8 +159,10 @@ def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
     return tuple(sorted(rules, key=lambda rule: rule.logical_id))
 
 
-def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...]) -> tuple[SecurityGroup, ...]:
-    """Every group of the environment, sorted by logical id, with the rule quota enforced."""
+def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
+                    extra: tuple[SecurityGroup, ...] = ()) -> tuple[SecurityGroup, ...]:
+    """Every group of the environment (``extra``: groups planned elsewhere, e.g. the VPC endpoints' group), sorted
+    by logical id, with the rule quota enforced."""
     groups = []
     for name, balancer in bp.load_balancers.items():
         ingress = _balancer_cidr_ingress(flows, name)
@@ -158,14 +176,16 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...]) -
         groups.append(SecurityGroup(database_group(name), DATABASE, name,
                                     f"{bp.name} {bp.env}: {name} database ({database.engine})",
                                     (), (PLACEHOLDER_EGRESS,)))
+    groups.extend(extra)
     for group in groups:
         inbound = group.inbound_weight + sum(1 for r in rules if r.group == group.logical_id and r.direction == "ingress")
         outbound = len([r for r in group.egress if not r.placeholder]) + sum(
             1 for r in rules if r.group == group.logical_id and r.direction == "egress")
-        section = {LOAD_BALANCER: "load_balancers", DATABASE: "databases"}.get(group.owner_kind, "services")
+        where = {LOAD_BALANCER: ("load_balancers", group.owner), SERVICE: ("services", group.owner),
+                 DATABASE: ("databases", group.owner)}.get(group.owner_kind, ("network", group.owner))
         for direction, count in (("inbound", inbound), ("outbound", outbound)):
             if count > RULE_QUOTA:
-                raise bp.error_at((section, group.owner),
+                raise bp.error_at(where,
                                   f"the security group of {group.owner} needs {count} {direction} rules "
                                   f"(at most {RULE_QUOTA} per group{_weight_note(group)}: reduce flows or egress)")
     return tuple(sorted(groups, key=lambda group: group.logical_id))

@@ -58,7 +58,8 @@ CASES = [
         name: shop
         network: {cidr: 10.0.0.0/16, colour: blue}
         """,
-     [f"{P}:2:30: network.colour: unknown key (valid: availability_zones, cidr, nat, subnets)"]),
+     [f"{P}:2:30: network.colour: unknown key (valid: availability_zones, cidr, endpoints, nat, relax, "
+     f"subnets)"]),
     ("unknown-certificate-key", """
         name: shop
         network: {cidr: 10.0.0.0/16}
@@ -654,18 +655,101 @@ def test_table_is_large_enough():
     assert len(CASES) >= 35
 
 
-def test_nat_none_with_services(write_blueprint):
-    path = write_blueprint("""
+ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+
+NAT_NONE_CASES = [
+    ("unknown-endpoint", """
         name: shop
-        network: {cidr: 10.20.0.0/16, nat: none}
+        network: {cidr: 10.20.0.0/16, endpoints: [s3, ecr-api, logz]}
+        """,
+     [f"{P}:2:47: network.endpoints[1]: 'ecr-api' is not valid (did you mean 'ecr.api'?; valid: ecr.api, ecr.dkr, "
+      f"kms, logs, monitoring, s3, secretsmanager, ssm, ssmmessages, sts)",
+      f"{P}:2:56: network.endpoints[2]: 'logz' is not valid (did you mean 'logs'?; valid: ecr.api, ecr.dkr, kms, "
+      f"logs, monitoring, s3, secretsmanager, ssm, ssmmessages, sts)"]),
+    ("nat-none-no-endpoints", f"""
+        name: shop
+        network: {{cidr: 10.20.0.0/16, nat: none}}
         services:
-          worker: {image: "example/worker:1.0"}
-        """)
+          worker: {{image: "{ECR}/worker:1.0"}}
+        """,
+     [f"{P}:2:36: network.nat: with nat none the services need VPC endpoints for ecr.api, ecr.dkr, logs, s3 (add "
+      f"them under network.endpoints)"]),
+    ("nat-none-secrets-need-their-endpoints", f"""
+        name: shop
+        network: {{cidr: 10.20.0.0/16, nat: none, endpoints: [s3, ecr.api, ecr.dkr, logs]}}
+        services:
+          worker:
+            image: "{ECR}/worker:1.0"
+            secrets:
+              TOKEN: arn:aws:secretsmanager:us-east-1:123456789012:secret:token-AbCdEf
+              KEY: arn:aws:ssm:us-east-1:123456789012:parameter/shop/key
+        """,
+     [f"{P}:2:36: network.nat: with nat none the services need VPC endpoints for secretsmanager, ssm (add them "
+      f"under network.endpoints)"]),
+    ("nat-none-exec-needs-ssmmessages", f"""
+        name: shop
+        network: {{cidr: 10.20.0.0/16, nat: none, endpoints: [s3, ecr.api, ecr.dkr, logs]}}
+        services:
+          worker: {{image: "{ECR}/worker:1.0", exec: true}}
+        """,
+     [f"{P}:2:36: network.nat: with nat none the services need VPC endpoints for ssmmessages (add them under "
+      f"network.endpoints)"]),
+    ("nat-none-image-outside-ecr", """
+        name: shop
+        network: {cidr: 10.20.0.0/16, nat: none, endpoints: [s3, ecr.api, ecr.dkr, logs]}
+        services:
+          web: {image: "public.ecr.aws/nginx/nginx:1.27"}
+          api: {image: "example/api:2.0"}
+        """,
+     [f"{P}:4:16: services.web.image: 'public.ecr.aws/nginx/nginx:1.27' cannot be pulled with nat: none (only "
+      f"private ECR images, <account>.dkr.ecr.<region>.amazonaws.com/<repository>, are reachable through VPC "
+      f"endpoints; copy the image to ECR or use nat: single)",
+      f"{P}:5:16: services.api.image: 'example/api:2.0' cannot be pulled with nat: none (only private ECR images, "
+      f"<account>.dkr.ecr.<region>.amazonaws.com/<repository>, are reachable through VPC endpoints; copy the image "
+      f"to ECR or use nat: single)"]),
+    ("nat-none-egress-unusable", f"""
+        name: shop
+        network: {{cidr: 10.20.0.0/16, nat: none, endpoints: [s3, ecr.api, ecr.dkr, logs]}}
+        services:
+          worker:
+            image: "{ECR}/worker:1.0"
+            egress: [{{cidr: 203.0.113.0/24, port: 443, reason: partner API}}]
+        """,
+     [f"{P}:6:14: services.worker.egress[0]: with nat: none the private subnets have no route out of the VPC, so "
+      f"this egress could never be used (remove it or use nat: single)"]),
+    ("overlay-nat-none-names-missing-endpoints", f"""
+        name: shop
+        network: {{cidr: 10.20.0.0/16, endpoints: [s3, logs]}}
+        services:
+          worker: {{image: "{ECR}/worker:1.0"}}
+        environments:
+          dev: {{network: {{nat: none}}}}
+          prod: {{}}
+        """,
+     [f"{P}:6:24: environments.dev.network.nat: with nat none the services need VPC endpoints for ecr.api, "
+      f"ecr.dkr (add them under network.endpoints)"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in NAT_NONE_CASES], ids=[c[0] for c in NAT_NONE_CASES])
+def test_nat_none_and_endpoints(write_blueprint, text, expected):
+    path = write_blueprint(text)
     with pytest.raises(InputError) as caught:
         load_blueprint(path)
-    assert _lines(caught.value) == [
-        f"{P}:2:36: network.nat: with nat: none, tasks in private subnets cannot pull images or ship logs (use "
-        f"single or per-az)"]
+    assert _lines(caught.value) == expected
+
+
+def test_nat_none_with_the_endpoints_it_needs_is_valid(write_blueprint):
+    path = write_blueprint(f"""
+        name: shop
+        network: {{cidr: 10.20.0.0/16, nat: none, endpoints: [logs, s3, ecr.dkr, ecr.api, logs, sts]}}
+        services:
+          worker:
+            image: "{ECR}/worker:1.0"
+            secrets: {{KEY: "arn:aws:ssm:us-east-1:123456789012:parameter/shop/key"}}
+        """.replace("sts]", "sts, ssm]"))
+    network = load_blueprint(path)["default"].network
+    assert network.endpoints == ["ecr.api", "ecr.dkr", "logs", "s3", "ssm", "sts"]  # sorted, once each
 
 
 def test_nat_none_without_services_is_fine(write_blueprint):
