@@ -51,25 +51,24 @@ def add_suppressions(resource, checkov: tuple[tuple[str, str], ...] = (),
     """Merge checkov skips ``(id, comment)`` and stackprint ignores ``(rule, reason)`` into a troposphere resource's
     ``Metadata``, once each, sorted, keeping any metadata already there."""
     metadata = dict(resource.resource.get("Metadata") or {})
-    if checkov:
-        section = dict(metadata.get("checkov") or {})
-        skips = list(section.get("skip") or [])
-        for rule, comment in checkov:
-            entry = {"comment": comment, "id": rule}
-            if entry not in skips:
-                skips.append(entry)
-        section["skip"] = sorted(skips, key=lambda e: (e["id"], e["comment"]))
-        metadata["checkov"] = section
-    if stackprint:
-        section = dict(metadata.get("stackprint") or {})
-        ignore = list(section.get("ignore") or [])
-        for rule, reason in stackprint:
-            entry = {"reason": reason, "rule": rule}
-            if entry not in ignore:
-                ignore.append(entry)
-        section["ignore"] = sorted(ignore, key=lambda e: (e["rule"], e["reason"]))
-        metadata["stackprint"] = section
+    _merge(metadata, "checkov", "skip", [{"comment": comment, "id": rule} for rule, comment in checkov], "id",
+           "comment")
+    _merge(metadata, "stackprint", "ignore", [{"reason": reason, "rule": rule} for rule, reason in stackprint],
+           "rule", "reason")
     resource.Metadata = metadata
+
+
+def _merge(metadata: dict, tool: str, key: str, entries: list[dict], *order: str) -> None:
+    """Add ``entries`` to ``metadata[tool][key]`` without duplicates, sorted by the ``order`` fields."""
+    if not entries:
+        return
+    section = dict(metadata.get(tool) or {})
+    merged = list(section.get(key) or [])
+    for entry in entries:
+        if entry not in merged:
+            merged.append(entry)
+    section[key] = sorted(merged, key=lambda entry: tuple(entry[field] for field in order))
+    metadata[tool] = section
 
 
 def relax(resource, kind: str, relaxed: dict[str, str], *settings: str) -> None:
