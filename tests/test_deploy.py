@@ -578,25 +578,11 @@ def test_the_default_group_function_is_idempotent_and_never_fails_a_delete(aws):
     assert gone["Status"] == "SUCCESS"
 
 
-EDGE = """\
-name: edge
-network: {cidr: 10.40.0.0/16, availability_zones: 2, nat: single}
-load_balancers:
-  origin:
-    scheme: internet-facing
-    allow_from: cloudfront
-    desync_mitigation: strictest
-    https: {certificate: {parameter: OriginCertificateArn}}
-    relax: {deletion_protection: "test: the emulator's stack is thrown away"}
-services:
-  web:
-    image: public.ecr.aws/nginx/nginx:1.27
-    port: 8080
-    route: {load_balancer: origin}
-    scratch: [/tmp, /var/cache/nginx]
-    user: "101:101"
-    exec: true
-"""
+#: The CloudFront-only variant of tests/test_variants.py, with deletion protection relaxed (moto's stack is thrown
+#: away) and the strictest desync mode, so both non-default paths are read back.
+EDGE = (REPO / "tests" / "blueprints" / "cloudfront-origin.yaml").read_text().replace(
+    "    allow_from: cloudfront\n", "    allow_from: cloudfront\n    desync_mitigation: strictest\n"
+    "    relax: {deletion_protection: \"test: the emulator's stack is thrown away\"}\n")
 
 
 def test_a_cloudfront_only_origin_with_exec_and_scratch_deploys_as_written(aws, tmp_path, caplog):
@@ -606,8 +592,8 @@ def test_a_cloudfront_only_origin_with_exec_and_scratch_deploys_as_written(aws, 
     from generator.model import load_blueprint_text
     from generator.plan import plan
 
-    (bp,) = load_blueprint_text(EDGE, "edge.yaml").values()
-    environment = render(plan(bp), "edge.yaml")
+    (bp,) = load_blueprint_text(EDGE, "origin.yaml").values()
+    environment = render(plan(bp), "origin.yaml")
     for name, data in environment.files.items():
         (tmp_path / name).write_bytes(data)
     network = deploy(tmp_path)
@@ -618,10 +604,10 @@ def test_a_cloudfront_only_origin_with_exec_and_scratch_deploys_as_written(aws, 
 
     elbv2 = boto3.client("elbv2", region_name=REGION)
     attributes = {a["Key"]: a["Value"] for a in elbv2.describe_load_balancer_attributes(
-        LoadBalancerArn=network["OriginLoadBalancer"])["Attributes"]}
+        LoadBalancerArn=network["EdgeLoadBalancer"])["Attributes"]}
     assert attributes["deletion_protection.enabled"] == "false"  # relaxed above, with its reason
     assert attributes["routing.http.desync_mitigation_mode"] == "strictest"
-    listeners = elbv2.describe_listeners(LoadBalancerArn=network["OriginLoadBalancer"])["Listeners"]
+    listeners = elbv2.describe_listeners(LoadBalancerArn=network["EdgeLoadBalancer"])["Listeners"]
     assert [(l["Port"], l["Protocol"]) for l in listeners] == [(443, "HTTPS")]  # no port 80 at all
 
     ecs = boto3.client("ecs", region_name=REGION)
@@ -635,7 +621,7 @@ def test_a_cloudfront_only_origin_with_exec_and_scratch_deploys_as_written(aws, 
     assert sorted(v["name"] for v in task["volumes"]) == sorted(mounts.values())
     assert all("host" not in v or not v["host"].get("sourcePath") for v in task["volumes"])  # never a host path
     # moto drops EnableExecuteCommand (MOTO_GAPS): read it in the template; the task role through IAM.
-    web = yaml.load((tmp_path / "edge-default-web.template.yaml").read_text(), Loader=yaml.BaseLoader)
+    web = yaml.load((tmp_path / "origin-default-web.template.yaml").read_text(), Loader=yaml.BaseLoader)
     assert web["Resources"]["Service"]["Properties"]["EnableExecuteCommand"] == "true"
     iam = boto3.client("iam", region_name=REGION)
     (role,) = [r["RoleName"] for r in iam.list_roles()["Roles"] if iam.list_role_policies(

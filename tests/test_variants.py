@@ -1,6 +1,8 @@
 """Blueprint shapes beyond the examples still compile to templates cfn-lint accepts without a single match."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -46,23 +48,7 @@ def test_variant_lints_clean(name):
     assert [str(f) for f in gate(templates)] == []
 
 
-CLOUDFRONT_ORIGIN = """\
-name: origin
-network: {cidr: 10.50.0.0/16, availability_zones: 2, nat: single}
-load_balancers:
-  edge:
-    scheme: internet-facing
-    allow_from: cloudfront
-    https: {certificate: {parameter: EdgeCertificateArn}}
-services:
-  web:
-    image: public.ecr.aws/nginx/nginx:1.27
-    port: 8080
-    route: {load_balancer: edge}
-    scratch: [/tmp, /var/cache/nginx]
-    user: "101:101"
-    exec: true
-"""
+CLOUDFRONT_ORIGIN = (Path(__file__).resolve().parent / "blueprints" / "cloudfront-origin.yaml").read_text()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,15 @@ def attribute(props: dict, key: str):
     return value if value is None or value is UNKNOWN else literal_bool(value)
 
 
+def flag_not_true(props: dict, key: str):
+    """Where a boolean attribute that must be ``true`` is missing or false: the key path of the attribute list (or
+    the resource when it has none); None when it is true or not knowable."""
+    value = attribute(props, key)
+    if value is UNKNOWN or value is True:
+        return None
+    return ("Properties", "LoadBalancerAttributes") if "LoadBalancerAttributes" in props else ()
+
+
 def attribute_text(props: dict, key: str):
     """The raw value of ``LoadBalancerAttributes[Key=key]`` (a scalar): None when absent, UNKNOWN when not
     knowable (an intrinsic function anywhere on the way)."""

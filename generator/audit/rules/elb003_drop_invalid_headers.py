@@ -1,6 +1,5 @@
 """ELB003: an ALB that forwards invalid HTTP headers."""
-from generator.audit.balancers import V2, attribute, lb_type
-from generator.audit.resolve import UNKNOWN
+from generator.audit.balancers import V2, flag_not_true, lb_type
 from generator.audit.rules.base import PropertyCheck
 
 KEY = "routing.http.drop_invalid_header_fields.enabled"
@@ -18,8 +17,6 @@ class InvalidHeadersForwarded(PropertyCheck):
     def judge(self, props, ctx, logical_id):
         if lb_type(props) != "application":
             return
-        value = attribute(props, KEY)
-        if value is UNKNOWN or value is True:
-            return
-        where = ("Properties", "LoadBalancerAttributes") if "LoadBalancerAttributes" in props else ()
-        yield where, f"application load balancer does not set {KEY} to true"
+        where = flag_not_true(props, KEY)
+        if where is not None:
+            yield where, f"application load balancer does not set {KEY} to true"

@@ -1,6 +1,5 @@
 """ELB005: a load balancer that one stack update or console click can delete."""
-from generator.audit.balancers import V2, attribute
-from generator.audit.resolve import UNKNOWN
+from generator.audit.balancers import V2, flag_not_true
 from generator.audit.rules.base import PropertyCheck
 
 KEY = "deletion_protection.enabled"
@@ -16,8 +15,6 @@ class DeletionUnprotected(PropertyCheck):
     resource_types = (V2,)
 
     def judge(self, props, ctx, logical_id):
-        value = attribute(props, KEY)
-        if value is UNKNOWN or value is True:
-            return
-        where = ("Properties", "LoadBalancerAttributes") if "LoadBalancerAttributes" in props else ()
-        yield where, f"load balancer does not set {KEY} to true"
+        where = flag_not_true(props, KEY)
+        if where is not None:
+            yield where, f"load balancer does not set {KEY} to true"
