@@ -12,12 +12,9 @@ import glob
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
-import jinja2
-
-from generator import lint
+from generator import lint, templating
 from generator.audit import audit_document
 from generator.emit import balancers, data, templates
 from generator.errors import InputError
@@ -33,7 +30,6 @@ INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-f
 PARAMETER_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
 #: config.json placeholder of the CloudFront origin-facing prefix-list id; the parameter's pattern rejects it.
 PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 Gate = Callable[[dict[str, str]], list[Finding]]
 
@@ -125,14 +121,12 @@ def _label(kind: str, name: str) -> str:
 
 def _readme(environment: Environment, stacks_json: list[dict], parameters: list[dict]) -> bytes:
     layout, bp = environment.layout, environment.layout.blueprint
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined, autoescape=False)
     flows = [{"source": _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
               "protocol": f.protocol, "port": f.port} for f in layout.flows]
     egress = [{"group": g.logical_id, "cidr": r.cidr, "protocol": r.protocol, "port": r.port,
                "description": r.description}
               for g in layout.groups for r in g.egress if not r.placeholder]
-    text = env.get_template("env-readme.md.j2").render(
+    text = templating.render("env-readme.md.j2",
         name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
         parameters=parameters, kms_placeholder=data.KMS_PLACEHOLDER, cidr=str(bp.network.cidr),
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,

@@ -52,14 +52,43 @@ def test_refuses_to_overwrite_without_force(run):
     assert "services:\n  worker:" in open("blueprints/shop.yaml", encoding="utf-8").read()
 
 
-def test_custom_directory_and_schema_link(run):
+def _schema_link(path: str) -> str:
+    """The $schema target of a blueprint, resolved from the blueprint file's own directory."""
+    import os
+    import re
+
+    text = open(path, encoding="utf-8").read()
+    link = re.search(r"^# yaml-language-server: \$schema=(\S+)$", text, re.M).group(1)
+    return os.path.normpath(os.path.join(os.path.dirname(path), link))
+
+
+def test_schema_link_resolves_to_the_project_schema_from_the_file(run, tmp_path):
+    from generator.model.schema import schema_text
+
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "blueprint.schema.json").write_text(schema_text(), encoding="utf-8")
     result = run("shop", "--dir", "apps/blueprints")
     assert result.exit_code == 0
     assert load_blueprint("apps/blueprints/shop.yaml")
-    text = open("apps/blueprints/shop.yaml", encoding="utf-8").read()
-    assert "# yaml-language-server: $schema=../../schema/blueprint.schema.json\n" in text
-    assert run("shop").exit_code == 0
-    assert "$schema=../schema/blueprint.schema.json\n" in open("blueprints/shop.yaml", encoding="utf-8").read()
+    assert "# yaml-language-server: $schema=../../schema/blueprint.schema.json\n" in open(
+        "apps/blueprints/shop.yaml", encoding="utf-8").read()
+    assert _schema_link("apps/blueprints/shop.yaml") == "schema/blueprint.schema.json"
+    assert not (tmp_path / "apps" / "blueprints" / "blueprint.schema.json").exists()
+
+
+def test_schema_written_next_to_the_blueprint_outside_a_project(run, tmp_path):
+    """No schema/ upwards (a fresh directory): the schema is written beside the blueprint and linked there."""
+    import json
+
+    from generator.model.schema import schema_text
+
+    result = run("shop", "--dir", "deep/er")
+    assert result.exit_code == 0, result.output
+    target = _schema_link("deep/er/shop.yaml")
+    assert target == "deep/er/blueprint.schema.json"
+    assert open(target, encoding="utf-8").read() == schema_text()
+    assert json.loads(schema_text())["$schema"].startswith("https://json-schema.org/")
+    assert "deep/er/blueprint.schema.json" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["Shop", "1shop", "shop_app", "a" * 29])
