@@ -32,7 +32,7 @@ def add_security_groups(template: Template, layout: Layout, stack_name: str) -> 
         if group.ingress or group.prefix_ingress:
             props["SecurityGroupIngress"] = ([_inline(rule) for rule in group.ingress]
                                              + [_prefix_list(rule) for rule in group.prefix_ingress])
-        if any(rule.port == 80 and rule.cidr == "0.0.0.0/0" for rule in group.ingress):
+        if group.redirects_http:  # a plan decision, never inferred from the rules' shape
             props["Metadata"] = checkov_metadata(PORT_80_REDIRECT)
         template.add_resource(ec2.SecurityGroup(group.logical_id, **props))
         if group.owner_kind == "service":

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.plan.flows import (CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET, LOAD_BALANCER,
-                                  SERVICE, Flow)
+                                  SERVICE, Flow, redirects_http)
 from generator.plan.names import (DESCRIPTION_CHARS, DESCRIPTION_HINT, balancer_group, database_group, pascal,
                                   service_group)
 
@@ -82,6 +82,9 @@ class SecurityGroup:
     ingress: tuple[CidrRule, ...]
     egress: tuple[CidrRule, ...]
     prefix_ingress: tuple[PrefixListRule, ...] = ()
+    #: The balancer's HTTP:80 listener only answers 301 redirects to HTTPS (:func:`redirects_http`): the one
+    #: decision that lets the emitter tell scanners why port 80 is open to the world.
+    redirects_http: bool = False
 
     @property
     def inbound_weight(self) -> int:
@@ -168,7 +171,8 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
         ingress = _balancer_cidr_ingress(flows, name)
         groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
                                     f"{bp.name} {bp.env}: {name} load balancer ({balancer.scheme})",
-                                    ingress, (PLACEHOLDER_EGRESS,), _balancer_prefix_ingress(flows, name)))
+                                    ingress, (PLACEHOLDER_EGRESS,), _balancer_prefix_ingress(flows, name),
+                                    redirects_http=redirects_http(balancer)))
     for name, service in bp.services.items():
         groups.append(SecurityGroup(service_group(name), SERVICE, name, f"{bp.name} {bp.env}: {name} tasks",
                                     (), _service_cidr_egress(bp, name, service)))
