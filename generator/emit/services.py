@@ -8,8 +8,6 @@ that others call directly registers in the environment's Cloud Map namespace; ca
 """
 from __future__ import annotations
 
-import re
-
 from troposphere import GetAtt, Join, Ref, Split, Sub, Template
 from troposphere import applicationautoscaling as aas
 from troposphere import ecs, iam, logs, servicediscovery
@@ -19,8 +17,8 @@ from generator.emit import exports
 from generator.plan import Layout
 from generator.plan.containers import scratch_volumes
 from generator.plan.names import data_stack, network_stack, service_group
+from generator.references import SECRETS_MANAGER, SSM, private_ecr, secret_store
 
-_ECR_IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
 #: ECS Exec: the task role opens Session Manager channels. These four actions support no resource-level
 #: permissions (IAM service authorization reference for ssmmessages), so their Resource is "*".
 EXEC_ACTIONS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
@@ -32,19 +30,19 @@ _ASSUME_ECS_TASKS = {"Version": "2012-10-17", "Statement": [{
 def _execution_statements(service) -> list[dict]:
     """Least privilege for the ECS agent: image pull, this log group, these secrets; nothing else."""
     statements = []
-    match = _ECR_IMAGE.match(service.image)
-    if match:
-        account, region, repository = match.groups()
+    ecr = private_ecr(service.image)
+    if ecr is not None:
         statements.append({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"})
         statements.append({"Effect": "Allow",
                            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
                                       "ecr:GetDownloadUrlForLayer"],
-                           "Resource": Sub(f"arn:${{AWS::Partition}}:ecr:{region}:{account}:repository/{repository}")})
+                           "Resource": Sub(f"arn:${{AWS::Partition}}:ecr:{ecr.region}:{ecr.account}:"
+                                               f"repository/{ecr.repository}")})
     statements.append({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                        "Resource": GetAtt("LogGroup", "Arn")})
     secrets = sorted(set(service.secrets.values()))
-    managed = [arn for arn in secrets if ":secretsmanager:" in arn]
-    parameters = [arn for arn in secrets if ":ssm:" in arn]
+    managed = [arn for arn in secrets if secret_store(arn) == SECRETS_MANAGER]
+    parameters = [arn for arn in secrets if secret_store(arn) == SSM]
     if managed:
         statements.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": managed})
     if parameters:

@@ -14,6 +14,7 @@ from generator.model.audit import AuditSettings
 from generator.model.base import BalancerName, Model, NonEmptyStr, Port, ServiceName, bounded, matching
 from generator.model.network import Cidr
 from generator.model.units import Cpu, Memory
+from generator.references import secret_store
 
 #: The retention values CloudWatch Logs accepts (days).
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
@@ -24,10 +25,6 @@ _IMAGE = re.compile(
     r"(?P<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
     r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
     r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?$")
-_SECRETS_MANAGER_ARN = re.compile(
-    r"^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:[A-Za-z0-9/_+=.@-]+"
-    r"(:[^:]*:[^:]*:[^:]*)?$")
-_SSM_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:parameter/[A-Za-z0-9/_.-]+$")
 _RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
@@ -54,7 +51,7 @@ def _image(value: str) -> str:
 
 
 def _secret_arn(value: str) -> str:
-    if not (_SECRETS_MANAGER_ARN.fullmatch(value) or _SSM_ARN.fullmatch(value)):
+    if secret_store(value) is None:
         raise ValueError(f"'{value}' is not a Secrets Manager or SSM parameter ARN "
                          "(arn:aws:secretsmanager:<region>:<account>:secret:<name> or "
                          "arn:aws:ssm:<region>:<account>:parameter/<name>)")
