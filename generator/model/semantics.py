@@ -17,6 +17,7 @@ from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
+from generator.naming import pascal
 
 Written = Callable[[tuple], bool]
 
@@ -334,17 +335,12 @@ def _databases(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
 
 # --- names -----------------------------------------------------------------------------------------------------
 
-def logical_id_fragment(name: str) -> str:
-    """``web-api`` -> ``WebApi``: how a name appears in CloudFormation logical ids (the plan's rule)."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
-
-
 def _logical_ids(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
     """``a-1`` and ``a1`` both become ``A1``: their resources would silently merge, so the second is an error."""
     for section in ("services", "load_balancers", "databases"):
         seen: dict[str, str] = {}
         for name in getattr(bp, section):
-            fragment = logical_id_fragment(name)
+            fragment = pascal(name)
             if fragment in seen:
                 yield Issue((section, name), f"'{name}' and '{seen[fragment]}' both become '{fragment}' in "
                                              "CloudFormation logical ids (rename one)", at_key=True)

@@ -14,6 +14,7 @@ from generator.model.audit import AuditSettings
 from generator.model.base import BalancerName, Model, NonEmptyStr, Port, ServiceName, bounded, matching
 from generator.model.network import Cidr
 from generator.model.units import Cpu, Memory
+from generator.naming import RULE_DESCRIPTION_CHARS, RULE_DESCRIPTION_HINT, RULE_DESCRIPTION_MAX
 from generator.references import secret_store
 
 #: The retention values CloudWatch Logs accepts (days).
@@ -25,7 +26,6 @@ _IMAGE = re.compile(
     r"(?P<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
     r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
     r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?$")
-_RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
 _PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+*?&]{0,127}$")
@@ -62,9 +62,9 @@ def _rule_description(value: str) -> str:
     """Reasons become security-group rule descriptions, which EC2 limits to a small alphabet."""
     if not value.strip():
         raise ValueError("must not be empty (say why the service needs this egress)")
-    if len(value) > 200 or not _RULE_DESCRIPTION.fullmatch(value):
-        raise ValueError(f"'{value}' cannot be a security-group rule description (up to 200 letters, digits, "
-                         "spaces and ._-:/()#,@[]+=&;{}!$*)")
+    if len(value) > RULE_DESCRIPTION_MAX or not RULE_DESCRIPTION_CHARS.fullmatch(value):
+        raise ValueError(f"'{value}' cannot be a security-group rule description (up to {RULE_DESCRIPTION_MAX} "
+                         f"{RULE_DESCRIPTION_HINT})")
     return value
 
 
@@ -218,7 +218,7 @@ class Egress(Model):
     port: Port = Field(description="Destination port.", examples=[443])
     protocol: Literal["tcp", "udp"] = Field("tcp", description="tcp or udp.")
     reason: Annotated[str, AfterValidator(_rule_description), Field(json_schema_extra={
-        "minLength": 1, "maxLength": 200, "pattern": _RULE_DESCRIPTION.pattern})] = Field(
+        "minLength": 1, "maxLength": RULE_DESCRIPTION_MAX, "pattern": RULE_DESCRIPTION_CHARS.pattern})] = Field(
         description="Why the service needs it (becomes the security-group rule description).",
                                 examples=["third-party webhook API"])
 

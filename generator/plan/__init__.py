@@ -12,7 +12,6 @@ from generator.plan.databases import DatabaseEndpoint, DatabasePlan, database_en
 from generator.plan.discovery import Endpoint, endpoints, namespace, registered
 from generator.plan.vpc_endpoints import VpcEndpoint, declared_endpoints, endpoint_groups, endpoint_rules
 from generator.plan.flows import Flow, flows, listener_port
-from generator.plan.names import pascal
 from generator.plan.routes import Route, routes
 from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, group_rules, security_groups
 from generator.plan.stacks import Stack, stacks
@@ -73,8 +72,8 @@ DATA_STACK_NAME = "data"
 
 
 def _check_names(bp) -> None:
-    """Names that would collide: a service called ``network`` would share the network stack's name, and two names
-    mapping to the same logical id (``web-api`` and ``webapi``) would silently merge resources."""
+    """Names that would collide with a stack's: a service called ``network`` would share the network stack's name
+    (``validate`` runs the plan for this; names mapping to the same logical id are the model's check)."""
     for name in RESERVED_SERVICE_NAMES:
         if name in bp.services:
             raise bp.error_at(("services", name), f"{name!r} is reserved: the environment's {name} stack is "
@@ -83,14 +82,6 @@ def _check_names(bp) -> None:
         raise bp.error_at(("services", DATA_STACK_NAME), f"{DATA_STACK_NAME!r} is reserved when the blueprint has "
                                                          f"databases: the environment's data stack is "
                                                          f"{bp.name}-{bp.env}-{DATA_STACK_NAME} (rename the service)")
-    for section in ("services", "load_balancers"):
-        seen: dict[str, str] = {}
-        for name in sorted(getattr(bp, section)):
-            key = pascal(name)
-            if key in seen:
-                raise bp.error_at((section, name), f"{name!r} and {seen[key]!r} both become the logical id "
-                                                   f"fragment {key!r} (rename one)")
-            seen[key] = name
 
 
 def plan(bp) -> Layout:

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from generator.plan.flows import (CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET, LOAD_BALANCER,
                                   SERVICE, Flow, redirects_http)
-from generator.plan.names import (DESCRIPTION_CHARS, DESCRIPTION_HINT, balancer_group, database_group, pascal,
-                                  service_group)
+from generator.plan.names import balancer_group, database_group, pascal, service_group
 
 RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
 #: A rule naming a managed prefix list counts as the list's max entries against the quota: CloudFront's
@@ -122,11 +121,7 @@ def _service_cidr_egress(bp, name: str, service) -> tuple[CidrRule, ...]:
     rules: dict[tuple, CidrRule] = {
         ("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0"): CidrRule("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0",
                                                              platform_egress_reason(bp))}
-    for index, egress in enumerate(service.egress):
-        if not DESCRIPTION_CHARS.match(egress.reason) or len(egress.reason) > 200:
-            raise bp.error_at(("services", name, "egress", index, "reason"),
-                              f"{egress.reason!r} cannot be a security-group rule description "
-                              f"(up to 200 of: {DESCRIPTION_HINT})")
+    for egress in service.egress:  # reasons were checked against the rule-description alphabet by the model
         key = (egress.protocol, egress.port, str(egress.cidr))
         if key in rules:  # AWS rejects duplicate rules: keep one, carrying both reasons
             old = rules[key]
