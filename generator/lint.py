@@ -16,7 +16,7 @@ from cfnlint.config import ConfigMixIn
 from cfnlint.decode.decode import decode_str
 from cfnlint.runner import Runner
 
-LINT_REGIONS = ["us-east-1"]
+LINT_REGIONS = ("us-east-1",)
 
 
 @dataclass(frozen=True, order=True)
@@ -32,17 +32,24 @@ class Finding:
         return f"{self.path}:{self.line}: {self.rule}: {self.message}"
 
 
-@lru_cache(maxsize=1)
-def _runner() -> Runner:
-    """cfn-lint with every built-in rule for :data:`LINT_REGIONS`, created on first use."""
-    return Runner(ConfigMixIn(regions=list(LINT_REGIONS)))
+@lru_cache(maxsize=None)
+def _runner(regions: tuple[str, ...], informational: bool) -> Runner:
+    """cfn-lint with every built-in rule for ``regions`` (plus the informational ones), created on first use."""
+    extra = {"include_checks": ["I"]} if informational else {}
+    return Runner(ConfigMixIn(regions=list(regions), **extra))
+
+
+def matches(text: str, regions: tuple[str, ...] = LINT_REGIONS, informational: bool = False) -> list:
+    """cfn-lint's matches for one template text (what ``cfnlint.api.lint`` returns), with the rules loaded once."""
+    template, errors = decode_str(text)
+    if errors:
+        return errors
+    return [] if template is None else list(_runner(tuple(regions), informational).validate_template(template))
 
 
 def lint_text(path: str, text: str) -> list[Finding]:
-    """cfn-lint matches for one template (what ``cfnlint.api.lint`` returns), as findings sorted by line."""
-    template, errors = decode_str(text)
-    matches = errors or ([] if template is None else list(_runner().validate_template(template)))
-    return sorted(Finding(path, int(m.linenumber), m.rule.id, m.message) for m in matches)
+    """cfn-lint matches for one template, as findings sorted by line."""
+    return sorted(Finding(path, int(m.linenumber), m.rule.id, m.message) for m in matches(text))
 
 
 def gate(templates: dict[str, str]) -> list[Finding]:

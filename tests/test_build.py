@@ -1,8 +1,6 @@
 """`stackprint build` and `stackprint check` as a user runs them: files written, atomicity, staleness, exit codes."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -154,8 +152,21 @@ def test_no_blueprints_is_an_input_error(tmp_path, monkeypatch):
     assert "no blueprints found in blueprints/" in result.output
 
 
-def test_committed_out_is_current():
-    """What CI runs: the committed out/ equals a fresh build."""
-    result = subprocess.run([sys.executable, "-m", "generator.cli", "check"], cwd=REPO, capture_output=True,
-                            text=True)
-    assert result.returncode == 0, result.stderr
+def test_committed_out_is_current(fresh_build, monkeypatch):
+    """What CI runs: `stackprint check` in the repository says the committed out/ equals a fresh build. The build
+    is the session's (tests/conftest.py), made from the same blueprints check would compile, so the full build
+    runs once per suite."""
+    import generator.compile as compile_module
+
+    compiled = []
+
+    def shared_build(paths, *args, **kwargs):
+        compiled.append(list(paths))
+        return fresh_build
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(compile_module, "compile_blueprints", shared_build)
+    result = run("check")
+    assert compiled == [compile_module.blueprint_paths(())]  # every blueprint, as check would build them
+    assert result.exit_code == 0, result.output
+    assert f"out is up to date ({len(fresh_build.files())} files)" in result.output
