@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.lint import Finding
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
 REPO = Path(__file__).resolve().parent.parent
 
 SMALL = """\

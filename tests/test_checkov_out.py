@@ -6,7 +6,11 @@ The report comes from the session fixture ``checkov_report`` in tests/conftest.p
 """
 from __future__ import annotations
 
+import pytest
+
 from generator.emit import suppressions
+
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
 
 
 def _documented() -> set[str]:

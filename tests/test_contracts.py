@@ -16,6 +16,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from troposphere import Parameter
 
+import pytest
+
 from generator.cli import main
 from generator.lint import gate
 
@@ -41,6 +43,7 @@ def _with_unused_parameter(original):
     return templates
 
 
+@pytest.mark.slow
 def test_a_warning_only_template_fails_the_build_and_nothing_is_written(tmp_path, monkeypatch):
     import generator.compile as compile_module
 

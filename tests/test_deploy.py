@@ -20,6 +20,8 @@ from moto import mock_aws
 
 from generator.model import load_blueprint
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "out"
 REGION = "us-east-1"

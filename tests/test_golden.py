@@ -9,8 +9,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator.commands.check import differences
 from generator.write import write_tree
+
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
 
 OUT = Path(__file__).resolve().parent.parent / "out"
 

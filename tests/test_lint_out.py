@@ -7,6 +7,8 @@ import pytest
 
 from generator.lint import matches
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
 OUT = Path(__file__).resolve().parent.parent / "out"
 TEMPLATES = sorted(OUT.glob("*/*/*.template.yaml"))
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+import pytest
+
 from generator.cli import main
 
 
@@ -58,6 +60,7 @@ def test_needs_an_argument():
     assert "Missing argument" in result.output
 
 
+@pytest.mark.slow
 def test_output_does_not_depend_on_hash_seed(write_blueprint):
     """Errors come out in file order, whatever the set/dict iteration order of a process."""
     import os
