@@ -16,7 +16,7 @@ from typing import Callable
 
 from generator import lint, templating
 from generator.audit import audit_document
-from generator.emit import balancers, data, templates
+from generator.emit import KMS_PLACEHOLDER, stack_parameters, templates
 from generator.errors import InputError
 from generator.lint import Finding
 from generator.load import load_text
@@ -27,9 +27,6 @@ from generator.plan.names import balancer_group, database_group, service_group
 from generator.suppress import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
-PARAMETER_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
-#: config.json placeholder of the CloudFront origin-facing prefix-list id; the parameter's pattern rejects it.
-PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
 
 Gate = Callable[[dict[str, str]], list[Finding]]
 
@@ -128,7 +125,7 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
               for g in layout.groups for r in g.egress if not r.placeholder]
     text = templating.render("env-readme.md.j2",
         name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
-        parameters=parameters, kms_placeholder=data.KMS_PLACEHOLDER, cidr=str(bp.network.cidr),
+        parameters=parameters, kms_placeholder=KMS_PLACEHOLDER, cidr=str(bp.network.cidr),
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
         database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints)
@@ -144,24 +141,12 @@ def render(layout: Layout, source: str) -> Environment:
     environment.warnings.extend(apply_suppressions(layout, stack_templates))
     for stack in layout.stacks:
         template = stack_templates[stack.name]
-        stack_parameters = {}
-        if stack.kind == "network":
-            for name in balancers.certificate_parameters(layout):
-                stack_parameters[name] = PARAMETER_PLACEHOLDER
-                parameters.append({"stack": stack.name, "name": name, "placeholder": PARAMETER_PLACEHOLDER,
-                                   "description": "ARN of the ACM certificate for the HTTPS listener"})
-            for name in balancers.prefix_list_parameters(layout):
-                stack_parameters[name] = PREFIX_LIST_PLACEHOLDER
-                parameters.append({"stack": stack.name, "name": name, "placeholder": PREFIX_LIST_PLACEHOLDER,
-                                   "description": "Id of the CloudFront origin-facing prefix list in the stack's "
-                                                  f"region: `{balancers.PREFIX_LIST_COMMAND}`"})
-        elif stack.kind == "data":
-            for name in data.kms_parameters(layout):
-                stack_parameters[name] = data.KMS_PLACEHOLDER
-                parameters.append({"stack": stack.name, "name": name, "placeholder": data.KMS_PLACEHOLDER,
-                                   "description": "ARN of the customer-managed KMS key for database storage"})
+        supplied = stack_parameters(layout, stack)
+        parameters += [{"stack": stack.name, "name": p.name, "placeholder": p.placeholder, "description": p.readme}
+                       for p in supplied]
         environment.files[f"{stack.name}.template.yaml"] = template.to_yaml().encode("utf-8")
-        environment.files[f"{stack.name}.config.json"] = _json({"Parameters": stack_parameters, "Tags": tags})
+        environment.files[f"{stack.name}.config.json"] = _json({"Parameters": {p.name: p.placeholder for p in supplied},
+                                                                "Tags": tags})
         stacks_json.append({"stack_name": stack.name, "template": f"{stack.name}.template.yaml",
                             "config": f"{stack.name}.config.json", "depends_on": list(stack.depends_on)})
     environment.files["stacks.json"] = _json(stacks_json)

@@ -7,7 +7,11 @@ from __future__ import annotations
 from troposphere import Template
 
 from generator.emit import balancers, data, default_group, network, security, services, vpc_endpoints
-from generator.plan import Layout
+from generator.emit.data import KMS_PLACEHOLDER
+from generator.emit.parameters import StackParameter
+from generator.plan import Layout, Stack
+
+__all__ = ["templates", "stack_parameters", "StackParameter", "KMS_PLACEHOLDER"]
 
 
 def network_template(layout: Layout, stack_name: str) -> Template:
@@ -40,3 +44,12 @@ def templates(layout: Layout) -> dict[str, Template]:
         else:
             result[stack.name] = services.service_template(layout, stack.service, stack.name)
     return result
+
+
+def stack_parameters(layout: Layout, stack: Stack) -> list[StackParameter]:
+    """What a pipeline must supply to ``stack``, from the emitters that declared the parameters."""
+    if stack.kind == "network":
+        return balancers.parameters(layout)
+    if stack.kind == "data":
+        return data.parameters(layout)
+    return []

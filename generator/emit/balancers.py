@@ -7,10 +7,11 @@ over TLS only.
 """
 from __future__ import annotations
 
-from troposphere import FindInMap, GetAtt, Parameter, Ref, Sub, Template
+from troposphere import FindInMap, GetAtt, Ref, Sub, Template
 from troposphere import elasticloadbalancingv2 as elb
 from troposphere import s3
 
+from generator.emit.parameters import StackParameter
 from generator.emit import exports
 from generator.emit.suppressions import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
 from generator.plan import Layout
@@ -20,6 +21,9 @@ from generator.plan.names import balancer_group, pascal
 ACCESS_LOG_EXPIRY_DAYS = 90
 CERTIFICATE_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"
 PREFIX_LIST_PATTERN = r"^pl-[0-9a-f]+$"
+#: config.json placeholders; each parameter's pattern rejects its placeholder, so a forgotten one fails the deploy.
+CERTIFICATE_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
+PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
 #: The command that prints the CloudFront origin-facing prefix-list id of the region a stack deploys to.
 PREFIX_LIST_COMMAND = ("aws ec2 describe-managed-prefix-lists --filters "
                        f"Name=prefix-list-name,Values={CLOUDFRONT_PREFIX_LIST} "
@@ -50,6 +54,20 @@ def prefix_list_parameters(layout: Layout) -> list[str]:
     cloudfront = any(b.scheme == "internet-facing" and b.allow_from == "cloudfront"
                      for b in layout.blueprint.load_balancers.values())
     return [CLOUDFRONT_PREFIX_LIST_PARAMETER] if cloudfront else []
+
+
+def parameters(layout: Layout) -> list[StackParameter]:
+    """The network stack's parameters for the balancers: certificate ARNs, then the CloudFront prefix-list id."""
+    found = [StackParameter(name, "ARN of the ACM certificate for the HTTPS listener", CERTIFICATE_PATTERN,
+                            "must be an ACM certificate ARN", CERTIFICATE_PLACEHOLDER)
+             for name in certificate_parameters(layout)]
+    found += [StackParameter(name, f"Id of the AWS-managed prefix list {CLOUDFRONT_PREFIX_LIST} in this region "
+                                   "(aws ec2 describe-managed-prefix-lists)", PREFIX_LIST_PATTERN,
+                             "must be a prefix list id (pl-...)", PREFIX_LIST_PLACEHOLDER,
+                             guidance="Id of the CloudFront origin-facing prefix list in the stack's region: "
+                                      f"`{PREFIX_LIST_COMMAND}`")
+              for name in prefix_list_parameters(layout)]
+    return found
 
 
 def add_log_bucket(template: Template) -> None:
@@ -95,16 +113,8 @@ def add_balancers(template: Template, layout: Layout, stack_name: str) -> None:
     if not bp.load_balancers:
         return
     add_log_bucket(template)
-    for name in certificate_parameters(layout):
-        template.add_parameter(Parameter(name, Type="String", AllowedPattern=CERTIFICATE_PATTERN,
-                                         Description="ARN of the ACM certificate for the HTTPS listener",
-                                         ConstraintDescription="must be an ACM certificate ARN"))
-    for name in prefix_list_parameters(layout):
-        template.add_parameter(Parameter(
-            name, Type="String", AllowedPattern=PREFIX_LIST_PATTERN,
-            Description=f"Id of the AWS-managed prefix list {CLOUDFRONT_PREFIX_LIST} in this region "
-                        "(aws ec2 describe-managed-prefix-lists)",
-            ConstraintDescription="must be a prefix list id (pl-...)"))
+    for parameter in parameters(layout):
+        parameter.add_to(template)
     for name, balancer in bp.load_balancers.items():
         _add_balancer(template, layout, stack_name, name, balancer)
 

@@ -7,10 +7,11 @@ a template: ``ManageMasterUserPassword`` makes RDS generate the password and kee
 """
 from __future__ import annotations
 
-from troposphere import GetAtt, Parameter, Ref, Split, Sub, Template
+from troposphere import GetAtt, Ref, Split, Sub, Template
 from troposphere import iam, rds
 
 from generator.emit import exports
+from generator.emit.parameters import StackParameter
 from generator.emit.suppressions import RELAXATIONS, add_suppressions
 from generator.plan import Layout
 from generator.plan.databases import MONITORING_INTERVAL, DatabasePlan
@@ -33,6 +34,12 @@ def kms_parameters(layout: Layout) -> list[str]:
     """Names of the data-stack parameters that hold customer KMS key ARNs, sorted."""
     return sorted({d.model.kms_key.parameter for d in layout.databases
                    if d.model.kms_key is not None and d.model.kms_key.parameter})
+
+
+def parameters(layout: Layout) -> list[StackParameter]:
+    """The data stack's parameters: the customer KMS keys of database storage."""
+    return [StackParameter(name, "ARN of the customer-managed KMS key for database storage", KMS_KEY_PATTERN,
+                           "must be a KMS key or alias ARN", KMS_PLACEHOLDER) for name in kms_parameters(layout)]
 
 
 #: The roles each kind of resource plays for the checks above.
@@ -143,10 +150,8 @@ def data_template(layout: Layout, stack_name: str) -> Template:
     network = network_stack(bp.name, bp.env)
     template = Template(Description=f"stackprint {bp.name} {bp.env}: databases")
     template.set_version("2010-09-09")
-    for name in kms_parameters(layout):
-        template.add_parameter(Parameter(name, Type="String", AllowedPattern=KMS_KEY_PATTERN,
-                                         Description="ARN of the customer-managed KMS key for database storage",
-                                         ConstraintDescription="must be a KMS key or alias ARN"))
+    for parameter in parameters(layout):
+        parameter.add_to(template)
     if any(db.enhanced_monitoring for db in layout.databases):
         _add_monitoring_role(template)
     for db in layout.databases:
