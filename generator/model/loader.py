@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from generator.errors import InputError, InputErrors
 from generator.load import Document, load_file, load_text
 from generator.model import errors as pyerrors
-from generator.model import semantics
+from generator.model import defaults, semantics
 from generator.model.base import ENV_PATTERN
 from generator.model.blueprint import Blueprint
 from generator.model.errors import describe, did_you_mean
@@ -137,7 +137,7 @@ def _validate(data: dict, env: str, locator: Locator) -> Blueprint:
     issues = semantics.check(blueprint, locator.has)
     if issues:
         raise InputErrors([locator.error(i.keypath, i.message, key=i.at_key) for i in issues])
-    semantics.resolve(blueprint)
+    defaults.resolve(blueprint)
     blueprint._env = env
     blueprint._locator = locator
     return blueprint

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.model.semantics import database_variables
+from generator.naming import database_variables
 from generator.plan.names import database_group, pascal
 
 #: Enhanced monitoring granularity in seconds when it is on.
