@@ -7,7 +7,6 @@ environment) and reported together in file order.
 """
 from __future__ import annotations
 
-import re
 
 from pydantic import ValidationError
 
@@ -15,7 +14,7 @@ from generator.errors import InputError, InputErrors
 from generator.load import Document, load_file, load_text
 from generator.model import errors as pyerrors
 from generator.model import defaults, semantics
-from generator.model.base import ENV_PATTERN
+from generator.model.base import ENV_PATTERN, name_problem
 from generator.model.blueprint import Blueprint
 from generator.model.errors import describe, did_you_mean
 from generator.model.overlay import Locator, merge
@@ -77,10 +76,9 @@ def _overlays(doc: Document, base: dict) -> tuple[dict[str, dict], list[InputErr
     out: dict[str, dict] = {}
     for env, overlay in envs.items():
         where = ("environments", env)
-        if not re.fullmatch(ENV_PATTERN, env):
-            problems.append(doc.error(where, f"'{env}' is not a valid environment name (lowercase letters, digits "
-                                             "and '-', starting with a letter, at most 16 characters, e.g. "
-                                             "'prod')", key=True))
+        problem = name_problem(env, ENV_PATTERN, "environment name", "prod")
+        if problem:
+            problems.append(doc.error(where, problem, key=True))
             continue
         if overlay is None:
             overlay = {}

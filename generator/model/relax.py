@@ -12,16 +12,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
+from generator.model.base import by_name
 from generator.model.audit import Reason
-
-
-def _sorted(value: dict) -> dict:
-    return dict(sorted(value.items()))
 
 
 def relaxable(*settings: str) -> Any:
     """The type of a ``relax:`` mapping whose keys are ``settings`` (the defaults this object may turn off)."""
-    return Annotated[dict[Literal[settings], Reason], AfterValidator(_sorted),
+    return Annotated[dict[Literal[settings], Reason], AfterValidator(by_name),
                      Field(json_schema_extra={"propertyNames": {"enum": list(settings)}})]
 
 

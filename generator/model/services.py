@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from generator.model.audit import AuditSettings
-from generator.model.base import BalancerName, Model, NonEmptyStr, Port, ServiceName, bounded, matching
+from generator.model.base import BalancerName, Model, NonEmptyStr, Port, ServiceName, bounded, by_name, matching
 from generator.model.network import Cidr
 from generator.model.units import Cpu, Memory
 from generator.naming import RULE_DESCRIPTION_CHARS, RULE_DESCRIPTION_HINT, RULE_DESCRIPTION_MAX
@@ -164,11 +164,6 @@ def _user(value: str) -> str:
     return value
 
 
-def _sorted(value: dict) -> dict:
-    """Held sorted by name, so the task definition lists variables in the same order whatever the file's."""
-    return dict(sorted(value.items()))
-
-
 def _health_command(value: list[str]) -> list[str]:
     if value[0] not in ("CMD", "CMD-SHELL"):
         raise ValueError(f"starts with '{value[0]}' (start with 'CMD' and the program and arguments, or "
@@ -259,9 +254,9 @@ class Service(Model):
     flows: list[ServiceName] = Field([], description="Services this one may call, on their port, and databases it "
                                                     "may connect to, on the engine port.",
                                      examples=[["api"]])
-    environment: Annotated[dict[EnvName, EnvValue], BeforeValidator(_env_values), AfterValidator(_sorted)] = Field(
+    environment: Annotated[dict[EnvName, EnvValue], BeforeValidator(_env_values), AfterValidator(by_name)] = Field(
         {}, description="Plain environment variables (never secrets).", examples=[{"LOG_LEVEL": "info"}])
-    secrets: Annotated[dict[EnvName, SecretArn], AfterValidator(_sorted)] = Field(
+    secrets: Annotated[dict[EnvName, SecretArn], AfterValidator(by_name)] = Field(
         {}, description="Environment variables read from Secrets Manager or SSM Parameter Store, by ARN.")
     egress: list[Egress] = Field([], description="Extra egress rules, each with a reason.")
     log_retention_days: Annotated[int, AfterValidator(_log_retention),
