@@ -18,7 +18,8 @@ from generator.plan import Layout
 from generator.plan.flows import CLOUDFRONT_PREFIX_LIST, CLOUDFRONT_PREFIX_LIST_PARAMETER, redirects_http
 from generator.plan.names import balancer_group, pascal
 
-ACCESS_LOG_EXPIRY_DAYS = 90
+ACCESS_LOG_EXPIRY_DAYS = 90  # long enough to investigate an incident, short enough not to hoard request logs
+HTTPS_PORT, HTTP_PORT = 443, 80
 CERTIFICATE_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"
 PREFIX_LIST_PATTERN = r"^pl-[0-9a-f]+$"
 #: config.json placeholders; each parameter's pattern rejects its placeholder, so a forgotten one fails the deploy.
@@ -144,19 +145,19 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, name: str
         certificate = balancer.https.certificate
         arn = Ref(certificate.parameter) if certificate.parameter else certificate.arn
         template.add_resource(elb.Listener(
-            f"{prefix}HttpsListener", LoadBalancerArn=Ref(lb_id), Port=443, Protocol="HTTPS",
+            f"{prefix}HttpsListener", LoadBalancerArn=Ref(lb_id), Port=HTTPS_PORT, Protocol="HTTPS",
             SslPolicy=balancer.https.ssl_policy, Certificates=[elb.Certificate(CertificateArn=arn)],
             DefaultActions=not_found))
     if redirects_http(balancer):
         template.add_resource(elb.Listener(
-            f"{prefix}HttpRedirectListener", LoadBalancerArn=Ref(lb_id), Port=80, Protocol="HTTP",
+            f"{prefix}HttpRedirectListener", LoadBalancerArn=Ref(lb_id), Port=HTTP_PORT, Protocol="HTTP",
             DefaultActions=[elb.Action(Type="redirect", RedirectConfig=elb.RedirectConfig(
-                Protocol="HTTPS", Port="443", Host="#{host}", Path="/#{path}", Query="#{query}",
+                Protocol="HTTPS", Port=str(HTTPS_PORT), Host="#{host}", Path="/#{path}", Query="#{query}",
                 StatusCode="HTTP_301"))]))
     if balancer.https is not None:
         listener = f"{prefix}HttpsListener"
     else:
-        template.add_resource(elb.Listener(f"{prefix}HttpListener", LoadBalancerArn=Ref(lb_id), Port=80,
+        template.add_resource(elb.Listener(f"{prefix}HttpListener", LoadBalancerArn=Ref(lb_id), Port=HTTP_PORT,
                                            Protocol="HTTP", DefaultActions=not_found,
                                            Metadata=checkov_metadata(*INTERNAL_HTTP)))
         listener = f"{prefix}HttpListener"

@@ -19,6 +19,21 @@ from generator.plan.containers import scratch_volumes
 from generator.plan.names import data_stack, network_stack, service_group
 from generator.references import SECRETS_MANAGER, SSM, private_ecr, secret_store
 
+#: Seconds ECS ignores failing load-balancer health checks after a task starts: time for the application to boot
+#: before the target group may call it unhealthy and ECS replaces it.
+HEALTH_CHECK_GRACE_SECONDS = 60
+#: Rolling deploys keep every running task until its replacement is healthy (100 %) and may double the count
+#: meanwhile (200 %): no capacity is lost during a deploy; the circuit breaker rolls a failing one back.
+MINIMUM_HEALTHY_PERCENT, MAXIMUM_PERCENT = 100, 200
+#: Seconds the balancer lets in-flight requests of a deregistered task finish (AWS's default of 300 s makes every
+#: deploy wait five minutes for requests that last milliseconds).
+DEREGISTRATION_DELAY_SECONDS = 30
+#: Target-group health checks: any 2xx or 3xx answer means the task is serving (a redirect to a login page too).
+HEALTHY_HTTP_CODES = "200-399"
+#: Seconds resolvers may cache a Cloud Map A record: short, because task addresses change at every deploy.
+DISCOVERY_TTL_SECONDS = 10
+#: Seconds between two scaling actions of the CPU target-tracking policy, in and out alike.
+SCALING_COOLDOWN_SECONDS = 60
 #: ECS Exec: the task role opens Session Manager channels. These four actions support no resource-level
 #: permissions (IAM service authorization reference for ssmmessages), so their Resource is "*".
 EXEC_ACTIONS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
@@ -164,7 +179,7 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         _add_route(template, layout, network, route, service.port)
         service_props["LoadBalancers"] = [ecs.LoadBalancer(ContainerName=name, ContainerPort=service.port,
                                                            TargetGroupArn=Ref("TargetGroup"))]
-        service_props["HealthCheckGracePeriodSeconds"] = 60
+        service_props["HealthCheckGracePeriodSeconds"] = HEALTH_CHECK_GRACE_SECONDS
         service_props["DependsOn"] = ["ListenerRule"]
     if name in layout.registered:
         _add_registration(template, network, name)
@@ -178,7 +193,7 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         EnableECSManagedTags=True,
         DeploymentConfiguration=ecs.DeploymentConfiguration(
             DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
-            MinimumHealthyPercent=100, MaximumPercent=200),
+            MinimumHealthyPercent=MINIMUM_HEALTHY_PERCENT, MaximumPercent=MAXIMUM_PERCENT),
         NetworkConfiguration=ecs.NetworkConfiguration(AwsvpcConfiguration=ecs.AwsvpcConfiguration(
             AssignPublicIp="DISABLED",
             SecurityGroups=[exports.import_value(network, exports.group_id(service_group(name)))],
@@ -208,8 +223,9 @@ def _add_route(template: Template, layout: Layout, network: str, route, port: in
     template.add_resource(elb.TargetGroup(
         "TargetGroup", TargetType="ip", Protocol="HTTP", Port=port,
         VpcId=exports.import_value(network, exports.VPC_ID), HealthCheckPath=route.health_check,
-        HealthCheckProtocol="HTTP", Matcher=elb.Matcher(HttpCode="200-399"),
-        TargetGroupAttributes=[elb.TargetGroupAttribute(Key="deregistration_delay.timeout_seconds", Value="30")]))
+        HealthCheckProtocol="HTTP", Matcher=elb.Matcher(HttpCode=HEALTHY_HTTP_CODES),
+        TargetGroupAttributes=[elb.TargetGroupAttribute(Key="deregistration_delay.timeout_seconds",
+                                                        Value=str(DEREGISTRATION_DELAY_SECONDS))]))
     conditions = [elb.Condition(Field="path-pattern", PathPatternConfig=elb.PathPatternConfig(
         Values=list(route.paths)))]
     if route.host:
@@ -227,7 +243,7 @@ def _add_registration(template: Template, network: str, name: str) -> None:
         "DiscoveryService", Name=name, NamespaceId=exports.import_value(network, exports.NAMESPACE_ID),
         Description=f"Addresses of the running {name} tasks",
         DnsConfig=servicediscovery.DnsConfig(RoutingPolicy="MULTIVALUE", DnsRecords=[
-            servicediscovery.DnsRecord(Type="A", TTL=10)]),
+            servicediscovery.DnsRecord(Type="A", TTL=DISCOVERY_TTL_SECONDS)]),
         HealthCheckCustomConfig=servicediscovery.HealthCheckCustomConfig(FailureThreshold=1)))
 
 
@@ -241,7 +257,8 @@ def _add_scaling(template: Template, network: str, scaling) -> None:
         "CpuScalingPolicy", PolicyName=Sub("${AWS::StackName}-cpu"), PolicyType="TargetTrackingScaling",
         ScalingTargetId=Ref("ScalableTarget"),
         TargetTrackingScalingPolicyConfiguration=aas.TargetTrackingScalingPolicyConfiguration(
-            TargetValue=float(scaling.cpu_target), ScaleInCooldown=60, ScaleOutCooldown=60,
+            TargetValue=float(scaling.cpu_target), ScaleInCooldown=SCALING_COOLDOWN_SECONDS,
+            ScaleOutCooldown=SCALING_COOLDOWN_SECONDS,
             PredefinedMetricSpecification=aas.PredefinedMetricSpecification(
                 PredefinedMetricType="ECSServiceAverageCPUUtilization"))))
 
