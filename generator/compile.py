@@ -24,7 +24,7 @@ from generator.model import load_blueprint
 from generator.plan import Layout, plan
 from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
 from generator.plan.names import balancer_group, database_group, service_group
-from generator.suppress import apply_suppressions
+from generator.blueprint_exceptions import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
 

@@ -13,7 +13,7 @@ from troposphere import s3
 
 from generator.emit.parameters import StackParameter
 from generator.emit import exports
-from generator.emit.suppressions import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
+from generator.emit.scanner_metadata import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
 from generator.plan import Layout
 from generator.plan.flows import CLOUDFRONT_PREFIX_LIST, CLOUDFRONT_PREFIX_LIST_PARAMETER, redirects_http
 from generator.plan.names import balancer_group, pascal

@@ -12,7 +12,7 @@ from troposphere import iam, rds
 
 from generator.emit import exports
 from generator.emit.parameters import StackParameter
-from generator.emit.suppressions import RELAXATIONS, add_suppressions
+from generator.emit.scanner_metadata import RELAXATIONS, add_suppressions
 from generator.plan import Layout
 from generator.plan.databases import MONITORING_INTERVAL, DatabasePlan
 from generator.plan.names import network_stack

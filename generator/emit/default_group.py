@@ -20,7 +20,7 @@ from __future__ import annotations
 from troposphere import AccountId, GetAtt, Ref, Sub, Template
 from troposphere import awslambda, cloudformation, iam, logs
 
-from generator.emit.suppressions import DEFAULT_GROUP_FUNCTION, add_suppressions, relax
+from generator.emit.scanner_metadata import DEFAULT_GROUP_FUNCTION, add_suppressions, relax
 from generator.plan import Layout
 
 RESTRICTION = "DefaultSecurityGroupRestriction"

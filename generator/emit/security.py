@@ -5,7 +5,7 @@ from troposphere import GetAtt, Ref, Sub, Tags, Template
 from troposphere import ec2
 
 from generator.emit import exports
-from generator.emit.suppressions import PORT_80_REDIRECT, checkov_metadata
+from generator.emit.scanner_metadata import PORT_80_REDIRECT, checkov_metadata
 from generator.plan import Layout
 from generator.plan.security_groups import PLACEHOLDER_TO_PORT, CidrRule, PrefixListRule
 

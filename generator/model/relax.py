@@ -3,7 +3,7 @@
 Secure settings are on unless a blueprint says otherwise, and it can say otherwise only in one place per object:
 ``relax: {multi_az: "dev: one zone is enough, restored from snapshots"}``. The key names the default being turned
 off, the value is the reason a security reviewer reads. The compiler writes that reason into the template as the
-matching checkov skip and stackprint audit suppression (:mod:`generator.emit.suppressions`), so every exception is
+matching checkov skip and stackprint audit suppression (:mod:`generator.emit.scanner_metadata`), so every exception is
 visible in ``out/`` next to the resource it concerns.
 """
 from __future__ import annotations

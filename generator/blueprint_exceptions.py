@@ -13,7 +13,7 @@ import difflib
 from troposphere import Template
 
 from generator.audit import RULES, audit_document
-from generator.emit.suppressions import add_suppressions
+from generator.emit.scanner_metadata import add_suppressions
 from generator.load import load_text
 
 
