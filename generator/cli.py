@@ -12,17 +12,22 @@ import click
 from generator import __version__
 from generator.commands import COMMANDS
 from generator.console import error
-from generator.errors import InputError
+from generator.errors import CommandFailed, InputError
 
 
 class _Group(click.Group):
-    """A click group that reports :class:`InputError` as ``file:line:col: key: message`` and exits 2."""
+    """A click group that reports :class:`InputError` as ``file:line:col: key: message`` and exits 2, and ends every
+    command that raised :class:`CommandFailed` with its code: one exit mechanism for all commands."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InputError as exc:
             error(str(exc))
+            sys.exit(exc.exit_code)
+        except CommandFailed as exc:
+            if exc.message:
+                error(exc.message)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             error("interrupted")

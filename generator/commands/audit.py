@@ -10,6 +10,7 @@ from generator.audit.policy import Policy
 from generator.audit.report import render_json, render_sarif, render_text, summary_line
 from generator.audit.selection import enabled_rules
 from generator.console import info
+from generator.errors import CommandFailed
 
 
 @click.command(name="audit")
@@ -50,4 +51,5 @@ def command(paths, output_format, fail_on, select, ignore, policy_path):
     for path in result.skipped:
         info(f"{path}: skipped (not a CloudFormation template)")
     info(summary_line(result))
-    sys.exit(1 if result.failed(fail_on) else 0)
+    if result.failed(fail_on):
+        raise CommandFailed()

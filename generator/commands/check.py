@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import click
 
 from generator.console import error, info
+from generator.errors import CommandFailed
 
 
 def _on_disk(out: str, directories: set[str]) -> dict[str, bytes]:
@@ -54,7 +54,7 @@ def command(blueprints: tuple[str, ...], out: str) -> None:
     if build.findings:
         for finding in build.findings:
             error(str(finding))
-        sys.exit(1)
+        raise CommandFailed()
     if blueprints:
         directories = {e.blueprint for e in build.environments}
     else:
@@ -64,6 +64,5 @@ def command(blueprints: tuple[str, ...], out: str) -> None:
     for line in lines:
         error(line)
     if lines:
-        error(f"{out} is stale: run `stackprint build` and commit the result")
-        sys.exit(1)
+        raise CommandFailed(f"{out} is stale: run `stackprint build` and commit the result")
     info(f"{out} is up to date ({len(build.files())} files)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from generator.console import error, style
-from generator.errors import InputError, InputErrors
+from generator.errors import CommandFailed, InputError, InputErrors
 from generator.model import load_blueprint
 from generator.plan import plan
 
@@ -36,4 +36,4 @@ def command(blueprints: tuple[str, ...]) -> None:
             continue
         click.echo(f"{style('ok', 'ok')}: {path} (environments: {', '.join(envs)})")
     if failed:
-        raise SystemExit(2)
+        raise CommandFailed(exit_code=2)  # every problem is printed above, one line each
