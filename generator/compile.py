@@ -18,7 +18,7 @@ from generator import lint, templating
 from generator.audit import audit_document
 from generator.emit import KMS_PLACEHOLDER, stack_parameters, templates
 from generator.errors import InputError
-from generator.lint import Finding
+from generator.gate_findings import GateFinding
 from generator.load import load_text
 from generator.model import load_blueprint
 from generator.plan import Layout, plan
@@ -28,15 +28,15 @@ from generator.blueprint_exceptions import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
 
-Gate = Callable[[dict[str, str]], list[Finding]]
+Gate = Callable[[dict[str, str]], list[GateFinding]]
 
 
-def audit_gate(templates: dict[str, str]) -> list[Finding]:
+def audit_gate(templates: dict[str, str]) -> list[GateFinding]:
     """The security audit (issue 3) over every rendered template, failing on findings of EVERY severity."""
     findings = []
     for path in sorted(templates):
         for found in audit_document(load_text(templates[path], path, cfn=True)):
-            findings.append(Finding(path, found.line, found.rule,
+            findings.append(GateFinding(path, found.line, found.rule,
                                     f"{found.severity}: {found.resource}: {found.message}"))
     return findings
 
@@ -65,7 +65,7 @@ class Build:
     """The result of compiling: environments (with files), gate findings and size warnings."""
 
     environments: list[Environment]
-    findings: list[Finding]
+    findings: list[GateFinding]
     warnings: list[str]
 
     def units(self, whole_blueprints: bool) -> dict[str, dict[str, bytes]]:
@@ -182,7 +182,7 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
         raise InputError(f"--env {only_env}: no blueprint declares this environment")
     rendered = {f"{e.directory}/{name}": data.decode("utf-8") for e in environments
                 for name, data in e.files.items() if name.endswith(".template.yaml")}
-    findings: list[Finding] = []
+    findings: list[GateFinding] = []
     for gate in (GATES if gates is None else gates):
         findings.extend(gate(rendered))
     warnings = [w for e in environments for w in e.warnings]

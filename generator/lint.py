@@ -9,27 +9,19 @@ The rules load once per process and lint every template, as cfn-lint's own comma
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from cfnlint.config import ConfigMixIn
 from cfnlint.decode.decode import decode_str
 from cfnlint.runner import Runner
 
+from generator.gate_findings import GateFinding
+
 LINT_REGIONS = ("us-east-1",)
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One problem in a rendered file: ``file:line: rule: message``."""
-
-    path: str
-    line: int
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.rule}: {self.message}"
+#: The name this type had when only the lint gate produced it (kept for callers of ``generator.lint.Finding``).
+Finding = GateFinding
 
 
 @lru_cache(maxsize=None)
@@ -47,14 +39,14 @@ def matches(text: str, regions: tuple[str, ...] = LINT_REGIONS, informational: b
     return [] if template is None else list(_runner(tuple(regions), informational).validate_template(template))
 
 
-def lint_text(path: str, text: str) -> list[Finding]:
+def lint_text(path: str, text: str) -> list[GateFinding]:
     """cfn-lint matches for one template, as findings sorted by line."""
-    return sorted(Finding(path, int(m.linenumber), m.rule.id, m.message) for m in matches(text))
+    return sorted(GateFinding(path, int(m.linenumber), m.rule.id, m.message) for m in matches(text))
 
 
-def gate(templates: dict[str, str]) -> list[Finding]:
+def gate(templates: dict[str, str]) -> list[GateFinding]:
     """The lint gate over every rendered template (relative path -> YAML text)."""
-    findings: list[Finding] = []
+    findings: list[GateFinding] = []
     for path in sorted(templates):
         findings.extend(lint_text(path, templates[path]))
     return findings

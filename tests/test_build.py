@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.lint import Finding
+from generator.gate_findings import GateFinding
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
 
@@ -129,7 +129,7 @@ def test_gate_findings_fail_the_build_with_exit_1_and_write_nothing(project, mon
     before = snapshot(project / "out")
     (project / "blueprints" / "small.yaml").write_text(SMALL.replace("count: 2", "count: 3"))
     monkeypatch.setattr(compile_module, "GATES", [lambda templates: [
-        Finding(sorted(templates)[0], 7, "XX001", "refused by a test gate")]])
+        GateFinding(sorted(templates)[0], 7, "XX001", "refused by a test gate")]])
     result = run("build")
     assert result.exit_code == 1
     assert "small/dev/small-dev-api.template.yaml:7: XX001: refused by a test gate" in result.output
