@@ -100,7 +100,7 @@ def _json(data) -> bytes:
 
 
 def _tags(layout: Layout) -> dict[str, str]:
-    tags = dict(layout.blueprint.tags)
+    tags = dict(layout.tags)
     tags["stackprint:blueprint"] = layout.name
     tags["stackprint:environment"] = layout.env
     return dict(sorted(tags.items()))
@@ -117,16 +117,16 @@ def _label(kind: str, name: str) -> str:
 
 
 def _readme(environment: Environment, stacks_json: list[dict], parameters: list[dict]) -> bytes:
-    layout, bp = environment.layout, environment.layout.blueprint
+    layout = environment.layout
     flows = [{"source": _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
               "protocol": f.protocol, "port": f.port} for f in layout.flows]
     egress = [{"group": g.logical_id, "cidr": r.cidr, "protocol": r.protocol, "port": r.port,
                "description": r.description}
               for g in layout.groups for r in g.egress if not r.placeholder]
     text = templating.render("env-readme.md.j2",
-        name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
-        parameters=parameters, kms_placeholder=KMS_PLACEHOLDER, cidr=str(bp.network.cidr),
-        zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
+        name=layout.name, env=layout.env, description=layout.description, source=environment.source,
+        stacks=stacks_json, parameters=parameters, kms_placeholder=KMS_PLACEHOLDER, cidr=layout.network.cidr,
+        zones=layout.network.availability_zones, nat=layout.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
         database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints)
     return text.encode("utf-8")

@@ -17,8 +17,7 @@ __all__ = ["templates", "stack_parameters", "StackParameter", "KMS_PLACEHOLDER"]
 def network_template(layout: Layout, stack_name: str) -> Template:
     """VPC, subnets, routes, NAT, flow log, cluster, every security group and rule, VPC endpoints, the default
     group's restriction, balancers."""
-    bp = layout.blueprint
-    template = Template(Description=f"stackprint {bp.name} {bp.env}: network, load balancers, security groups")
+    template = Template(Description=f"stackprint {layout.name} {layout.env}: network, load balancers, security groups")
     template.set_version("2010-09-09")
     network.add_vpc(template, layout)
     network.add_logs_key(template, stack_name)

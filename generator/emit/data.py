@@ -141,9 +141,8 @@ def _add_database(template: Template, db: DatabasePlan, network: str, stack_name
 
 def data_template(layout: Layout, stack_name: str) -> Template:
     """The data stack of one environment: every database, importing the network stack's subnets and groups."""
-    bp = layout.blueprint
-    network = network_stack(bp.name, bp.env)
-    template = Template(Description=f"stackprint {bp.name} {bp.env}: databases")
+    network = network_stack(layout.name, layout.env)
+    template = Template(Description=f"stackprint {layout.name} {layout.env}: databases")
     template.set_version("2010-09-09")
     for parameter in parameters(layout):
         parameter.add_to(template)

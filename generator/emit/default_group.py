@@ -84,7 +84,7 @@ def _group_arn() -> Sub:
 
 def add_default_group_restriction(template: Template, layout: Layout) -> None:
     """The custom resource, its function, role and log group; or, when relaxed, the reason on the VPC."""
-    network = layout.blueprint.network
+    network = layout.network
     if RELAX_SETTING in network.relax:
         relax(template.resources["Vpc"], "network", network.relax, RELAX_SETTING)
         return

@@ -14,8 +14,7 @@ from troposphere import ecs, iam, logs, servicediscovery
 from troposphere import elasticloadbalancingv2 as elb
 
 from generator.emit import exports
-from generator.plan import Layout
-from generator.plan.containers import scratch_volumes
+from generator.plan import Layout, ServicePlan
 from generator.plan.names import data_stack, network_stack, service_group
 from generator.references import SECRETS_MANAGER, SSM, private_ecr, secret_store
 
@@ -42,7 +41,7 @@ _ASSUME_ECS_TASKS = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
-def _execution_statements(service) -> list[dict]:
+def _execution_statements(service: ServicePlan) -> list[dict]:
     """Least privilege for the ECS agent: image pull, this log group, these secrets; nothing else."""
     statements = []
     ecr = private_ecr(service.image)
@@ -107,7 +106,7 @@ def _database_secret_statement(layout: Layout, name: str, data: str) -> list[dic
     return [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arns}] if arns else []
 
 
-def _container(name: str, service, injected: dict[str, object],
+def _container(name: str, service: ServicePlan, injected: dict[str, object],
                injected_secrets: dict[str, object] | None = None) -> ecs.ContainerDefinition:
     props = dict(
         Name=name, Image=service.image, Essential=True, Privileged=False,
@@ -125,10 +124,9 @@ def _container(name: str, service, injected: dict[str, object],
         props["Secrets"] = [ecs.Secret(Name=k, ValueFrom=secrets[k]) for k in sorted(secrets)]
     if service.command:
         props["Command"] = list(service.command)
-    scratch = scratch_volumes(service)
-    if scratch:
+    if service.scratch:
         props["MountPoints"] = [ecs.MountPoint(SourceVolume=volume, ContainerPath=path, ReadOnly=False)
-                                for volume, path in scratch]
+                                for volume, path in service.scratch]
     if service.user is not None:
         props["User"] = service.user
     if service.exec:  # an init process reaps the processes of exec sessions
@@ -143,11 +141,10 @@ def _container(name: str, service, injected: dict[str, object],
 
 def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     """The stack of one service, importing the network stack's VPC, subnets, cluster, group and listener."""
-    bp = layout.blueprint
-    service = bp.services[name]
-    network = network_stack(bp.name, bp.env)
-    data = data_stack(bp.name, bp.env)
-    template = Template(Description=f"stackprint {bp.name} {bp.env}: {name} service")
+    service = layout.service(name)
+    network = network_stack(layout.name, layout.env)
+    data = data_stack(layout.name, layout.env)
+    template = Template(Description=f"stackprint {layout.name} {layout.env}: {name} service")
     template.set_version("2010-09-09")
     template.add_resource(logs.LogGroup("LogGroup", RetentionInDays=service.log_retention_days,
                                          KmsKeyId=exports.import_value(network, exports.LOGS_KEY_ARN),
@@ -162,9 +159,8 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         template.add_resource(iam.Role("TaskRole", AssumeRolePolicyDocument=_ASSUME_ECS_TASKS,
                                               Policies=policies))
         task_props["TaskRoleArn"] = GetAtt("TaskRole", "Arn")
-    scratch = scratch_volumes(service)
-    if scratch:  # no Host: a Fargate bind mount on the task's own ephemeral storage, deleted with the task
-        task_props["Volumes"] = [ecs.Volume(Name=volume) for volume, _ in scratch]
+    if service.scratch:  # no Host: a Fargate bind mount on the task's own ephemeral storage, deleted with the task
+        task_props["Volumes"] = [ecs.Volume(Name=volume) for volume, _ in service.scratch]
     template.add_resource(ecs.TaskDefinition(
         "TaskDefinition", Family=stack_name, Cpu=str(service.cpu), Memory=str(service.memory),
         NetworkMode="awsvpc", RequiresCompatibilities=["FARGATE"], ExecutionRoleArn=GetAtt("ExecutionRole", "Arn"),
@@ -186,7 +182,7 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         service_props["ServiceRegistries"] = [ecs.ServiceRegistry(RegistryArn=GetAtt("DiscoveryService", "Arn"))]
     if service.exec:
         service_props["EnableExecuteCommand"] = True
-    desired = service.scaling.min if service.scaling is not None else service.count
+    desired = service.desired_count
     template.add_resource(ecs.Service(
         "Service", Cluster=exports.import_value(network, exports.CLUSTER_ARN), LaunchType="FARGATE",
         DesiredCount=desired, TaskDefinition=Ref("TaskDefinition"), PropagateTags="SERVICE",
@@ -204,14 +200,14 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     return template
 
 
-def _task_policies(service) -> list[iam.Policy]:
+def _task_policies(service: ServicePlan) -> list[iam.Policy]:
     """The task role's policies: the blueprint's statements, and the ECS Exec channels when ``exec`` is on."""
     policies = []
     if service.task_permissions:
         policies.append(iam.Policy(PolicyName="application", PolicyDocument={
             "Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": list(p.actions), "Resource": list(p.resources)}
-                for p in service.task_permissions]}))
+                {"Effect": "Allow", "Action": list(actions), "Resource": list(resources)}
+                for actions, resources in service.task_permissions]}))
     if service.exec:
         policies.append(iam.Policy(PolicyName="ecs-exec", PolicyDocument={"Version": "2012-10-17", "Statement": [
             {"Sid": "EcsExecChannelsHaveNoResourceLevelPermissions", "Effect": "Allow", "Action": list(EXEC_ACTIONS),
