@@ -174,6 +174,9 @@ def test_markdown_is_a_pr_comment_with_one_details_per_stack():
     assert text.startswith("### stackprint diff:")
     assert text.count("<details>") == len(report.stacks) == text.count("</details>")
     assert "**Danger**" in text and "`PrivateSubnet1` (AWS::EC2::Subnet) replaced" in text
+    assert "- **error**: two-tier/default/two-tier-default-web.template.yaml: Resources.Service imports " in text
+    flows = render(diff_of("web-api", lambda bp: bp["services"]["worker"].update(flows=["api"])), "markdown")
+    assert "```diff\n# firewall\n+ worker → internal-lb tcp/80\n```" in flows  # +/- at column 0: GitHub colors them
 
 
 def test_json_shape():

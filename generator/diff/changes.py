@@ -24,7 +24,7 @@ _LIST_KEYS = ("Name", "Key")
 
 def _keyed(items: list) -> str | None:
     """The key field that identifies every element of ``items`` uniquely, if there is one."""
-    if not items or not all(isinstance(i, dict) for i in items):
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
         return None
     for key in _LIST_KEYS:
         values = [i.get(key) for i in items]

@@ -122,11 +122,19 @@ def markdown(report: Report) -> str:
         lines.append("")
     for environment in report.environments:
         lines += [f"#### {environment.directory or '.'}", ""]
-        head = environment_head(environment)
-        if head:
-            lines += ["```diff", *head, "```", ""]
+        flows = []
+        if environment.internet_added or environment.internet_removed:
+            flows += ["# internet-reachable targets changed"]
+            flows += [f"+ {t}" for t in environment.internet_added] + [f"- {t}" for t in environment.internet_removed]
+        if environment.flows_added or environment.flows_removed:
+            flows += ["# firewall"]
+            flows += [f"+ {f}" for f in environment.flows_added] + [f"- {f}" for f in environment.flows_removed]
+        if flows:
+            lines += ["```diff", *flows, "```", ""]
+        if environment.errors:
+            lines += [f"- **error**: {e}" for e in environment.errors] + [""]
         for stack in environment.stacks:
-            lines += [f"<details><summary><code>{stack.path}</code>: {stack.status}, {_counts(stack.counts())}"
+            lines += [f"<details><summary><code>{stack.path}</code>: {stack.status} ({_counts(stack.counts())})"
                       + (f", <b>{len(stack.danger)} danger</b>" if stack.danger else "") + "</summary>", "",
                       "```diff", *stack_lines(stack), "```", "", "</details>", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
