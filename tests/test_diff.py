@@ -432,3 +432,31 @@ def test_removing_a_service_changes_only_what_referred_to_it(example):
                 if after[logical_id] != before[logical_id]:
                     assert _mentions(before[logical_id], service), \
                         f"removing {service}: {path}: {logical_id} changed but never referred to it"
+
+
+# --- any CloudFormation: exposure of hand-written templates -------------------------------------------------------
+
+def test_internet_reachable_targets_are_called_out_first():
+    """A bastion opened to 0.0.0.0/0 on SSH and a balancer opened on IPv6, in templates stackprint did not write."""
+    folder = HERE / "internet"
+    result = CliRunner().invoke(main, ["diff", str(folder / "old.yaml"), str(folder / "new.yaml")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2:5] == ["  internet-reachable targets changed:",
+                          "    + AdminSecurityGroup tcp/22 (on Bastion)",
+                          "    + WebSecurityGroup tcp/443 over IPv6 (on Balancer)"]
+    assert lines[5:9] == ["  firewall:",
+                          "    + internet (IPv6) → WebSecurityGroup tcp/443",
+                          "    + internet → AdminSecurityGroup tcp/22",
+                          "    - 198.51.100.0/24 → AdminSecurityGroup tcp/22"]
+    # One inline rule added to a list of two is one line, not a rewritten list.
+    assert "        Properties.SecurityGroupIngress[1]: (none) → {\"CidrIpv6\":\"::/0\"" in result.output
+    assert "        Properties.CidrIp: 198.51.100.0/24 → 0.0.0.0/0 (replace)" in result.output
+
+
+def test_no_changes_between_identical_trees_is_exit_0():
+    folder = HERE / "internet"
+    result = CliRunner().invoke(main, ["diff", str(folder / "old.yaml"), str(folder / "old.yaml"),
+                                       "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["environments"] == []

@@ -8,6 +8,9 @@ even though the template text does not.
 """
 from __future__ import annotations
 
+import difflib
+import json
+
 from generator.diff import exports, firewall
 from generator.diff.replacement import create_only, is_stateful, replaces
 from generator.diff.report import EnvironmentDiff, ItemChange, PropertyChange, Report, ResourceChange, StackDiff
@@ -60,7 +63,30 @@ def value_changes(old, new, path: tuple = ()) -> list[tuple[tuple, object, objec
             for index, (a, b) in enumerate(zip(old, new)):
                 found += value_changes(a, b, path + (index,))
             return found
+        return _list_changes(old, new, path)
     return [(path, old, new)]
+
+
+def _list_changes(old: list, new: list, path: tuple) -> list[tuple[tuple, object, object]]:
+    """Elements inserted or deleted in a list of different length (aligned with difflib): one line per element,
+    indexed in the list it is in (old index for a removal, new index for an addition). Lists with nothing in
+    common are one change."""
+    key = lambda item: json.dumps(item, sort_keys=True, default=str)  # noqa: E731
+    matcher = difflib.SequenceMatcher(a=[key(i) for i in old], b=[key(i) for i in new], autojunk=False)
+    opcodes = matcher.get_opcodes()
+    if not any(tag == "equal" for tag, *_ in opcodes):
+        return [(path, old, new)]  # nothing in common: the whole list is the change
+    found = []
+    for tag, a1, a2, b1, b2 in opcodes:
+        if tag == "equal":
+            continue
+        if tag == "replace" and a2 - a1 == b2 - b1:
+            for offset in range(a2 - a1):
+                found += value_changes(old[a1 + offset], new[b1 + offset], path + (b1 + offset,))
+            continue
+        found += [(path + (index,), old[index], MISSING) for index in range(a1, a2)]
+        found += [(path + (index,), MISSING, new[index]) for index in range(b1, b2)]
+    return found
 
 
 def _as_dict(value) -> dict:
