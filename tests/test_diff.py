@@ -293,6 +293,8 @@ def test_git_revisions(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Properties.DesiredCount: 2 → 3" in result.output
     assert result.output.splitlines()[0] == "stackprint diff: HEAD~1:out/ → HEAD:out/"
+    symmetric = runner.invoke(main, ["diff", "HEAD~1...HEAD"])  # from the merge base, as git diff A...B
+    assert symmetric.exit_code == 0 and symmetric.output.splitlines()[1:] == result.output.splitlines()[1:]
     # One revision: against out/ on disk (no blueprints/ here), also from a subdirectory.
     (repo / "sub").mkdir()
     monkeypatch.chdir(repo / "sub")
@@ -358,10 +360,6 @@ def test_removed_export_nobody_imports_is_fine(tmp_path):
 def _mentions(value, service: str) -> bool:
     text = json.dumps(value, sort_keys=True)
     return bool(re.search(rf"{pascal(service)}|\b{re.escape(service)}\b|{service.upper()}_", text))
-
-
-def _service_stacks(report, service: str) -> set[str]:
-    return {s.path for s in report.stacks if s.path.endswith(f"-{service}.template.yaml")}
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

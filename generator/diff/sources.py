@@ -147,14 +147,20 @@ def resolve_sources(old: str | None, new: str | None, out: str = "out",
                     blueprints: str = "blueprints") -> tuple[Tree, Tree]:
     """The two trees named by ``stackprint diff [OLD] [NEW]``.
 
-    No argument: ``HEAD``'s committed out/ against a fresh build. ``A..B`` (alone): the out/ of two revisions.
+    No argument: ``HEAD``'s committed out/ against a fresh build. ``A..B`` (alone): the out/ of two revisions;
+    ``A...B``: from their merge base to B, as in ``git diff``.
     One argument: it against the default NEW. A single template file on each side is compared as one stack.
     """
     if old is None:
         old = "HEAD"
     if new is None and ".." in old and not os.path.exists(old):
-        first, _, second = old.partition("..")
+        symmetric = "..." in old
+        first, _, second = old.partition("..." if symmetric else "..")
         old, new = first or "HEAD", second or "HEAD"
+        if symmetric:  # git's A...B: what B changed since it left A
+            if not (is_revision(old) and is_revision(new)):
+                raise InputError(f"{old}...{new}: both sides must be git revisions of this repository")
+            old = _git(["merge-base", old, new], f"{old}...{new}").decode().strip()
     old_tree = load_side(old, out)
     new_tree = default_new(out, blueprints) if new is None else load_side(new, out)
     if os.path.isfile(old) and new is not None and os.path.isfile(new):
