@@ -251,6 +251,8 @@ def test_allow_replace_exits_zero_without_export_errors(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["no-such-rev"], "no-such-rev: neither a directory, a template file nor a git revision"),
     (["nope..HEAD"], "nope: neither a directory"),
+    ([], "HEAD: neither a directory, a template file nor a git revision of this repository (the current "
+         "directory is not in a git repository: give OLD and NEW)"),
 ])
 def test_bad_revision_is_one_line_exit_2(args, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -38,9 +38,7 @@ def command(old: str | None, new: str | None, fmt: str, allow_replace: bool, out
     """
     from generator.diff import diff_trees, render, resolve_sources
 
-    if new is None and old is None:
-        info(f"comparing HEAD:{out}/ with a fresh build of {blueprints}/ …")
-    old_tree, new_tree = resolve_sources(old, new, out=out, blueprints=blueprints)
+    old_tree, new_tree = resolve_sources(old, new, out=out, blueprints=blueprints, progress=info)
     report = diff_trees(old_tree, new_tree)
     click.echo(render(report, fmt, stream=sys.stdout), nl=False)
     code = report.exit_code(allow_replace)

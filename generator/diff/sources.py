@@ -82,6 +82,13 @@ def is_revision(spec: str) -> bool:
     return result.returncode == 0
 
 
+def _in_repository() -> bool:
+    try:
+        return subprocess.run(["git", "rev-parse", "--git-dir"], capture_output=True, check=False).returncode == 0
+    except FileNotFoundError:
+        return False
+
+
 def read_revision(revision: str, directory: str) -> dict[str, bytes]:
     """Every file under ``directory`` (relative to the current directory) as committed in ``revision``."""
     prefix = _git(["rev-parse", "--show-prefix"], revision).decode().strip()
@@ -131,12 +138,16 @@ def load_side(spec: str, out: str) -> Tree:
             return tree_from_files(spec, {os.path.basename(spec): handle.read()})
     if is_revision(spec):
         return tree_from_files(f"{spec}:{out.rstrip('/')}/", read_revision(spec, out))
-    raise InputError(f"{spec}: neither a directory, a template file nor a git revision of this repository")
+    outside = not is_revision("HEAD") and not _in_repository()
+    raise InputError(f"{spec}: neither a directory, a template file nor a git revision of this repository"
+                     + (" (the current directory is not in a git repository: give OLD and NEW)" if outside else ""))
 
 
-def default_new(out: str, blueprints: str) -> Tree:
+def default_new(out: str, blueprints: str, progress=None) -> Tree:
     """The NEW side when none is given: a fresh build of blueprints/, or out/ on disk when there are none."""
     if _has_blueprints(blueprints):
+        if progress:
+            progress(f"building {blueprints.rstrip('/')}/ in memory …")
         return tree_from_files(f"fresh build of {blueprints.rstrip('/')}/", fresh_build(blueprints))
     if os.path.isdir(out):
         return tree_from_files(out.rstrip("/") + "/", read_directory(out))
@@ -144,11 +155,12 @@ def default_new(out: str, blueprints: str) -> Tree:
 
 
 def resolve_sources(old: str | None, new: str | None, out: str = "out",
-                    blueprints: str = "blueprints") -> tuple[Tree, Tree]:
+                    blueprints: str = "blueprints", progress=None) -> tuple[Tree, Tree]:
     """The two trees named by ``stackprint diff [OLD] [NEW]``.
 
     No argument: ``HEAD``'s committed out/ against a fresh build. ``A..B`` (alone): the out/ of two revisions;
-    ``A...B``: from their merge base to B, as in ``git diff``.
+    ``A...B``: from their merge base to B, as in ``git diff``. ``progress`` (a callable taking one line) is told
+    before the in-memory build, the only slow step.
     One argument: it against the default NEW. A single template file on each side is compared as one stack.
     """
     if old is None:
@@ -162,7 +174,7 @@ def resolve_sources(old: str | None, new: str | None, out: str = "out",
                 raise InputError(f"{old}...{new}: both sides must be git revisions of this repository")
             old = _git(["merge-base", old, new], f"{old}...{new}").decode().strip()
     old_tree = load_side(old, out)
-    new_tree = default_new(out, blueprints) if new is None else load_side(new, out)
+    new_tree = default_new(out, blueprints, progress) if new is None else load_side(new, out)
     if os.path.isfile(old) and new is not None and os.path.isfile(new):
         # Two single files: compare them as one stack whatever their names.
         name = os.path.basename(new)
