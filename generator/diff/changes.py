@@ -36,6 +36,11 @@ def _keyed(items: list) -> str | None:
     return None
 
 
+def _pair_value(item: dict, key: str):
+    """``{"Name": "PORT", "Value": "80"}`` is shown as ``80`` under ``[Name=PORT]``; other elements whole."""
+    return item["Value"] if set(item) == {key, "Value"} else item
+
+
 def value_changes(old, new, path: tuple = ()) -> list[tuple[tuple, object, object]]:
     """Every (path, old, new) where two values differ; MISSING for an absent key."""
     if old == new:
@@ -51,8 +56,8 @@ def value_changes(old, new, path: tuple = ()) -> list[tuple[tuple, object, objec
     if isinstance(old, list) and isinstance(new, list):
         key = (_keyed(old) or _keyed(new)) if not old or not new or _keyed(old) == _keyed(new) else None
         if key:
-            before = {i[key]: i for i in old}
-            after = {i[key]: i for i in new}
+            before = {i[key]: _pair_value(i, key) for i in old}
+            after = {i[key]: _pair_value(i, key) for i in new}
             found = []
             for name in sorted(set(before) | set(after)):
                 found += value_changes(before.get(name, MISSING), after.get(name, MISSING),
