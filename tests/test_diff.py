@@ -492,3 +492,15 @@ def test_no_changes_between_identical_trees_is_exit_0():
                                        "--format", "json"])
     assert result.exit_code == 0
     assert json.loads(result.output)["environments"] == []
+
+
+def test_attachment_followed_across_stacks_through_import_value():
+    """The app stack attaches the network stack's group by Fn::ImportValue: opening that group to the internet
+    names the service that becomes reachable."""
+    folder = HERE / "crossstack"
+    result = CliRunner().invoke(main, ["diff", str(folder / "old"), str(folder / "new")])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[2:6] == ["  internet-reachable targets changed:",
+                                               "    + TasksGroup tcp/8080 (on Service)",
+                                               "  firewall:",
+                                               "    + internet → TasksGroup tcp/8080"]
