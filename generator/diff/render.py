@@ -110,7 +110,8 @@ def text(report: Report, stream=None) -> str:
 
 
 def markdown(report: Report) -> str:
-    """A pull-request comment: summary, dangers and errors up front, one collapsible ``<details>`` per stack."""
+    """A pull-request comment: summary and dangers first; per environment its flows and errors, then one
+    collapsible ``<details>`` per stack."""
     lines = [f"### stackprint diff: `{report.old}` → `{report.new}`", ""]
     if not report.environments:
         return "\n".join(lines + ["No changes."]) + "\n"
