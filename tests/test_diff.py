@@ -164,6 +164,13 @@ def test_rename_replaces_everything_of_the_service():
     assert statuses["two-tier-default-web.template.yaml"] == "removed"
     assert statuses["two-tier-default-frontend.template.yaml"] == "added"
     assert report.danger
+    # The network stack drops the old group's export, which the old web stack imports until it is deleted.
+    (environment,) = report.environments
+    assert environment.notes == [
+        "two-tier/default/two-tier-default-network.template.yaml stops exporting "
+        "two-tier-default-network-WebTaskSecurityGroupId, which two-tier/default/two-tier-default-web.template.yaml "
+        "imports until its stack is deleted: delete that stack first"]
+    assert report.exit_code(allow_replace=True) == 0  # a note is advice, not a failure
 
 
 # --- formats ------------------------------------------------------------------------------------------------------

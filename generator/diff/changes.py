@@ -222,6 +222,7 @@ def diff_trees(old: Tree, new: Tree) -> Report:
         old_view = exports.Environment(old, old_envs.get(directory, []))
         new_view = exports.Environment(new, new_envs.get(directory, []))
         environment.errors = exports.broken(old_view, new_view, replaced)
+        environment.notes = exports.order_notes(old_view, new_view)
         before, after = firewall.Firewall(old_view), firewall.Firewall(new_view)
         environment.flows_added = sorted(after.flows() - before.flows())
         environment.flows_removed = sorted(before.flows() - after.flows())

@@ -141,3 +141,23 @@ def broken(old: Environment, new: Environment, replaced: set[tuple[str, str]]) -
                 errors.append(f"{importer}: {where} imports {name}, whose value changes ({how}); CloudFormation "
                               f"refuses to update an export in use (deploy the change in two steps)")
     return sorted(set(errors))
+
+
+def order_notes(old: Environment, new: Environment) -> list[str]:
+    """Exports the new tree drops that a stack imports today but no longer will: not an error, but that stack must
+    be updated (or deleted, when it goes) first, or CloudFormation refuses the exporter's update while the old
+    import still stands."""
+    notes = set()
+    still = {name for name, _, _ in new.imports}
+    for name in sorted(set(old.exports) - set(new.exports) - still):
+        exporter = old.exports[name][0]
+        for imported, importer, _ in old.imports:
+            if imported != name or importer == exporter:
+                continue
+            if importer in new.templates:
+                notes.add(f"{exporter} stops exporting {name}, which {importer} imports until it is updated: "
+                          f"deploy {importer} first")
+            else:
+                notes.add(f"{exporter} stops exporting {name}, which {importer} imports until its stack is "
+                          f"deleted: delete that stack first")
+    return sorted(notes)

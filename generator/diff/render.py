@@ -78,6 +78,7 @@ def environment_head(environment: EnvironmentDiff, paint=lambda text, kind: text
         lines += [paint(f"  + {f}", "ok") for f in environment.flows_added]
         lines += [paint(f"  - {f}", "error") for f in environment.flows_removed]
     lines += [paint(f"error: {e}", "error") for e in environment.errors]
+    lines += [paint(f"note: {n}", "warning") for n in environment.notes]
     return lines
 
 
@@ -132,8 +133,9 @@ def markdown(report: Report) -> str:
             flows += [f"+ {f}" for f in environment.flows_added] + [f"- {f}" for f in environment.flows_removed]
         if flows:
             lines += ["```diff", *flows, "```", ""]
-        if environment.errors:
-            lines += [f"- **error**: {e}" for e in environment.errors] + [""]
+        if environment.errors or environment.notes:
+            lines += [f"- **error**: {e}" for e in environment.errors]
+            lines += [f"- note: {n}" for n in environment.notes] + [""]
         for stack in environment.stacks:
             lines += [f"<details><summary><code>{stack.path}</code>: {stack.status} ({_counts(stack.counts())})"
                       + (f", <b>{len(stack.danger)} danger</b>" if stack.danger else "") + "</summary>", "",

@@ -111,6 +111,7 @@ class EnvironmentDiff:
     flows_added: list[str] = field(default_factory=list)
     flows_removed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # deploy-order advice; never changes the exit code
 
     @property
     def changed(self) -> bool:
@@ -121,7 +122,7 @@ class EnvironmentDiff:
         return {"directory": self.directory,
                 "internet_reachable": {"added": self.internet_added, "removed": self.internet_removed},
                 "flows": {"added": self.flows_added, "removed": self.flows_removed},
-                "errors": self.errors, "stacks": [s.to_json() for s in self.stacks]}
+                "errors": self.errors, "notes": self.notes, "stacks": [s.to_json() for s in self.stacks]}
 
 
 @dataclass
