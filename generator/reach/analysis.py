@@ -55,6 +55,11 @@ class Caller:
     via: str  # "" for a direct connection, else "Balancer:port"
     verdict: str
     reason: str = ""
+    source_stack: str = ""
+    source_id: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.ports}" + (f" via {self.via}" if self.via else "")
 
 
 @dataclass
@@ -257,7 +262,7 @@ class _Analysis:
                 if ports and (verdict == YES or not any(v == YES for _, v in allowed)):
                     found.append(Caller(self.label(source.key), ", ".join(ports), "", verdict,
                                         _reason(source.groups, target.groups, source_side.cidrs, target_side.cidrs)
-                                        if verdict == UNKNOWN else ""))
+                                        if verdict == UNKNOWN else "", *source.key))
                     self.edge(self.node(source.key, source.kind), self.node(target.key, target.kind),
                               ", ".join(ports), verdict)
             found.extend(self.through_balancers(source, source_side, target))
@@ -282,7 +287,7 @@ class _Analysis:
                 via = f"{self.label(balancer.key)}:{listener.port}"
                 found.append(Caller(self.label(source.key), f"tcp/{port}" if isinstance(port, int) else "tcp/?",
                                     via, verdict, _reason(balancer.scheme, balancer.groups, source.groups)
-                                    if verdict == UNKNOWN else ""))
+                                    if verdict == UNKNOWN else "", *source.key))
                 lb = self.node(balancer.key, "balancer")
                 self.edge(self.node(source.key, source.kind), lb, f"tcp/{listener.port}", verdict)
                 self.edge(lb, self.node(group, "target-group"), f"listener {listener.port}", verdict)
