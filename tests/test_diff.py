@@ -80,6 +80,24 @@ def _mysql(bp: dict) -> None:
 
 def _rename(bp: dict) -> None:
     bp["services"]["frontend"] = bp["services"].pop("web")
+    _rename_in_expect(bp, "web", "frontend")
+
+
+def _rename_in_expect(bp: dict, old: str, new: str | None) -> None:
+    """Keep the blueprint's `expect:` assertions true to an edit, as its author would (None: the name is gone)."""
+    expect = bp.get("expect", {})
+    if old in expect:
+        body = expect.pop(old)
+        if new is not None:
+            expect[new] = body
+    for body in expect.values():
+        if old in body.get("reachable_from", []):
+            body["reachable_from"] = [n for n in body["reachable_from"] if n != old] + ([new] if new else [])
+
+
+def _add_flow(bp: dict) -> None:
+    bp["services"]["worker"]["flows"] = ["api"]
+    bp["expect"]["api"]["reachable_from"].append("worker")
 
 
 def _remove_route(bp: dict) -> None:
@@ -99,7 +117,7 @@ EDITS = {
     "db-engine-aurora": ("hardened-two-tier", _aurora, 1),
     "db-engine-mysql": ("hardened-two-tier", _mysql, 1),
     "rename-service": ("two-tier", _rename, 1),
-    "add-flow": ("web-api", lambda bp: bp["services"]["worker"].update(flows=["api"]), 0),
+    "add-flow": ("web-api", _add_flow, 0),
     "remove-route": ("web-api", _remove_route, 1),  # the internal balancer goes with its only route: danger
 }
 
@@ -153,7 +171,7 @@ def test_engine_change_follows_the_schema_not_a_list():
 
 
 def test_add_flow_is_one_flow_line_per_environment():
-    report = diff_of("web-api", lambda bp: bp["services"]["worker"].update(flows=["api"]))
+    report = diff_of("web-api", _add_flow)
     assert [(e.flows_added, e.flows_removed) for e in report.environments] == \
         [(["worker → internal-lb tcp/80"], [])] * 2
 
@@ -182,7 +200,7 @@ def test_markdown_is_a_pr_comment_with_one_details_per_stack():
     assert text.count("<details>") == len(report.stacks) == text.count("</details>")
     assert "**Danger**" in text and "`PrivateSubnet1` (AWS::EC2::Subnet) replaced" in text
     assert "- **error**: two-tier/default/two-tier-default-web.template.yaml: Resources.Service imports " in text
-    flows = render(diff_of("web-api", lambda bp: bp["services"]["worker"].update(flows=["api"])), "markdown")
+    flows = render(diff_of("web-api", _add_flow), "markdown")
     assert "```diff\n# firewall\n+ worker → internal-lb tcp/80\n```" in flows  # +/- at column 0: GitHub colors them
 
 
@@ -433,6 +451,7 @@ def _without(example: str, service: str) -> dict:
                 del other["flows"]
     for env in data.get("environments", {}).values():
         (env or {}).get("services", {}).pop(service, None)
+    _rename_in_expect(data, service, None)
     return data
 
 
