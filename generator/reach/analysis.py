@@ -103,7 +103,7 @@ class Placement:
     id: str
     kind: str  # service | database | instance | balancer | nat | endpoint
     label: str
-    subnets: tuple[str, ...]  # () when none (gateway endpoints) or known only at deploy time
+    subnets: tuple[str, ...]  # gateway endpoints: the subnets whose route tables hold it; () when not known
     detail: str = ""  # balancer: its scheme; endpoint: "<service> (interface|gateway)"
 
 
@@ -443,8 +443,11 @@ class _Analysis:
             subnets = [subnet.key] if isinstance(subnet, Res) else []
             found.append(Placement(self.node_id(key), "nat", self.label(key), self.subnet_ids(subnets)))
         for key, endpoint in self.endpoints.items():
-            found.append(Placement(self.node_id(key), "endpoint", self.label(key),
-                                   self.subnet_ids(endpoint.subnets) if endpoint.kind != "Gateway" else (),
+            subnets = endpoint.subnets
+            if endpoint.kind == "Gateway":  # in route tables, not subnets: placed with the subnets it serves
+                tables = set() if isinstance(endpoint.route_tables, Unknown) else set(endpoint.route_tables)
+                subnets = [s for s, subnet in self.subnets.items() if subnet.route_table in tables]
+            found.append(Placement(self.node_id(key), "endpoint", self.label(key), self.subnet_ids(subnets),
                                    f"{endpoint.service} ({endpoint.kind.lower()})"))
         return sorted(found)
 

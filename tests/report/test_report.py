@@ -200,3 +200,23 @@ def test_every_environment_readme_has_the_diagram_and_the_cost_table():
         assert "## Estimated monthly cost (fixed part)" in readme and "| **Total (estimate)** |" in readme
         for name in environment.layout.blueprint.services:
             assert f'"{name}<br/>' in readme, (environment.directory, name)
+
+
+def test_reach_describes_every_subnet_and_where_things_are_placed():
+    """The public addition to generator.reach the report draws from: subnets with zone and route, placements."""
+    reach = analyse(from_paths([str(REPO / "out/private-endpoints/default")]))
+    subnets = {s.label: s for s in reach.subnets}
+    assert sorted(subnets) == ["IsolatedSubnet1", "IsolatedSubnet2", "PrivateSubnet1", "PrivateSubnet2",
+                               "PublicSubnet1", "PublicSubnet2"]
+    assert (subnets["PublicSubnet2"].zone, subnets["PublicSubnet2"].route) == ("2", "igw")
+    assert (subnets["PrivateSubnet1"].zone, subnets["PrivateSubnet1"].route) == ("1", "none")  # nat: none
+    placed = {p.label: p for p in reach.placements}
+    private = tuple(sorted(subnets[n].id for n in ("PrivateSubnet1", "PrivateSubnet2")))
+    assert placed["orders"].subnets == private and placed["orders"].kind == "service"
+    assert placed["LogsEndpoint"].subnets == private and placed["LogsEndpoint"].detail == "logs (interface)"
+    assert placed["S3Endpoint"].detail == "s3 (gateway)"  # placed with the subnets whose route tables hold it
+    assert set(placed["S3Endpoint"].subnets) <= set(private) and placed["S3Endpoint"].subnets
+    assert placed["PublicLoadBalancer"].detail == "internet-facing"
+    nats = [p for p in analyse(from_paths([str(REPO / "out/web-api/prod")])).placements if p.kind == "nat"]
+    assert [(p.label, p.subnets) for p in nats] == [(f"NatGateway{i}", (f"web-api-prod-network/PublicSubnet{i}",))
+                                                   for i in (1, 2, 3)]
