@@ -3,7 +3,8 @@
 Tiers are subgraphs from left to right (internet, public, private, isolated), zones are subgraphs inside a tier
 holding their subnet and zonal boxes (NAT gateways); boxes that span zones sit in the tier. Shapes say the kind:
 balancers ``[[ ]]``, databases ``[( )]``, NAT gateways ``{{ }}``, endpoints ``([ ])``, the internet ``(( ))``.
-Proven edges are solid, unknown ones dashed and marked ``?``.
+Proven edges are solid, unknown ones dashed and marked ``?``. Traffic out to the internet (from NAT gateways, or
+from a public IP) ends at a second internet node on the right, so the layout reads left to right.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 from generator.reach import YES
 from generator.report.diagram import TIER_TITLES, Box, Diagram
 
+OUTBOUND = "n_internet_outbound"
 _SHAPES = {"internet": ("((", "))"), "balancer": ("[[", "]]"), "database": ("[(", ")]"), "nat": ("{{", "}}"),
            "endpoint": ("([", "])"), "subnet": ("[/", "/]")}
 
@@ -59,8 +61,12 @@ def render_mermaid(diagram: Diagram) -> str:
             lines.extend(f"      {_node(box, ids)}" for box in diagram.in_tier(tier, zone))
             lines.append("    end")
         lines.append("  end")
+    outbound = [link for link in diagram.links if link.target == "internet"]
+    if outbound:  # a second internet node for traffic out, so the layout reads left to right without loops back
+        lines.append(f'  {OUTBOUND}(("internet"))')
     for link in diagram.links:
         arrow = "-->" if link.verdict == YES else "-.->"
         label = link.label if link.verdict == YES else f"? {link.label}"
-        lines.append(f'  {ids[link.source]} {arrow}|"{_text(label)}"| {ids[link.target]}')
+        target = OUTBOUND if link.target == "internet" else ids[link.target]
+        lines.append(f'  {ids[link.source]} {arrow}|"{_text(label)}"| {target}')
     return "\n".join(lines) + "\n"

@@ -62,6 +62,8 @@ def test_diagram_edges_are_the_proven_paths_labelled_by_port():
     assert f'{lb} -->|"tcp/8080"| {web}' in text
     assert f'{web} -->|"tcp/80"| {internal}' in text and f'{internal} -->|"tcp/9000"| {api}' in text
     assert f"n_internet -->|" not in text.replace(f'n_internet -->|"tcp/443"| {lb}', "")  # nothing else is public
+    for zone in (1, 2, 3):  # outbound through each zone's NAT, drawn to the internet node on the right
+        assert f'n_web_api_prod_network_NatGateway{zone} -->|"0.0.0.0/0"| n_internet_outbound' in text
     for zone in (1, 2, 3):  # NAT gateways sit in their zone of the public tier
         assert f'subgraph public_zone_{zone}["zone {zone}"]\n      n_web_api_prod_network_NatGateway{zone}' in text
 
