@@ -79,7 +79,7 @@ def nat_options(resources: Resources, prices: Prices) -> list[NatOption]:
 def _service_line(service: Service, prices: Prices) -> Line:
     name = f"Fargate: {service.name}"
     if service.vcpu is None or service.memory_gb is None or service.desired is None:
-        return Line(name, "task size or count known only at deploy time: not priced", None)
+        return Line(name, "task size or count known only at deploy time", None)
     vcpu_rate, gb_rate = prices.fargate(service.arm)
     per_task = (service.vcpu * vcpu_rate + service.memory_gb * gb_rate) * prices.hours
     arch = "ARM64" if service.arm else "x86"

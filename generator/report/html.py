@@ -59,7 +59,7 @@ def _cost(report: Report) -> list[str]:
            '<table id="cost"><thead><tr><th>Item</th><th>How</th><th class="amount">Per month (estimate)</th></tr>'
            "</thead><tbody>"]
     for line in cost.lines:
-        amount = money(line.monthly) if line.monthly is not None else "no price in the table"
+        amount = money(line.monthly) if line.monthly is not None else "not priced"
         out.append(f'<tr><td>{escape(line.item)}</td><td>{escape(line.detail)}</td>'
                    f'<td class="amount">{escape(amount)}</td></tr>')
     at_max = f"; with autoscaled services at their maximum: {money(cost.total_max)}" \
@@ -69,7 +69,7 @@ def _cost(report: Report) -> list[str]:
     out.append(f"<p>NAT gateways for this environment (each with its public IPv4 address): "
                f"{escape(nat_line(cost).replace('`', ''))}.</p>")
     if cost.unpriced:
-        out.append(f"<p>Not priced (no price in the table, not in the total): {escape(', '.join(cost.unpriced))}"
+        out.append(f"<p>Not priced (left out of the total): {escape(', '.join(cost.unpriced))}"
                    ".</p>")
     out.append(f'<p class="note">Not included (usage-based): {escape("; ".join(cost.excluded))}.</p>')
     links = ", ".join(f'<a href="{escape(url)}">{escape(name)}</a>' for name, url in prices.sources.items())

@@ -33,7 +33,7 @@ def cost_section(report: Report, heading: str = "##") -> str:
              "(data processed, requests, log volume) is not included.", "",
              "| Item | How | Per month (estimate) |", "|------|-----|---------------------:|"]
     for line in cost.lines:
-        amount = money(line.monthly) if line.monthly is not None else "no price in the table"
+        amount = money(line.monthly) if line.monthly is not None else "not priced"
         lines.append(f"| {_cell(line.item)} | {_cell(line.detail)} | {amount} |")
     at_max = f"; with autoscaled services at their maximum: {money(cost.total_max)}" \
         if abs(cost.total_max - cost.total) > 0.005 else ""
@@ -44,7 +44,7 @@ def cost_section(report: Report, heading: str = "##") -> str:
                   f"endpoints, {money(prices.usd('interface_endpoint_az_hour') * prices.hours)} per endpoint and "
                   "zone).", ""]
     if cost.unpriced:
-        lines += [f"Not priced (no price in the table, not in the total): {', '.join(cost.unpriced)}.", ""]
+        lines += [f"Not priced (left out of the total): {', '.join(cost.unpriced)}.", ""]
     lines += ["Not included (usage-based): " + "; ".join(cost.excluded) + ".", "",
               "Price sources: " + ", ".join(f"[{name}]({url})" for name, url in prices.sources.items()) + "."]
     return "\n".join(lines) + "\n"

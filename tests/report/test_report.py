@@ -154,7 +154,7 @@ def test_a_class_without_a_price_is_said_not_invented():
     assert line.monthly is None and "no price in the table" in line.detail
     assert report.estimate.unpriced == ["RDS: AppdbDatabase"]
     assert report.estimate.total == pytest.approx(sum(x.monthly for x in report.estimate.lines if x.monthly))
-    assert "Not priced (no price in the table, not in the total): RDS: AppdbDatabase." in readme_sections(report)
+    assert "Not priced (left out of the total): RDS: AppdbDatabase." in readme_sections(report)
 
 
 def test_html_is_self_contained_deterministic_and_escaped():
