@@ -222,3 +222,32 @@ def test_reach_describes_every_subnet_and_where_things_are_placed():
     nats = [p for p in analyse(from_paths([str(REPO / "out/web-api/prod")])).placements if p.kind == "nat"]
     assert [(p.label, p.subnets) for p in nats] == [(f"NatGateway{i}", (f"web-api-prod-network/PublicSubnet{i}",))
                                                    for i in (1, 2, 3)]
+
+
+AURORA = """\
+name: shop
+network: {cidr: 10.20.0.0/16, nat: single}
+services:
+  worker: {image: public.ecr.aws/nginx/nginx:1.27, cpu: 1 vCPU, memory: 2 GB, flows: [events, big]}
+databases:
+  events: {engine: aurora-postgresql}
+  big: {engine: aurora-mysql, instance_class: db.r6g.large}
+"""
+
+
+def test_aurora_instances_are_priced_one_by_one_and_a_missing_class_is_named():
+    from generator.compile import render
+    from generator.model import load_blueprint_text
+    from generator.plan import plan
+
+    (blueprint,) = load_blueprint_text(AURORA, "shop.yaml").values()
+    environment = render(plan(blueprint), "shop.yaml")
+    texts = {n: d.decode() for n, d in environment.files.items() if n.endswith(".template.yaml")}
+    report = report_from_texts("shop", texts)
+    aurora = PRICES["rds_instance_hour"]["aurora-postgresql"]["db.t4g.medium"]["single_az"] * HOURS
+    for member in ("EventsWriter", "EventsReader"):  # Multi-AZ Aurora: a reader in another zone, billed itself
+        line = _line(report, f"RDS: {member}")
+        assert line.monthly == pytest.approx(aurora) and "storage and I/O are usage-based" in line.detail
+    assert report.estimate.unpriced == ["RDS: BigReader", "RDS: BigWriter"]  # no db.r6g.large Aurora price
+    assert _line(report, "Secrets Manager secrets").monthly == pytest.approx(2 * PRICES["secret_month"]["usd"])
+    assert _line(report, "NAT gateways").monthly == pytest.approx(PRICES["nat_gateway_hour"]["usd"] * HOURS)
