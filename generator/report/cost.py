@@ -114,6 +114,8 @@ def _database_lines(resources: Resources, prices: Prices) -> list[Line]:
                 detail += f" + {db.storage_gb} GB {db.storage_type or 'gp2'} × {_rate(per_gb)}/GB-month"
         elif db.aurora:
             detail += "; Aurora storage and I/O are usage-based (not counted)"
+        else:
+            detail += "; allocated storage not known from the templates (not counted)"
         lines.append(Line(name, detail, monthly))
     return lines
 

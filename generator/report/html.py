@@ -21,6 +21,7 @@ table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
 td.amount, th.amount { text-align: right; white-space: nowrap; }
 .diagram { overflow-x: auto; border: 1px solid #ddd; padding: 8px; }
+.diagram svg { max-width: 100%; height: auto; min-width: 900px; }
 .note { color: #555; font-size: 0.9em; }
 """
 
