@@ -134,7 +134,7 @@ def estimate(resources: Resources, prices: Prices) -> Estimate:
         if resources.elastic_ips:
             parts.append(f"{resources.elastic_ips} Elastic IP{'s' if resources.elastic_ips != 1 else ''}")
         if balancer_ips:
-            parts.append(f"{balancer_ips} of internet-facing balancers (at least one per zone)")
+            parts.append(f"{balancer_ips} on internet-facing balancers (one per zone; AWS may add more)")
         count = resources.elastic_ips + balancer_ips
         lines.append(Line("Public IPv4 addresses", f"{' + '.join(parts)} × {_rate(prices.usd('public_ipv4_hour'))}"
                                                    "/hour", count * prices.usd("public_ipv4_hour") * hours))
