@@ -5,8 +5,12 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+# Wheels of stackprint's dependencies (and of setuptools/wheel for building), fetched while the registry is
+# reachable, so tests/test_wheel.py can install the built wheel into a fresh venv offline.
+WHEELHOUSE := .wheelhouse
+WHEELHOUSE_STAMP := $(WHEELHOUSE)/.installed
 
-.PHONY: build test check bench clean
+.PHONY: build test check bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -20,11 +24,24 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 	touch $@
 
+$(WHEELHOUSE_STAMP): pyproject.toml $(STAMP)
+	rm -rf $(WHEELHOUSE)
+	$(VENV)/bin/python -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) . setuptools wheel
+	touch $@
+
+# Headless Chromium for tests/report/test_browser.py (the HTML report must render in a real browser). Debian's
+# package; CI runs as root on Debian. Installed only when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 build: $(STAMP)
 	$(VENV)/bin/stackprint build
 
-test: $(STAMP) $(CHECKOV_STAMP)
-	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest -q
+test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) chromium
+	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov STACKPRINT_WHEELHOUSE=$(CURDIR)/$(WHEELHOUSE) \
+		STACKPRINT_CHROMIUM=$$(command -v chromium || echo chromium) \
+		$(VENV)/bin/python -m pytest -q
 
 check: $(STAMP)
 	$(VENV)/bin/stackprint check
@@ -33,4 +50,4 @@ bench: $(STAMP)
 	for b in bench/*.py; do $(VENV)/bin/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(WHEELHOUSE) build *.egg-info

@@ -16,6 +16,7 @@ from typing import Callable
 
 from generator import lint, templating
 from generator.audit import audit_document
+from generator.blueprint_exceptions import apply_suppressions
 from generator.emit import KMS_PLACEHOLDER, stack_parameters, templates
 from generator.errors import InputError
 from generator.gate_findings import GateFinding
@@ -24,7 +25,8 @@ from generator.model import load_blueprint
 from generator.plan import Layout, plan
 from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
 from generator.plan.names import balancer_group, database_group, service_group
-from generator.blueprint_exceptions import apply_suppressions
+from generator.reach.expect import prove as prove_expectations
+from generator.report import readme_sections, report_from_texts
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
 
@@ -126,10 +128,18 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
     text = templating.render("env-readme.md.j2",
         name=layout.name, env=layout.env, description=layout.description, source=environment.source,
         stacks=stacks_json, parameters=parameters, kms_placeholder=KMS_PLACEHOLDER, cidr=layout.network.cidr,
-        zones=layout.network.availability_zones, nat=layout.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
+        zones=layout.network.availability_zones, nat=layout.network.nat, subnets=layout.subnets, flows=flows,
+        egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
-        database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints)
+        database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints,
+        report=_report_sections(environment))
     return text.encode("utf-8")
+
+
+def _report_sections(environment: Environment) -> str:
+    """The README's diagram and cost estimate (issue 10, part 3), from the environment's rendered templates."""
+    texts = {name: data.decode("utf-8") for name, data in environment.files.items() if name.endswith(".template.yaml")}
+    return readme_sections(report_from_texts(environment.directory, texts))
 
 
 def render(layout: Layout, source: str) -> Environment:
@@ -178,6 +188,7 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
                 raise InputError(f"blueprint name {bp.name!r} is also used by {owners[bp.name]} "
                                  f"(each blueprint needs its own name: it is the out/ directory)", path=path)
             environments.append(render(plan(bp), path))
+            prove_expectations(environments[-1].layout, environments[-1].files)  # expect:, from rendered templates
     if only_env is not None and not environments:
         raise InputError(f"--env {only_env}: no blueprint declares this environment")
     rendered = {f"{e.directory}/{name}": data.decode("utf-8") for e in environments

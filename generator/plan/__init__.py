@@ -51,6 +51,8 @@ class Layout:
     vpc_endpoints: tuple[VpcEndpoint, ...] = ()  # AWS services reached privately (network.endpoints)
     namespace: str | None = None  # the Cloud Map private DNS namespace, when some service is reached directly
     audit_exceptions: tuple[AuditException, ...] = ()
+    #: The blueprint's ``expect:`` (name -> what the rendered templates must prove), for generator.reach.expect.
+    expect: dict = field(default_factory=dict, hash=False)
     #: Where a key path of the blueprint is, as a positioned InputError (for warnings about the exceptions).
     error_at: Callable[[tuple, str], InputError] | None = field(default=None, compare=False, repr=False)
 
@@ -120,5 +122,6 @@ def plan(bp) -> Layout:
         vpc_endpoints=declared_endpoints(bp),
         namespace=namespace(bp) if registered(all_endpoints) else None,
         audit_exceptions=audit_exceptions(bp, all_stacks),
+        expect=dict(getattr(bp, "expect", {})),
         error_at=bp.error_at,
     )
