@@ -8,6 +8,7 @@ classes, so they apply to both. No template is ever weakened for the emulator.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import socket
 from contextlib import contextmanager
@@ -80,6 +81,14 @@ MOTO_GAPS = {
         "raises ValidationError 'No updates are to be performed.' (that is UpdateStack's answer); AWS creates the "
         "change set and fails it with StatusReason \"The submitted information didn't contain changes.\". PATCHED "
         "below: the check is skipped, so moto's own FAILED change set with that reason is returned.",
+    "CloudFormation DeleteStack of a network stack":
+        "AWS::EC2::RouteTable, AWS::EC2::InternetGateway (with its attachment) and AWS::EC2::NatGateway have no "
+        "delete in moto's CloudFormation, so the VPC's delete fails with DependencyViolation and DeleteStack itself "
+        "errors. PATCHED below: each is deleted through moto's EC2 API (associations and attachment first, as "
+        "CloudFormation orders it).",
+    "CloudFormation CreateChangeSet (CREATE) on a REVIEW_IN_PROGRESS stack":
+        "creates a second stack of the same name (AWS creates the change set on the stack awaiting review). "
+        "PATCHED below: the stack awaiting review is replaced by the new one, its events kept (its id is not).",
     "CloudFormation DescribeChangeSet Replacement":
         "ResourceChange has no Replacement. PATCHED below from the resource type's createOnlyProperties in the "
         "registry schemas cfn-lint ships (AWS replaces a resource when one of them changes): True/False.",
@@ -464,6 +473,51 @@ def _execute_change_set(self, change_set_name, stack_name=None):
     change_set.execution_status = "EXECUTE_COMPLETE"
 
 
+def _ec2_delete(kind: str):
+    """delete_from_cloudformation_json for the EC2 types moto's CloudFormation cannot delete."""
+
+    def delete(cls, resource_name, cloudformation_json, account_id, region_name):
+        from moto.ec2.models import ec2_backends
+
+        backend = ec2_backends[account_id][region_name]
+        if kind == "RouteTable":
+            table = backend.route_tables.get(resource_name)
+            if table is None:
+                return
+            for association_id in list(table._associations):
+                backend.disassociate_route_table(association_id)
+            backend.delete_route_table(resource_name)
+        elif kind == "InternetGateway":
+            gateway = backend.internet_gateways.get(resource_name)
+            if gateway is None:
+                return
+            if gateway.vpc is not None:
+                backend.detach_internet_gateway(resource_name, gateway.vpc.id)
+            backend.delete_internet_gateway(resource_name)
+        elif kind == "NatGateway" and resource_name in backend.nat_gateways:
+            backend.delete_nat_gateway(resource_name)
+
+    return classmethod(delete)
+
+
+def _create_change_set(original):
+    """CreateChangeSet of type CREATE reuses a stack that is only awaiting review, as AWS does."""
+
+    def create_change_set(self, stack_name, change_set_name, template, parameters, description, change_set_type,
+                          *args, **kwargs):
+        reviewed = [s for s in self.stacks.values() if s.name == stack_name and s.status == "REVIEW_IN_PROGRESS"]
+        if change_set_type == "CREATE":
+            for stack in reviewed:
+                del self.stacks[stack.stack_id]
+        change_set_id, stack_id = original(self, stack_name, change_set_name, template, parameters, description,
+                                           change_set_type, *args, **kwargs)
+        if change_set_type == "CREATE" and reviewed:
+            self.stacks[stack_id].events[:0] = [e for stack in reviewed for e in stack.events]
+        return change_set_id, stack_id
+
+    return create_change_set
+
+
 def patch_moto(monkeypatch) -> None:
     """Apply every PATCHED entry of MOTO_GAPS to moto's classes (in-process mock and server alike)."""
     from moto.cloudformation import models as cfn_models, parsing, responses as cfn_responses
@@ -496,6 +550,13 @@ def patch_moto(monkeypatch) -> None:
     monkeypatch.setattr(cfn_models.Stack, "_add_resource_event", _add_resource_event, raising=False)
     monkeypatch.setattr(parsing.ResourceMap, "__getitem__", _resource_events(parsing.ResourceMap.__getitem__))
     monkeypatch.setattr(cfn_models.CloudFormationBackend, "execute_change_set", _execute_change_set)
+    monkeypatch.setattr(cfn_models.CloudFormationBackend, "create_change_set",
+                        _create_change_set(cfn_models.CloudFormationBackend.create_change_set))
+    from moto.ec2.models.internet_gateways import InternetGateway
+    from moto.ec2.models.nat_gateways import NatGateway
+    from moto.ec2.models.route_tables import RouteTable
+    for model in (RouteTable, InternetGateway, NatGateway):
+        monkeypatch.setattr(model, "delete_from_cloudformation_json", _ec2_delete(model.__name__))
     monkeypatch.setattr(cfn_responses.CloudFormationResponse, "_validate_different_update",
                         lambda self, incoming_params, stack_body, old_stack: None)
 
@@ -538,6 +599,7 @@ def moto_server(monkeypatch):
 
     fake_credentials(monkeypatch)
     patch_moto(monkeypatch)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per API call drowns the output
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
     server.start()
     host, port = server.get_host_and_port()

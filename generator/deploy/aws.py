@@ -5,6 +5,7 @@ returns while working (access denied, throttling past the retries, a failed vali
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -85,7 +86,9 @@ class Clients:
 
         with translated():
             self.session = boto3.Session(profile_name=target.profile, region_name=target.region)
-            config = Config(retries={"mode": "standard", "max_attempts": 10})
+            # throttling is retried with backoff; AWS_MAX_ATTEMPTS still wins when the user sets it
+            attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or 10)
+            config = Config(retries={"mode": "standard", "max_attempts": attempts})
             self.cloudformation = self.session.client("cloudformation", config=config)
             self.region = self.cloudformation.meta.region_name
             self._config = config

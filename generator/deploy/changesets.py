@@ -44,6 +44,7 @@ class ChangeSet:
     """A created change set: its id, kind, changes, and whether it is empty."""
 
     arn: str
+    stack_id: str
     kind: str  # CREATE or UPDATE
     changes: tuple[Change, ...]
     empty: bool
@@ -108,7 +109,7 @@ def create(clients: Clients, stack: Stack, parameters: dict[str, str], kind: str
         arn = clients.cloudformation.create_change_set(**request)["Id"]
     except Exception as exc:  # some endpoints answer "no changes" at creation instead of in the change set
         if error_code(exc) == "ValidationError" and any(words in str(exc) for words in _EMPTY_REASONS):
-            return ChangeSet("", kind, (), True)
+            return ChangeSet("", "", kind, (), True)
         raise
     return describe(clients, arn, kind)
 
@@ -132,9 +133,9 @@ def describe(clients: Clients, arn: str, kind: str) -> ChangeSet:
     if described["Status"] == "FAILED":
         reason = described.get("StatusReason", "")
         if any(words in reason for words in _EMPTY_REASONS):
-            return ChangeSet(arn, kind, (), True)
-        return ChangeSet(arn, kind, parsed, False, reason or "change set FAILED without a reason")
-    return ChangeSet(arn, kind, parsed, not parsed)
+            return ChangeSet(arn, described["StackId"], kind, (), True)
+        return ChangeSet(arn, described["StackId"], kind, parsed, False, reason or "change set FAILED without a reason")
+    return ChangeSet(arn, described["StackId"], kind, parsed, not parsed)
 
 
 def delete(clients: Clients, change_set: ChangeSet) -> None:

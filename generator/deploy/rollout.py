@@ -91,7 +91,7 @@ def deploy(environment: Environment, parameters: dict[str, dict[str, str]], clie
                 changesets.delete(clients, change_set)
                 ui.out(f"  not executed; the stacks after {stack.name} were left alone", "warning")
                 return 1
-            if not _execute(clients, stack.name, change_set, ui):
+            if not _execute(clients, change_set, ui):
                 rest = [s.name for s in environment.stacks[number:]]
                 if rest:
                     ui.out(f"  stopped: {', '.join(rest)} left alone", "error")
@@ -99,14 +99,13 @@ def deploy(environment: Environment, parameters: dict[str, dict[str, str]], clie
     return 0
 
 
-def _execute(clients: Clients, name: str, change_set: ChangeSet, ui: UI) -> bool:
+def _execute(clients: Clients, change_set: ChangeSet, ui: UI) -> bool:
     """Execute and follow one change set; print the failing resources' reasons. True when the stack succeeded."""
-    (stack,) = clients.cloudformation.describe_stacks(StackName=name)["Stacks"]
-    seen = events.seen_events(clients, stack["StackId"])
+    seen = events.seen_events(clients, change_set.stack_id)
     changesets.execute(clients, change_set)
     status, failures = events.follow(
-        clients, stack["StackId"], seen, lambda e: ui.progress(f"  {e.line()}", status_kind(e.status)),
-        lambda: changesets.execution_state(clients, change_set, stack["StackId"]))
+        clients, change_set.stack_id, seen, lambda e: ui.progress(f"  {e.line()}", status_kind(e.status)),
+        lambda: changesets.execution_state(clients, change_set, change_set.stack_id))
     if status in events.SUCCEEDED:
         ui.out(f"  {status}", "ok")
         return True
