@@ -5,6 +5,9 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+AWSCLI_VENV := .venv-awscli
+AWSCLI_VERSION := 1.46.3
+AWSCLI_STAMP := $(AWSCLI_VENV)/.installed
 
 .PHONY: build test check bench clean
 
@@ -20,11 +23,18 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 	touch $@
 
+# The real aws CLI, for the test that types the environment README's commands; its botocore pin clashes with our boto3.
+$(AWSCLI_STAMP):
+	test -x $(AWSCLI_VENV)/bin/python || $(PYTHON) -m venv $(AWSCLI_VENV)
+	$(AWSCLI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check awscli==$(AWSCLI_VERSION)
+	touch $@
+
 build: $(STAMP)
 	$(VENV)/bin/stackprint build
 
-test: $(STAMP) $(CHECKOV_STAMP)
-	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest -q
+test: $(STAMP) $(CHECKOV_STAMP) $(AWSCLI_STAMP)
+	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov STACKPRINT_AWS=$(CURDIR)/$(AWSCLI_VENV)/bin/aws \
+		$(VENV)/bin/python -m pytest -q
 
 check: $(STAMP)
 	$(VENV)/bin/stackprint check
@@ -33,4 +43,4 @@ bench: $(STAMP)
 	for b in bench/*.py; do $(VENV)/bin/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(AWSCLI_VENV) build *.egg-info

@@ -89,6 +89,9 @@ MOTO_GAPS = {
     "CloudFormation CreateChangeSet (CREATE) on a REVIEW_IN_PROGRESS stack":
         "creates a second stack of the same name (AWS creates the change set on the stack awaiting review). "
         "PATCHED below: the stack awaiting review is replaced by the new one, its events kept (its id is not).",
+    "CloudFormation Capabilities":
+        "neither required nor recorded (AWS refuses a template with IAM resources without CAPABILITY_IAM); "
+        "tolerated: the commands' capabilities are checked in the README and the code instead.",
     "CloudFormation DescribeChangeSet Replacement":
         "ResourceChange has no Replacement. PATCHED below from the resource type's createOnlyProperties in the "
         "registry schemas cfn-lint ships (AWS replaces a resource when one of them changes): True/False.",
