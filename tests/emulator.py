@@ -92,6 +92,13 @@ MOTO_GAPS = {
     "CloudFormation Capabilities":
         "neither required nor recorded (AWS refuses a template with IAM resources without CAPABILITY_IAM); "
         "tolerated: the commands' capabilities are checked in the README and the code instead.",
+    "ELBv2 DeleteLoadBalancer with deletion protection":
+        "deletes the balancer anyway (AWS refuses with OperationNotPermitted while deletion_protection.enabled is "
+        "true). PATCHED below: refused, as AWS does.",
+    "CloudFormation DeleteStack failure":
+        "a resource that cannot be deleted makes the DeleteStack call itself fail (and drops the stack from moto's "
+        "list); AWS answers the call, then leaves the stack DELETE_FAILED with a DELETE_FAILED event per resource "
+        "and its reason. PATCHED below.",
     "CloudFormation DescribeChangeSet Replacement":
         "ResourceChange has no Replacement. PATCHED below from the resource type's createOnlyProperties in the "
         "registry schemas cfn-lint ships (AWS replaces a resource when one of them changes): True/False.",
@@ -386,7 +393,8 @@ def _resource_events(original):
     def getitem(self, key):
         resource_json = self._resource_json_map.get(key) if isinstance(self._resource_json_map, dict) else None
         stack = _stack_of(self)
-        if key in self._parsed_resources or not isinstance(resource_json, dict) or stack is None:
+        if (key in self._parsed_resources or not isinstance(resource_json, dict) or stack is None
+                or stack.status != "CREATE_IN_PROGRESS"):  # moto also re-parses resources while deleting
             return original(self, key)
         kind = resource_json.get("Type", "")
         stack._add_resource_event(key, kind, "CREATE_IN_PROGRESS", "")
@@ -521,6 +529,61 @@ def _create_change_set(original):
     return create_change_set
 
 
+def _protected_balancer_delete(original):
+    """DeleteLoadBalancer refuses a balancer whose deletion protection is on."""
+
+    def delete_load_balancer(self, arn):
+        from moto.elbv2.exceptions import ELBClientError
+
+        balancer = self.load_balancers.get(arn)
+        if balancer is not None and str(balancer.attrs.get("deletion_protection.enabled")).lower() == "true":
+            error = ELBClientError(f"Load balancer '{arn}' cannot be deleted because deletion protection is enabled")
+            error.code = "OperationNotPermitted"
+            raise error
+        return original(self, arn)
+
+    return delete_load_balancer
+
+
+def _recording_delete(original):
+    """ResourceMap._delete_resource, remembering each resource's last delete failure (for DELETE_FAILED events)."""
+
+    def delete_resource(self, parsed_resource, resource_json):
+        try:
+            return original(self, parsed_resource, resource_json)
+        except Exception as exc:
+            failures = self.__dict__.setdefault("_stackprint_delete_failures", {})
+            failures[parsed_resource.logical_resource_id] = (resource_json.get("Type", ""), str(exc))
+            raise
+
+    return delete_resource
+
+
+def _delete_stack(original):
+    """DeleteStack as AWS answers it: a resource that cannot be deleted leaves the stack DELETE_FAILED."""
+
+    def delete_stack(self, name_or_stack_id):
+        stack = self.stacks.get(name_or_stack_id) or next(
+            (s for s in self.stacks.values() if s.name == name_or_stack_id), None)
+        try:
+            return original(self, name_or_stack_id)
+        except Exception as exc:
+            if stack is None:
+                raise
+            self.stacks[stack.stack_id] = stack
+            failures = stack.resource_map.__dict__.get("_stackprint_delete_failures", {})
+            remaining = set(stack.resource_map._parsed_resources) & set(failures)
+            for logical_id in sorted(remaining):
+                kind, reason = failures[logical_id]
+                stack._add_resource_event(logical_id, kind, "DELETE_FAILED", reason)
+            stack._add_stack_event("DELETE_FAILED", resource_status_reason="The following resource(s) failed to "
+                                                                           f"delete: [{', '.join(sorted(remaining))}]."
+                                   if remaining else str(exc))
+            stack.status = "DELETE_FAILED"
+
+    return delete_stack
+
+
 def patch_moto(monkeypatch) -> None:
     """Apply every PATCHED entry of MOTO_GAPS to moto's classes (in-process mock and server alike)."""
     from moto.cloudformation import models as cfn_models, parsing, responses as cfn_responses
@@ -560,6 +623,12 @@ def patch_moto(monkeypatch) -> None:
     from moto.ec2.models.route_tables import RouteTable
     for model in (RouteTable, InternetGateway, NatGateway):
         monkeypatch.setattr(model, "delete_from_cloudformation_json", _ec2_delete(model.__name__))
+    from moto.elbv2.models import ELBv2Backend
+    monkeypatch.setattr(ELBv2Backend, "delete_load_balancer",
+                        _protected_balancer_delete(ELBv2Backend.delete_load_balancer))
+    monkeypatch.setattr(parsing.ResourceMap, "_delete_resource", _recording_delete(parsing.ResourceMap._delete_resource))
+    monkeypatch.setattr(cfn_models.CloudFormationBackend, "delete_stack",
+                        _delete_stack(cfn_models.CloudFormationBackend.delete_stack))
     monkeypatch.setattr(cfn_responses.CloudFormationResponse, "_validate_different_update",
                         lambda self, incoming_params, stack_body, old_stack: None)
 

@@ -136,22 +136,28 @@ def test_status_before_and_after_deploy_then_destroy_removes_everything(server):
     assert run("destroy", str(env_dir), "--yes").output.splitlines()[-1] == "nothing to delete"
 
 
-def test_destroy_lists_what_stays_and_what_blocks(server):
-    """prod keeps its balancers deletion-protected: destroy names them (from the templates) before asking."""
+def test_destroy_lists_what_blocks_and_stops_where_cloudformation_refuses(server):
+    """prod keeps its balancers deletion-protected: destroy names them (from the templates) before it starts, the
+    service stacks go, and the network stack ends DELETE_FAILED with the balancers' reasons: exit 1."""
     env_dir = OUT / "web-api" / "prod"
+    names = [s["stack_name"] for s in json.loads((env_dir / "stacks.json").read_text())]
     assert run("deploy", str(env_dir), "--yes", *placeholder_values(server, env_dir)).exit_code == 0
-    declined = CliRunner().invoke(main, ["destroy", str(env_dir)], input="n\n")
-    # CliRunner's stdin is not a terminal: without --yes, destroy refuses before deleting anything.
-    assert declined.exit_code == 2 and "pass --yes" in declined.output
-    from generator.deploy.environment import load_environment
-    from generator.deploy.teardown import kept
+    refused = run("destroy", str(env_dir))  # CliRunner's stdin is no terminal: --yes is required
+    assert refused.exit_code == 2 and "pass --yes" in refused.output
 
-    listed = kept(load_environment(str(env_dir)))
-    blocking = sorted(item.logical_id for _, item in listed if item.blocks)
-    assert blocking == ["InternalLoadBalancer", "PublicLoadBalancer"]
+    result = run("destroy", str(env_dir), "--yes")
+    assert result.exit_code == 1, result.output
+    before, after = result.output.split(f"{names[-1]}: deleting", 1)
+    for balancer in ("InternalLoadBalancer", "PublicLoadBalancer"):
+        assert f"web-api-prod-network: {balancer} (AWS::ElasticLoadBalancingV2::LoadBalancer): blocks the delete: " \
+               "deletion_protection.enabled is true" in before
+        assert re.search(rf"^  {balancer} \(AWS::ElasticLoadBalancingV2::LoadBalancer\): .*deletion protection is "
+                         "enabled", after, re.M), after
+    assert "DELETE_FAILED: failed" in result.output
     cfn = server.client("cloudformation")
-    assert all(cfn.describe_stacks(StackName=s["stack_name"])["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
-               for s in json.loads((env_dir / "stacks.json").read_text()))
+    states = {s["StackName"]: s["StackStatus"] for s in cfn.list_stacks()["StackSummaries"]
+              if s["StackStatus"] != "DELETE_COMPLETE"}
+    assert states == {"web-api-prod-network": "DELETE_FAILED"}
 
 
 def test_dry_run_describes_the_first_stack_and_executes_nothing(server):
