@@ -288,3 +288,53 @@ def test_access_denied_and_throttling_become_one_line_exit_1():
                                   "CreateChangeSet")
         assert caught.value.exit_code == 1 and "\n" not in str(caught.value)
         assert str(caught.value).startswith(f"web-api-dev-network: {code}: ") and words in str(caught.value)
+
+
+class Recorder:
+    """A UI that answers the confirmation as told and keeps every line."""
+
+    def __init__(self, answer: bool):
+        self.answer, self.lines, self.questions = answer, [], []
+
+    def out(self, text, kind=None):
+        self.lines.append(text)
+
+    def progress(self, text, kind=None):
+        self.lines.append(text)
+
+    def confirm(self, question):
+        self.questions.append(question)
+        return self.answer
+
+
+def test_every_change_set_carries_capabilities_tags_and_role_and_a_no_executes_nothing(server, tmp_path):
+    """The requests themselves (captured from botocore): IAM capabilities, config.json's tags and the --role-arn on
+    every change set; answering "no" at the prompt deletes the change set and stops."""
+    from generator.deploy.aws import Clients, Target
+    from generator.deploy.environment import load_environment
+    from generator.deploy.rollout import Options, deploy
+
+    env_dir = write_environment(tmp_path / "env", {"first": VPC, "second": VPC.replace("10.9.", "10.8.")})
+    environment = load_environment(str(env_dir))
+    clients = Clients(Target(role_arn="arn:aws:iam::123456789012:role/cfn-deployer"))
+    sent = []
+    clients.cloudformation.meta.events.register(
+        "provide-client-params.cloudformation.CreateChangeSet", lambda params, **_: sent.append(dict(params)))
+
+    declined = Recorder(answer=False)
+    assert deploy(environment, {"first": {}, "second": {}}, clients, Options(), declined) == 1
+    assert declined.questions == ["Execute the change set of first?"]
+    assert "  not executed; the stacks after first were left alone" in declined.lines
+    cfn = server.client("cloudformation")
+    assert cfn.list_change_sets(StackName="first")["Summaries"] == []
+    assert [s["StackName"] for s in cfn.list_stacks()["StackSummaries"]] == ["first"]  # REVIEW_IN_PROGRESS only
+
+    accepted = Recorder(answer=True)
+    assert deploy(environment, {"first": {}, "second": {}}, clients, Options(), accepted) == 0
+    assert accepted.questions == ["Execute the change set of first?", "Execute the change set of second?"]
+    assert [p["StackName"] for p in sent] == ["first", "first", "second"]
+    for params in sent:
+        assert params["Capabilities"] == ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]
+        assert params["Tags"] == [{"Key": "team", "Value": "t"}]
+        assert params["RoleARN"] == "arn:aws:iam::123456789012:role/cfn-deployer"
+    assert [p["ChangeSetType"] for p in sent] == ["CREATE", "CREATE", "CREATE"]  # review-only counts as new
