@@ -5,6 +5,10 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
 STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+# Wheels of stackprint's dependencies (and of setuptools/wheel for building), fetched while the registry is
+# reachable, so tests/test_wheel.py can install the built wheel into a fresh venv offline.
+WHEELHOUSE := .wheelhouse
+WHEELHOUSE_STAMP := $(WHEELHOUSE)/.installed
 AWSCLI_VENV := .venv-awscli
 AWSCLI_VERSION := 1.46.3
 AWSCLI_STAMP := $(AWSCLI_VENV)/.installed
@@ -23,6 +27,11 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 	touch $@
 
+$(WHEELHOUSE_STAMP): pyproject.toml $(STAMP)
+	rm -rf $(WHEELHOUSE)
+	$(VENV)/bin/python -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) . setuptools wheel
+	touch $@
+
 # The real aws CLI, for the test that types the environment README's commands; its botocore pin clashes with our boto3.
 $(AWSCLI_STAMP):
 	test -x $(AWSCLI_VENV)/bin/python || $(PYTHON) -m venv $(AWSCLI_VENV)
@@ -32,9 +41,9 @@ $(AWSCLI_STAMP):
 build: $(STAMP)
 	$(VENV)/bin/stackprint build
 
-test: $(STAMP) $(CHECKOV_STAMP) $(AWSCLI_STAMP)
-	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov STACKPRINT_AWS=$(CURDIR)/$(AWSCLI_VENV)/bin/aws \
-		$(VENV)/bin/python -m pytest -q
+test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) $(AWSCLI_STAMP)
+	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov STACKPRINT_WHEELHOUSE=$(CURDIR)/$(WHEELHOUSE) \
+		STACKPRINT_AWS=$(CURDIR)/$(AWSCLI_VENV)/bin/aws $(VENV)/bin/python -m pytest -q
 
 check: $(STAMP)
 	$(VENV)/bin/stackprint check
@@ -43,4 +52,4 @@ bench: $(STAMP)
 	for b in bench/*.py; do $(VENV)/bin/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(AWSCLI_VENV) build *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(WHEELHOUSE) $(AWSCLI_VENV) build *.egg-info
