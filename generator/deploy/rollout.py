@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from generator.deploy import changesets, events
 from generator.deploy.aws import Clients, translated
 from generator.deploy.changesets import ChangeSet
-from generator.deploy.environment import Environment
+from generator.deploy.environment import Environment, Stack
 from generator.deploy.parameters import resolve
 from generator.deploy.ui import UI, status_kind
 from generator.errors import InputError
 
-_BUSY_OR_BROKEN = "ROLLBACK_COMPLETE"  # a failed first create: CloudFormation only allows deleting it
+_FAILED_CREATE = "ROLLBACK_COMPLETE"  # a failed first create: CloudFormation only allows deleting it
 
 
 @dataclass(frozen=True)
@@ -61,30 +61,14 @@ def deploy(environment: Environment, parameters: dict[str, dict[str, str]], clie
             pending.add(stack.name)
             continue
         with translated(stack.name):
-            state = changesets.stack_state(clients, stack.name)
-            if state == _BUSY_OR_BROKEN or (state and not events.is_final(state) and state != "REVIEW_IN_PROGRESS"):
-                ui.out(f"  stack is {state}: "
-                       + ("a failed first create can only be deleted (`stackprint destroy`, then deploy again)"
-                          if state == _BUSY_OR_BROKEN else "another operation is running; wait for it to finish"),
-                       "error")
-                return 1
-            kind = changesets.change_set_kind(state)
-            url = changesets.upload(clients, stack, options.s3_bucket) if stack.too_big_to_inline else None
-            change_set = changesets.create(clients, stack, parameters[stack.name], kind, url)
-            if change_set.failure:
-                changesets.delete(clients, change_set)
-                ui.out(f"  change set FAILED: {change_set.failure}", "error")
+            change_set = _change_set(clients, stack, parameters[stack.name], options, ui)
+            if change_set is None:
                 return 1
             if change_set.empty:
-                changesets.delete(clients, change_set)
-                ui.out("  no changes")
                 continue
-            for change in change_set.changes:
-                ui.out(f"  {change.line()}", "warning" if change.replaces else None)
-            ui.out(f"  {kind}: {_summary(change_set)}")
             if options.dry_run:
                 changesets.delete(clients, change_set)
-                if kind == "CREATE":
+                if change_set.kind == "CREATE":
                     pending.add(stack.name)
                 continue
             if not options.yes and not ui.confirm(f"Execute the change set of {stack.name}?"):
@@ -97,6 +81,32 @@ def deploy(environment: Environment, parameters: dict[str, dict[str, str]], clie
                     ui.out(f"  stopped: {', '.join(rest)} left alone", "error")
                 return 1
     return 0
+
+
+def _change_set(clients: Clients, stack: Stack, parameters: dict[str, str], options: Options,
+                ui: UI) -> ChangeSet | None:
+    """Create and print one stack's change set (an empty one is reported and deleted); None when it cannot be."""
+    state = changesets.stack_state(clients, stack.name)
+    if state == _FAILED_CREATE or (state and not events.is_final(state) and state != "REVIEW_IN_PROGRESS"):
+        ui.out(f"  stack is {state}: " + ("a failed first create can only be deleted (`stackprint destroy`, then "
+                                          "deploy again)" if state == _FAILED_CREATE else
+                                          "another operation is running; wait for it to finish"), "error")
+        return None
+    kind = changesets.change_set_kind(state)
+    url = changesets.upload(clients, stack, options.s3_bucket) if stack.too_big_to_inline else None
+    change_set = changesets.create(clients, stack, parameters, kind, url)
+    if change_set.failure:
+        changesets.delete(clients, change_set)
+        ui.out(f"  change set FAILED: {change_set.failure}", "error")
+        return None
+    if change_set.empty:
+        changesets.delete(clients, change_set)
+        ui.out("  no changes")
+        return change_set
+    for change in change_set.changes:
+        ui.out(f"  {change.line()}", "warning" if change.replaces else None)
+    ui.out(f"  {kind}: {_summary(change_set)}")
+    return change_set
 
 
 def _execute(clients: Clients, change_set: ChangeSet, ui: UI) -> bool:
