@@ -13,7 +13,7 @@ AWSCLI_VENV := .venv-awscli
 AWSCLI_VERSION := 1.46.3
 AWSCLI_STAMP := $(AWSCLI_VENV)/.installed
 
-.PHONY: build test check bench clean
+.PHONY: build test check bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -38,12 +38,19 @@ $(AWSCLI_STAMP):
 	$(AWSCLI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check awscli==$(AWSCLI_VERSION)
 	touch $@
 
+# Headless Chromium for tests/report/test_browser.py (the HTML report must render in a real browser). Debian's
+# package; CI runs as root on Debian. Installed only when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 build: $(STAMP)
 	$(VENV)/bin/stackprint build
 
-test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) $(AWSCLI_STAMP)
+test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) $(AWSCLI_STAMP) chromium
 	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov STACKPRINT_WHEELHOUSE=$(CURDIR)/$(WHEELHOUSE) \
-		STACKPRINT_AWS=$(CURDIR)/$(AWSCLI_VENV)/bin/aws $(VENV)/bin/python -m pytest -q
+		STACKPRINT_CHROMIUM=$$(command -v chromium || echo chromium) STACKPRINT_AWS=$(CURDIR)/$(AWSCLI_VENV)/bin/aws \
+		$(VENV)/bin/python -m pytest -q
 
 check: $(STAMP)
 	$(VENV)/bin/stackprint check
