@@ -17,6 +17,7 @@ from typing import Callable
 from generator import lint, templating
 from generator.audit import audit_document
 from generator.blueprint_exceptions import apply_suppressions
+from generator.deploy.instructions import deploy_context
 from generator.emit import KMS_PLACEHOLDER, stack_parameters, templates
 from generator.errors import InputError
 from generator.gate_findings import GateFinding
@@ -132,6 +133,7 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
         database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints,
+        deploy=deploy_context(environment.directory, stacks_json, environment.files, layout),
         report=_report_sections(environment))
     return text.encode("utf-8")
 
