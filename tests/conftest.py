@@ -6,7 +6,7 @@ the diff and commit it.
 
 Suite cost: the full build of every example runs once per session (``fresh_build``) and every test that needs it
 shares it (golden, gates, check, determinism, checkov). Tests that take seconds are marked ``slow``
-(``pytest -m "not slow"`` for a quick loop; ``make test`` runs everything).
+(registered in pyproject.toml; ``pytest -m "not slow"`` for a quick loop; ``make test`` runs everything).
 """
 from __future__ import annotations
 
@@ -21,10 +21,6 @@ REPO = Path(__file__).resolve().parent.parent
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite out/ (and the other golden files) from a fresh build instead of comparing")
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: takes seconds (a build, checkov, moto); deselect with -m 'not slow'")
 
 
 @pytest.fixture
