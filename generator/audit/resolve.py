@@ -55,6 +55,8 @@ class Template:
         self.doc = doc
         self.path = doc.path
         resources = doc.data.get("Resources") or {}
+        # Fn::ForEach loops (language extensions) expand at deploy time: their resources are unknown here.
+        resources = {k: v for k, v in resources.items() if not str(k).startswith("Fn::ForEach::")}
         self.resources: dict[str, dict] = resources
         self.by_type: dict[str, list[str]] = {}
         for logical_id, resource in resources.items():
