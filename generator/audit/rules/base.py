@@ -57,7 +57,7 @@ class SgRuleCheck(Rule):
         for rule in ctx.groups.rules:
             message = self.judge(rule, ctx.policy)
             if message:
-                yield Hit(rule.resource, rule.keypath, message)
+                yield Hit(rule.resource, rule.keypath, message + rule.default_note())
 
     def judge(self, rule, policy) -> str | None:
         """A message if ``rule`` breaks this check, else None (UNKNOWN parts must yield None)."""
