@@ -78,3 +78,18 @@ def test_regression_fixtures_are_valid_cloudformation(name):
 
     matches = lint_file(HERE / name)
     assert [(m.rule.id, m.linenumber, m.message) for m in matches if m.rule.id[0] in "EW"] == []
+
+
+@pytest.mark.parametrize("default, expected", [
+    ("    Default: application\n", [("ELB004", "Balancer", " (when deployed with the default value of parameter "
+                                                          "LbType)")]),
+    ("", []),  # no default: the type is unknown, so nothing is certain
+])
+def test_load_balancer_type_from_a_parameter_is_read_at_its_default(tmp_path, default, expected):
+    path = tmp_path / "lb.yaml"
+    path.write_text("Parameters:\n  LbType:\n    Type: String\n" + default +
+                    "Resources:\n  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+                    "    Properties:\n      Type: !Ref LbType\n      Subnets: [subnet-1, subnet-2]\n")
+    found = [(f.rule, f.resource, f.message[len("load balancer does not write access logs"):])
+             for f in audit_document(load_template(str(path))) if f.rule == "ELB004"]
+    assert found == expected

@@ -1,6 +1,6 @@
 """ELB004: a load balancer without access logs."""
-from generator.audit.balancers import V2, attribute, lb_type, listener_protocols
-from generator.audit.resolve import UNKNOWN, is_intrinsic, literal_bool
+from generator.audit.balancers import V2, attribute, listener_protocols
+from generator.audit.resolve import UNKNOWN, default_note, is_intrinsic, literal_bool
 from generator.audit.rules.base import PropertyCheck
 
 CLASSIC = "AWS::ElasticLoadBalancing::LoadBalancer"
@@ -17,6 +17,7 @@ class NoAccessLogs(PropertyCheck):
     resource_types = (V2, CLASSIC)
 
     def judge(self, props, ctx, logical_id):
+        assumed: tuple = ()
         if ctx.template.type_of(logical_id) == CLASSIC:
             policy = props.get("AccessLoggingPolicy")
             if policy is None:
@@ -26,23 +27,26 @@ class NoAccessLogs(PropertyCheck):
             else:
                 value = UNKNOWN  # a policy chosen by Fn::If (or any function) may well enable the logs
             where = ("Properties", "AccessLoggingPolicy") if policy is not None else ()
-        elif not _can_log(ctx.template, props, logical_id):
-            return
         else:
+            can_log, assumed = _can_log(ctx.template, props, logical_id)
+            if not can_log:
+                return
             value = attribute(props, "access_logs.s3.enabled")
             where = ("Properties", "LoadBalancerAttributes") if "LoadBalancerAttributes" in props else ()
         if value is UNKNOWN or value is True:
             return
-        yield where, "load balancer does not write access logs"
+        yield where, "load balancer does not write access logs" + default_note(assumed)
 
 
-def _can_log(template, props, logical_id) -> bool:
-    """Whether access logs could record anything: a Network Load Balancer writes them only for TLS listeners, so
-    one whose listeners are all TCP/UDP (or unknown, or outside the template) is not asked for them; a gateway load
-    balancer has none at all."""
-    kind = lb_type(props)
+def _can_log(template, props, logical_id) -> tuple:
+    """``(whether access logs could record anything, parameters assumed)``: a Network Load Balancer writes them
+    only for TLS listeners, so one whose listeners are all TCP/UDP (or unknown, or outside the template) is not
+    asked for them; a gateway load balancer has none at all. A ``Type`` given by a parameter is read at its
+    default (and named); any other function leaves the type unknown: not judged."""
+    kind, assumed = template.defaults.value(props.get("Type", "application"))
+    kind = kind.lower() if isinstance(kind, str) else UNKNOWN
     if kind == "application":
-        return True
+        return True, assumed
     if kind == "network":
-        return "TLS" in listener_protocols(template, logical_id)
-    return False
+        return "TLS" in listener_protocols(template, logical_id), assumed
+    return False, ()
