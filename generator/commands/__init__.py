@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 # Order is the order shown in `stackprint --help`; each name is the module generator/commands/<name>.py.
-NAMES = ("build", "check", "diff", "validate", "schema", "init", "audit", "migrate", "reach")
+NAMES = ("build", "check", "diff", "validate", "schema", "init", "audit", "migrate", "reach", "report")
 
 
 def load(name: str):

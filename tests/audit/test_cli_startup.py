@@ -45,7 +45,7 @@ def test_help_still_lists_every_command():
 
     result = CliRunner().invoke(main, ["--help"])
     listed = [line.split()[0] for line in result.output.split("Commands:", 1)[1].splitlines() if line.strip()]
-    assert listed == ["build", "check", "diff", "validate", "schema", "init", "audit", "migrate", "reach"]
+    assert listed == ["build", "check", "diff", "validate", "schema", "init", "audit", "migrate", "reach", "report"]
 
 
 def test_unknown_command_is_a_usage_error():
