@@ -93,3 +93,12 @@ def test_load_balancer_type_from_a_parameter_is_read_at_its_default(tmp_path, de
     found = [(f.rule, f.resource, f.message[len("load balancer does not write access logs"):])
              for f in audit_document(load_template(str(path))) if f.rule == "ELB004"]
     assert found == expected
+
+
+def test_a_missing_description_names_the_parameter_not_its_default(tmp_path):
+    """SG009's verdict does not depend on the peer, so it names the parameter and adds no "when deployed" note."""
+    text = (HERE / "ssh_location_default.yaml").read_text().replace("          Description: ssh\n", "", 1)
+    path = tmp_path / "t.yaml"
+    path.write_text(text)
+    found = [f.message for f in audit_document(load_template(str(path))) if f.rule == "SG009"]
+    assert found == ["ingress rule tcp 22 (parameter SSHLocation) has no Description"]
