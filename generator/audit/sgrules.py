@@ -94,7 +94,8 @@ class SgRule:
         if self.peer_kind == "cidr" and self.network is not UNKNOWN:
             return str(self.network)
         if self.peer_kind == "group":
-            return f"group {self.peer_group}"
+            # A group named by a parameter, import or other function has no name to show.
+            return "a group given by a function" if self.peer_group is UNKNOWN else f"group {self.peer_group}"
         return self.peer_kind
 
     def signature(self, self_id: str) -> tuple:

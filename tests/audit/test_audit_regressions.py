@@ -102,3 +102,12 @@ def test_a_missing_description_names_the_parameter_not_its_default(tmp_path):
     path.write_text(text)
     found = [f.message for f in audit_document(load_template(str(path))) if f.rule == "SG009"]
     assert found == ["ingress rule tcp 22 (parameter SSHLocation) has no Description"]
+
+
+def test_a_peer_group_given_by_a_function_is_described_in_words(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("Parameters:\n  Peer:\n    Type: AWS::EC2::SecurityGroup::Id\nResources:\n  G:\n"
+                    "    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n"
+                    "      SecurityGroupIngress:\n        - {IpProtocol: '-1', SourceSecurityGroupId: !Ref Peer}\n")
+    found = [f.message for f in audit_document(load_template(str(path))) if f.rule == "SG002"]
+    assert found == ["ingress from a group given by a function allows all protocols and ports (IpProtocol -1)"]
