@@ -10,14 +10,22 @@ import sys
 import click
 
 from generator import __version__
-from generator.commands import COMMANDS
+from generator import commands
 from generator.console import error
 from generator.errors import CommandFailed, InputError
 
 
 class _Group(click.Group):
     """A click group that reports :class:`InputError` as ``file:line:col: key: message`` and exits 2, and ends every
-    command that raised :class:`CommandFailed` with its code: one exit mechanism for all commands."""
+    command that raised :class:`CommandFailed` with its code: one exit mechanism for all commands.
+
+    Subcommands are loaded lazily (only the one being run is imported; ``--help`` loads them all)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(commands.NAMES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        return commands.load(cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -48,9 +56,6 @@ def main() -> None:
       stackprint audit path/to/templates   # audit templates stackprint did not write
     """
 
-
-for _command in COMMANDS:
-    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
