@@ -200,8 +200,10 @@ class Route(Model):
     host: Annotated[str, AfterValidator(_host)] | None = Field(
         None, description="Host-header condition.", examples=["shop.example.com"])
     priority: bounded(1, 50000) | None = Field(
-        None, description="Listener rule priority (1 to 50000, lower wins). Default: derived from the routes on "
-                          "the balancer (host routes first, catch-all '/*' last, then by service name), step 10.")
+        None, description="Listener rule priority (1 to 50000, lower wins). Default: derived from this route alone "
+                          "(a band by specificity: host routes first, longer paths before broader ones, the catch-all "
+                          "'/*' without host 50000; the place in the band hashed from the service name), so adding "
+                          "or removing a service never renumbers another rule.")
     health_check: Annotated[str, AfterValidator(_health_path)] = Field(
         "/", description="Target-group health check path.", examples=["/healthz"])
 
