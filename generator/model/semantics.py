@@ -263,10 +263,12 @@ def _priority_clash(balancer: str, priority: int, at: str, other: str, routed: d
     if routed[at].priority is not None:
         return Issue(where + ("priority",), f"priority {priority} is the derived priority of services.{other}.route "
                                             f"on load balancer '{balancer}' (each rule needs its own: choose another"
-                                            f"{f', e.g. {free}' if free else ''})")
+                                            f"{f', e.g. {free}' if free else ''}, or, if {other} is the service you "
+                                            "are adding, set a priority there)")
     hint = f"priority: {free}" if free else "a priority"
     return Issue(where, f"its derived priority {priority} (from host, path and service name) is also derived for "
-                        f"services.{other}.route on load balancer '{balancer}' (set {hint} on one of them)")
+                        f"services.{other}.route on load balancer '{balancer}' (set {hint} on the one you are adding, "
+                        "so the other rule keeps its number)")
 
 
 def _flows(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issue]:

@@ -183,7 +183,7 @@ def test_two_derived_priorities_that_clash_ask_for_an_explicit_one():
     line = _blueprint({"svc28": {"path": "/b/*"}, "svc7": {"path": "/a/*"}}).splitlines().index('  "svc7": {') + 4
     assert message == (f"{PATH}:{line}:13: services.svc7.route: its derived priority {clash} (from host, path and "
                        f"service name) is also derived for services.svc28.route on load balancer 'public' (set "
-                       f"priority: {clash + 1} on one of them)")
+                       f"priority: {clash + 1} on the one you are adding, so the other rule keeps its number)")
     # taking the hint loads, and the other service keeps its number
     fixed = _priorities({"svc28": {"path": "/b/*"}, "svc7": {"path": "/a/*", "priority": clash + 1}})
     assert fixed == {"svc28": clash, "svc7": clash + 1}
@@ -198,10 +198,12 @@ def test_an_explicit_priority_may_not_take_a_derived_one():
     message = _error({"api": {"path": "/api/*"}, "web": {"path": "/web/*", "priority": derived}})
     assert message.endswith(f"services.web.route.priority: priority {derived} is the derived priority of "
                             f"services.api.route on load balancer 'public' (each rule needs its own: choose "
-                            f"another, e.g. {derived + 1})")
+                            f"another, e.g. {derived + 1}, or, if api is the service you are adding, set a priority "
+                            f"there)")
     message = _error({"web": {}, "api": {"path": "/api/*", "priority": 50000}})
     assert message.endswith("services.api.route.priority: priority 50000 is the derived priority of "
-                            "services.web.route on load balancer 'public' (each rule needs its own: choose another)")
+                            "services.web.route on load balancer 'public' (each rule needs its own: choose another, "
+                            "or, if web is the service you are adding, set a priority there)")
 
 
 def test_explicit_priorities_are_kept_as_written():
