@@ -17,6 +17,7 @@ from generator.model.balancers import LoadBalancer
 from generator.model.base import BalancerName, BlueprintName, DatabaseName, EnvironmentName, Model, ServiceName
 from generator.model.databases import Database
 from generator.model.network import Network
+from generator.model.pipeline import PipelineSettings
 from generator.model.services import Service
 
 _TAG_KEY = re.compile(r"^[\w .:/=+@-]{1,128}$", re.UNICODE)
@@ -71,6 +72,9 @@ class BlueprintSpec(Model):
                         "by listing its name in flows.")
     audit: AuditSettings = Field(AuditSettings(), description="Exceptions to the build's audit gate for every "
                                                               "stack of this blueprint, each with a reason.")
+    pipeline: PipelineSettings = Field(PipelineSettings(), description="The CodePipeline that deploys this "
+                                       "blueprint's out/ (out/<name>/pipeline.template.yaml); set once, not per "
+                                       "environment.")
 
 
 class Blueprint(BlueprintSpec):

@@ -21,8 +21,8 @@ from generator.model.errors import describe, did_you_mean
 from generator.model.overlay import Locator, merge
 
 DEFAULT_ENV = "default"
-#: Keys an overlay may not change: the name is part of every stack name, overlays do not nest.
-_FIXED_KEYS = ("name", "environments")
+#: Keys an overlay may not change: the name is part of every stack name, overlays do not nest, one pipeline per file.
+_FIXED_KEYS = ("name", "environments", "pipeline")
 #: Named collections whose members an overlay may change but not invent.
 _COLLECTIONS = ("services", "load_balancers")
 
