@@ -204,8 +204,12 @@ def test_pipeline_role_is_least_privilege(blueprint):
     template = _template(blueprint)
     statements = _policy_statements(template, "PipelineRole")
     assert all(s["Resource"] != "*" and "*" not in json.dumps(s["Action"]) for s in statements)
-    stacks = next(s for s in statements if s["Sid"] == "ChangeSets")["Resource"]
-    for arn in stacks[:-1]:
+    change_sets = next(s for s in statements if s["Sid"] == "ChangeSets")
+    assert change_sets["Condition"] == {"StringEquals": {"cloudformation:ChangeSetName": "stackprint-pipeline"}}
+    stacks = change_sets["Resource"]
+    assert len(stacks) == len(_declared_environments(blueprint))
+    assert next(s for s in statements if s["Sid"] == "Stacks")["Resource"] == stacks
+    for arn in stacks:
         assert re.fullmatch(rf"arn:\$\{{AWS::Partition\}}:cloudformation:\$\{{AWS::Region\}}:\$\{{AWS::AccountId\}}:"
                             rf"stack/{blueprint}-[a-z0-9-]+-\*/\*", arn["Fn::Sub"])
     passing = next(s for s in statements if s["Action"] == "iam:PassRole")

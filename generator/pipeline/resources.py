@@ -109,12 +109,9 @@ def artifact_bucket(environments: list[Environment]) -> list:
 
 
 def _stack_arns(blueprint: str, environments: list[Environment]) -> list:
-    """The stacks of this blueprint's environments (and this pipeline's change sets), in the pipeline's region."""
-    arns = [Sub(f"arn:${{AWS::Partition}}:cloudformation:${{AWS::Region}}:${{AWS::AccountId}}:stack/"
+    """The stacks of this blueprint's environments, in the pipeline's account and region."""
+    return [Sub(f"arn:${{AWS::Partition}}:cloudformation:${{AWS::Region}}:${{AWS::AccountId}}:stack/"
                 f"{blueprint}-{env.name}-*/*") for env in environments]
-    arns.append(Sub(f"arn:${{AWS::Partition}}:cloudformation:${{AWS::Region}}:${{AWS::AccountId}}:changeSet/"
-                    f"{CHANGE_SET_NAME}/*"))
-    return arns
 
 
 def pipeline_role(blueprint: str, environments: list[Environment]) -> iam.Role:
@@ -133,8 +130,10 @@ def pipeline_role(blueprint: str, environments: list[Environment]) -> iam.Role:
          "Resource": Ref(CONNECTION)},
         {"Sid": "ChangeSets", "Effect": "Allow",
          "Action": ["cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
-                    "cloudformation:DescribeChangeSet", "cloudformation:DescribeStacks",
-                    "cloudformation:ExecuteChangeSet"],
+                    "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet"],
+         "Resource": _stack_arns(blueprint, environments),
+         "Condition": {"StringEquals": {"cloudformation:ChangeSetName": CHANGE_SET_NAME}}},
+        {"Sid": "Stacks", "Effect": "Allow", "Action": "cloudformation:DescribeStacks",
          "Resource": _stack_arns(blueprint, environments)},
         {"Sid": "PassCloudFormationRoles", "Effect": "Allow", "Action": "iam:PassRole",
          "Resource": [Ref(role_name(env.name)) for env in environments],

@@ -83,8 +83,9 @@ def _execute(env: Environment, stack: Stack, run_order: int) -> codepipeline.Act
 
 def _approval(env: Environment, step: int, stacks: list[Stack], run_order: int) -> codepipeline.Actions:
     names = ", ".join(stack.name for stack in stacks)
-    text = (f"Review the change set {CHANGE_SET_NAME} of {names} (CloudFormation console: stack, Change sets) "
-            f"before it is executed in {env.name}.")
+    sets, runs = ("change set", "it is") if len(stacks) == 1 else ("change sets", "they are")
+    text = (f"Review the {sets} {CHANGE_SET_NAME} of {names} (CloudFormation console: stack, Change sets) "
+            f"before {runs} executed in {env.name}.")
     if len(text) > CUSTOM_DATA_LIMIT:
         text = (f"Review the change sets {CHANGE_SET_NAME} of the {len(stacks)} stacks of step {step} in "
                 f"{env.name} (CloudFormation console: stack, Change sets) before they are executed.")
