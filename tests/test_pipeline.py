@@ -447,5 +447,8 @@ def test_env_build_leaves_the_pipeline_alone_and_check_keeps_it_in_sync(project)
     result = run("check")
     assert result.exit_code == 1 and "differs: out/small/pipeline.template.yaml" in result.output
     (project / "out" / "small" / "pipeline.config.json").unlink()
-    assert "missing: out/small/pipeline.config.json" in run("check").output
+    (project / "out" / "small" / "old-pipeline.template.yaml").write_text("stale\n")
+    output = run("check").output
+    assert "missing: out/small/pipeline.config.json" in output
+    assert "extra: out/small/old-pipeline.template.yaml" in output
     assert run("build").exit_code == 0 and run("check").exit_code == 0

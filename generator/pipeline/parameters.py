@@ -92,8 +92,9 @@ def environment_parameters(env: Environment) -> list[PipelineParameter]:
             ConstraintDescription="must be an IAM role ARN"), "REPLACE_WITH_CLOUDFORMATION_ROLE_ARN"),
         PipelineParameter(Parameter(
             action_role_name(env.name), Type="String", Default="", AllowedPattern=f"^({ROLE_PATTERN[1:-1]})?$",
-            Description=f"Optional ARN of a role in the {env.name} target account that the pipeline assumes to "
-                        "create and execute the change sets (cross-account); empty: the pipeline's own role",
+            Description=f"Optional ARN of an existing role in the {env.name} target account that the pipeline "
+                        "assumes to create and execute the change sets (cross-account); empty: the pipeline's own "
+                        "role",
             ConstraintDescription="must be empty or an IAM role ARN"), ""),
     ]
 
