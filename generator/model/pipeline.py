@@ -14,7 +14,8 @@ from pydantic import AfterValidator, Field, WithJsonSchema
 from generator.model.base import EnvironmentName, Model, matching
 
 #: A relative, '/'-separated directory inside the repository, without '.' or '..' parts.
-REPOSITORY_PATH_PATTERN = r"^(?!\.{1,2}(/|$))[A-Za-z0-9_-][A-Za-z0-9._-]*(/(?!\.{1,2}(/|$))[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"
+_PART = r"[A-Za-z0-9_-][A-Za-z0-9._-]*"  # a directory name that does not start with '.' (so no '.' or '..')
+REPOSITORY_PATH_PATTERN = rf"^{_PART}(/{_PART})*$"
 
 RepositoryPath = Annotated[str, AfterValidator(matching(
     re.compile(REPOSITORY_PATH_PATTERN),
