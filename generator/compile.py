@@ -25,6 +25,7 @@ from generator.pipeline import pipeline_files
 from generator.plan import Layout, plan
 from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
 from generator.plan.names import balancer_group, database_group, service_group
+from generator.reach.expect import prove as prove_expectations
 from generator.suppress import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
@@ -202,6 +203,7 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
                 raise InputError(f"blueprint name {bp.name!r} is also used by {owners[bp.name]} "
                                  f"(each blueprint needs its own name: it is the out/ directory)", path=path)
             environments.append(render(plan(bp), path))
+            prove_expectations(environments[-1].layout, environments[-1].files)  # expect:, from rendered templates
         if only_env is None:  # a whole-blueprint build also writes the pipeline that deploys every environment
             pipelines[next(iter(models.values())).name] = pipeline_files(
                 path, models, {e.env: e.files for e in environments if e.source == path})

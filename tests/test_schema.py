@@ -40,7 +40,7 @@ def _validator():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_starters_satisfy_the_schema(kind):
-    data = yaml.safe_load(render_starter("shop", kind, "blueprints/shop.yaml"))
+    data = yaml.safe_load(render_starter("shop", kind, "blueprints/shop.yaml", "../schema/blueprint.schema.json"))
     assert list(_validator().iter_errors(data)) == []
 
 

@@ -16,6 +16,7 @@ from generator.model.audit import AuditSettings
 from generator.model.balancers import LoadBalancer
 from generator.model.base import BalancerName, BlueprintName, DatabaseName, EnvironmentName, Model, ServiceName
 from generator.model.databases import Database
+from generator.model.expectations import Expectation
 from generator.model.network import Network
 from generator.model.pipeline import PipelineSettings
 from generator.model.services import Service
@@ -72,6 +73,10 @@ class BlueprintSpec(Model):
                         "by listing its name in flows.")
     audit: AuditSettings = Field(AuditSettings(), description="Exceptions to the build's audit gate for every "
                                                               "stack of this blueprint, each with a reason.")
+    expect: Annotated[dict[str, Expectation], AfterValidator(_sorted)] = Field(
+        {}, description="Reachability the build must prove from the rendered templates, by service or database "
+                        "name (see docs/reach.md).", examples=[{"api": {"internet": "unreachable",
+                                                                       "reachable_from": ["web"]}}])
     pipeline: PipelineSettings = Field(PipelineSettings(), description="The CodePipeline that deploys this "
                                        "blueprint's out/ (out/<name>/pipeline.template.yaml); set once, not per "
                                        "environment.")

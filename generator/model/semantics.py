@@ -14,6 +14,7 @@ from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
+from generator.model import expectations, shared_balancers
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
@@ -44,6 +45,8 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
     issues: list[Issue] = []
     for checker in (_network, _balancers, _services, _databases, _logical_ids):
         issues.extend(checker(bp, written))
+    issues.extend(shared_balancers.check(bp, Issue))  # a caller of a shared internal balancer reaches all behind it
+    issues.extend(expectations.check(bp, Issue))  # expect: names services and databases of the blueprint
     return issues
 
 

@@ -1,0 +1,51 @@
+"""Text and JSON views of a :class:`~generator.reach.analysis.Reach`, deterministic to the byte."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from generator.reach.analysis import Reach, Verdict
+from generator.reach.firewall import NO, UNKNOWN, YES
+
+_INTERNET = {YES: "reachable", NO: "unreachable", UNKNOWN: "unknown"}
+_OUTBOUND = {"internet": "internet", "endpoints": "VPC endpoints only", "none": "none", UNKNOWN: "unknown"}
+
+
+def _lines(verdict: Verdict) -> list[str]:
+    lines = [f"{verdict.kind} {verdict.name}  ({verdict.stack}/{verdict.logical_id})",
+             f"  internet: {_INTERNET[verdict.internet]}"]
+    for path in verdict.internet_paths:
+        lines.append(f"    {'maybe: ' if path.verdict == UNKNOWN else ''}{path.text}"
+                     + (f"  [unknown: {path.reason}]" if path.reason else ""))
+    lines.append("  from: " + ("" if verdict.callers else "nothing inside the VPC"))
+    for caller in verdict.callers:
+        via = f" via {caller.via}" if caller.via else ""
+        lines.append(f"    {'maybe ' if caller.verdict == UNKNOWN else ''}{caller.source} {caller.ports}{via}"
+                     + (f"  [unknown: {caller.reason}]" if caller.reason else ""))
+    all_traffic = ", all traffic allowed out" if verdict.all_outbound else ""
+    lines.append(f"  outbound: {_OUTBOUND[verdict.outbound]}{all_traffic}")
+    for path in verdict.outbound_paths:
+        lines.append(f"    {'maybe: ' if path.verdict == UNKNOWN else ''}{path.text}"
+                     + (f"  [unknown: {path.reason}]" if path.reason else ""))
+    return lines
+
+
+def render_text(reach: Reach) -> str:
+    lines: list[str] = []
+    for verdict in reach.verdicts:
+        lines.extend(_lines(verdict))
+    if not reach.verdicts:
+        lines.append("no services, databases or instances in these templates")
+    for caveat in reach.caveats:
+        lines.append(f"caveat: {caveat}")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def render_json(reach: Reach) -> str:
+    data = {
+        "workloads": [{**asdict(v), "callers": [asdict(c) for c in v.callers]} for v in reach.verdicts],
+        "nodes": [asdict(n) for n in reach.nodes],
+        "edges": [asdict(e) for e in reach.edges],
+        "caveats": reach.caveats,
+    }
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
