@@ -452,3 +452,32 @@ def test_env_build_leaves_the_pipeline_alone_and_check_keeps_it_in_sync(project)
     assert "missing: out/small/pipeline.config.json" in output
     assert "extra: out/small/old-pipeline.template.yaml" in output
     assert run("build").exit_code == 0 and run("check").exit_code == 0
+
+
+def test_pipeline_command_bad_input_exits_2_and_gate_findings_exit_1(monkeypatch, tmp_path):
+    import generator.compile as compile_module
+    from generator.lint import Finding
+
+    monkeypatch.chdir(REPO)
+    missing = run("pipeline", "blueprints/nope.yaml")
+    assert missing.exit_code == 2 and "blueprints/nope.yaml" in missing.output
+    monkeypatch.setattr(compile_module, "GATES", [lambda templates: [
+        Finding(path, 1, "E0000", "planted") for path in templates]])
+    target = tmp_path / "p.yaml"
+    failed = run("pipeline", "blueprints/two-tier.yaml", "-o", str(target))
+    assert failed.exit_code == 1
+    assert "two-tier/pipeline.template.yaml:1: E0000: planted" in failed.output
+    assert not target.exists()
+
+
+def test_steps_follow_dependencies_not_list_positions():
+    """A chain and a diamond: each stack one step after the last step it depends on; independent ones together."""
+    from generator.pipeline.inputs import Environment, Stack
+
+    def stack(name, *deps):
+        return Stack(name, name, f"{name}.template.yaml", f"{name}.config.json", deps, ())
+
+    env = Environment("dev", (stack("network"), stack("data", "network"), stack("cache", "network"),
+                              stack("api", "data", "cache"), stack("web", "network"), stack("report", "api")), False)
+    assert [[s.name for s in level] for level in env.levels()] == [
+        ["network"], ["data", "cache", "web"], ["api"], ["report"]]
