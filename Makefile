@@ -10,7 +10,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 WHEELHOUSE := .wheelhouse
 WHEELHOUSE_STAMP := $(WHEELHOUSE)/.installed
 
-.PHONY: build test check bench clean
+.PHONY: build test check bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,18 @@ $(WHEELHOUSE_STAMP): pyproject.toml $(STAMP)
 	$(VENV)/bin/python -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) . setuptools wheel
 	touch $@
 
+# Headless Chromium for tests/report/test_browser.py (the HTML report must render in a real browser). Debian's
+# package; CI runs as root on Debian. Installed only when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 build: $(STAMP)
 	$(VENV)/bin/stackprint build
 
-test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP)
+test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) chromium
 	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov STACKPRINT_WHEELHOUSE=$(CURDIR)/$(WHEELHOUSE) \
+		STACKPRINT_CHROMIUM=$$(command -v chromium || echo chromium) \
 		$(VENV)/bin/python -m pytest -q
 
 check: $(STAMP)

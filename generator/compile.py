@@ -26,6 +26,7 @@ from generator.plan import Layout, plan
 from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
 from generator.plan.names import balancer_group, database_group, service_group
 from generator.reach.expect import prove as prove_expectations
+from generator.report import readme_sections, report_from_texts
 from generator.suppress import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
@@ -140,8 +141,15 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         parameters=parameters, kms_placeholder=data.KMS_PLACEHOLDER, cidr=str(bp.network.cidr),
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
-        database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints)
+        database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints,
+        report=_report_sections(environment))
     return text.encode("utf-8")
+
+
+def _report_sections(environment: Environment) -> str:
+    """The README's diagram and cost estimate (issue 10, part 3), from the environment's rendered templates."""
+    texts = {name: data.decode("utf-8") for name, data in environment.files.items() if name.endswith(".template.yaml")}
+    return readme_sections(report_from_texts(environment.directory, texts))
 
 
 def render(layout: Layout, source: str) -> Environment:

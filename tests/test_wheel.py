@@ -110,6 +110,8 @@ def test_readme_tour_outside_the_repository(installed, tmp_path):
     assert "built out/shop/dev" in built.stderr
     assert (work / "out" / "shop" / "dev" / "README.md").read_text().startswith("# shop / dev")
     step("check")
+    step("report", "out/shop/dev", "-o", "report.html")  # the price table ships as package data
+    assert "<svg" in (work / "report.html").read_text()
     step("audit", "out", "--fail-on", "low")
     step("schema", "-o", "schema.json")
     assert json.loads((work / "schema.json").read_text()) == json.loads(schema_file.read_text())

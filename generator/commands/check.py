@@ -36,16 +36,27 @@ def differences(out: str, expected: dict[str, bytes], directories: set[str]) -> 
     return lines
 
 
+def _print_diff(out: str, expected: dict[str, bytes], directories: set[str]) -> None:
+    """The semantic diff (issue 10) of ``out`` on disk against the fresh build, on stdout."""
+    from generator.diff import diff_trees, render, tree_from_files
+
+    report = diff_trees(tree_from_files(out.rstrip("/") + "/", _on_disk(out, directories)),
+                        tree_from_files("fresh build", expected))
+    click.echo(render(report, "text", stream=sys.stdout), nl=False)
+
+
 @click.command("check")
 @click.argument("blueprints", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--out", "out", default="out", show_default=True, metavar="DIR", help="Output directory.")
-def command(blueprints: tuple[str, ...], out: str) -> None:
+@click.option("--diff", "show_diff", is_flag=True, help="Also print what changes in the stale files (as `stackprint diff`).")
+def command(blueprints: tuple[str, ...], out: str, show_diff: bool = False) -> None:
     """Exit 1 listing the files of DIR that differ from, are missing in, or are extra to a fresh build.
 
     \b
     Examples:
       stackprint check                 # in CI, after `stackprint build` was committed
       stackprint check --out build/cfn
+      stackprint check --diff          # and what a deploy of the fresh build would change
     With no BLUEPRINT, every blueprints/*.yaml is rebuilt and any other directory in DIR counts as extra.
     """
     from generator.compile import blueprint_paths, compile_blueprints  # cfn-lint: ~0.6 s, only here
@@ -63,6 +74,8 @@ def command(blueprints: tuple[str, ...], out: str) -> None:
     lines = differences(out, build.files(), directories)
     for line in lines:
         error(line)
+    if lines and show_diff:
+        _print_diff(out, build.files(), directories)
     if lines:
         error(f"{out} is stale: run `stackprint build` and commit the result")
         sys.exit(1)

@@ -7,13 +7,15 @@ Public API (used by ``stackprint reach``, by the build's ``expect:`` proof and, 
     for verdict in reach.verdicts:      # per service, database and instance
         verdict.internet, verdict.internet_paths, verdict.callers, verdict.outbound
     reach.nodes, reach.edges            # the graph the verdicts were proven on, edges labelled by port
+    reach.subnets, reach.placements     # every subnet (zone, route) and where each workload/balancer/NAT/endpoint sits
 
 Works on any CloudFormation templates (hand-written, CDK, other generators): exports are resolved across the stacks
 given, and anything known only at deploy time is reported as unknown, never as safe.
 """
-from generator.reach.analysis import Caller, Edge, Node, Path, Reach, Verdict, analyse
+from generator.reach.analysis import Caller, Edge, Node, Path, Placement, Reach, SubnetView, Verdict, analyse
 from generator.reach.firewall import NO, UNKNOWN, YES
 from generator.reach.sources import from_paths, from_texts
 
 __all__ = ["analyse", "from_paths", "from_texts", "Reach", "Verdict", "Caller", "Path", "Node", "Edge",
+           "SubnetView", "Placement",
            "YES", "NO", "UNKNOWN"]

@@ -21,7 +21,7 @@ from generator.reach.firewall import (INTERNET_DESTINATION, INTERNET_SIDE, NO, U
                                       read_firewall, strongest, weakest)
 from generator.reach.inventory import (Balancer, Workload, nat_is_public, read_balancers, read_endpoints,
                                        read_subnets, read_workloads)
-from generator.reach.values import Evaluator, Stack, Unknown
+from generator.reach.values import Evaluator, Res, Stack, Unknown
 
 HTTPS = 443
 
@@ -85,14 +85,41 @@ class Verdict:
         return sorted({c.source for c in self.callers if c.verdict == verdict})
 
 
+@dataclass(frozen=True, order=True)
+class SubnetView:
+    """One subnet of the templates, for reports and diagrams: where it is and where its default route goes."""
+
+    id: str  # node id, as in Node.id and Edge.source/target ("stack/LogicalId")
+    label: str
+    cidr: str  # "" when known only at deploy time
+    zone: str  # "1", "2", ... for ``!Select [i, !GetAZs '']``, the zone's name when literal, "" when unknown
+    route: str  # where 0.0.0.0/0 goes: igw | nat | none | other | unknown
+
+
+@dataclass(frozen=True, order=True)
+class Placement:
+    """Where a workload, balancer, NAT gateway or VPC endpoint sits: the subnets it is placed in (node ids)."""
+
+    id: str
+    kind: str  # service | database | instance | balancer | nat | endpoint
+    label: str
+    subnets: tuple[str, ...]  # gateway endpoints: the subnets whose route tables hold it; () when not known
+    detail: str = ""  # balancer: its scheme; endpoint: "<service> (interface|gateway)"
+
+
 @dataclass
 class Reach:
-    """The verdicts of every workload, the graph behind them, and caveats that apply to the whole environment."""
+    """The verdicts of every workload, the graph behind them, and caveats that apply to the whole environment.
+
+    ``subnets`` and ``placements`` describe the whole network (also what no path uses), for reports and diagrams.
+    """
 
     verdicts: list[Verdict]
     nodes: list[Node]
     edges: list[Edge]
     caveats: list[str]
+    subnets: list[SubnetView] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
 
     def find(self, stack: str, logical_id: str) -> Verdict | None:
         return next((v for v in self.verdicts if v.key == (stack, logical_id)), None)
@@ -383,7 +410,59 @@ class _Analysis:
             self.outbound(workload, verdict)
             verdicts.append(verdict)
         verdicts.sort(key=lambda v: ({"service": 0, "instance": 1, "database": 2}[v.kind], v.name, v.key))
-        return Reach(verdicts, sorted(self.nodes.values()), sorted(self.edges), sorted(self.firewall.unresolved))
+        return Reach(verdicts, sorted(self.nodes.values()), sorted(self.edges), sorted(self.firewall.unresolved),
+                     self.subnet_views(), self.placements())
+
+    # --- network view (reports, diagrams) ---------------------------------------------------------------------------
+
+    def node_id(self, key: tuple) -> str:
+        return "/".join(key) if key[0] else key[1]
+
+    def subnet_ids(self, subnets) -> tuple[str, ...]:
+        return () if isinstance(subnets, Unknown) or not subnets else \
+            tuple(sorted(self.node_id(s) for s in subnets if s in self.subnets))
+
+    def subnet_views(self) -> list[SubnetView]:
+        views = []
+        for key, subnet in self.subnets.items():
+            cidr = "" if isinstance(subnet.cidr, Unknown) else str(subnet.cidr)
+            route = "unknown" if isinstance(subnet.route, Unknown) else str(subnet.route)
+            views.append(SubnetView(self.node_id(key), self.label(key), cidr,
+                                    _zone(self.evaluator.properties(key).get("AvailabilityZone")), route))
+        return sorted(views)
+
+    def placements(self) -> list[Placement]:
+        found = [Placement(self.node_id(k), w.kind, self.label(k), self.subnet_ids(w.subnets))
+                 for k, w in self.workloads.items()]
+        for key, balancer in self.balancers.items():
+            scheme = balancer.scheme if isinstance(balancer.scheme, str) else "scheme unknown"
+            found.append(Placement(self.node_id(key), "balancer", self.label(key), self.subnet_ids(balancer.subnets),
+                                   scheme))
+        for key in self.evaluator.of_type("AWS::EC2::NatGateway"):
+            subnet = self.evaluator.prop(key, "SubnetId")
+            subnets = [subnet.key] if isinstance(subnet, Res) else []
+            found.append(Placement(self.node_id(key), "nat", self.label(key), self.subnet_ids(subnets)))
+        for key, endpoint in self.endpoints.items():
+            subnets = endpoint.subnets
+            if endpoint.kind == "Gateway":  # in route tables, not subnets: placed with the subnets it serves
+                tables = set() if isinstance(endpoint.route_tables, Unknown) else set(endpoint.route_tables)
+                subnets = [s for s, subnet in self.subnets.items() if subnet.route_table in tables]
+            found.append(Placement(self.node_id(key), "endpoint", self.label(key), self.subnet_ids(subnets),
+                                   f"{endpoint.service} ({endpoint.kind.lower()})"))
+        return sorted(found)
+
+
+def _zone(value) -> str:
+    """A subnet's zone as written: ``!Select [i, !GetAZs '']`` is zone ``i+1``, a literal name is itself."""
+    if isinstance(value, str):
+        return value
+    select = value.get("Fn::Select") if isinstance(value, dict) and len(value) == 1 else None
+    if isinstance(select, list) and len(select) == 2 and isinstance(select[1], dict) and "Fn::GetAZs" in select[1]:
+        try:
+            return str(int(select[0]) + 1)
+        except (TypeError, ValueError):
+            return ""
+    return ""
 
 
 def _labels(evaluator: Evaluator, workloads: dict) -> dict[tuple, str]:
