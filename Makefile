@@ -9,6 +9,9 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # reachable, so tests/test_wheel.py can install the built wheel into a fresh venv offline.
 WHEELHOUSE := .wheelhouse
 WHEELHOUSE_STAMP := $(WHEELHOUSE)/.installed
+AWSCLI_VENV := .venv-awscli
+AWSCLI_VERSION := 1.46.3
+AWSCLI_STAMP := $(AWSCLI_VENV)/.installed
 
 .PHONY: build test check bench clean chromium
 
@@ -29,6 +32,12 @@ $(WHEELHOUSE_STAMP): pyproject.toml $(STAMP)
 	$(VENV)/bin/python -m pip wheel --quiet --disable-pip-version-check -w $(WHEELHOUSE) . setuptools wheel
 	touch $@
 
+# The real aws CLI, for the test that types the environment README's commands; its botocore pin clashes with our boto3.
+$(AWSCLI_STAMP):
+	test -x $(AWSCLI_VENV)/bin/python || $(PYTHON) -m venv $(AWSCLI_VENV)
+	$(AWSCLI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check awscli==$(AWSCLI_VERSION)
+	touch $@
+
 # Headless Chromium for tests/report/test_browser.py (the HTML report must render in a real browser). Debian's
 # package; CI runs as root on Debian. Installed only when missing.
 chromium:
@@ -38,9 +47,9 @@ chromium:
 build: $(STAMP)
 	$(VENV)/bin/stackprint build
 
-test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) chromium
+test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) $(AWSCLI_STAMP) chromium
 	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov STACKPRINT_WHEELHOUSE=$(CURDIR)/$(WHEELHOUSE) \
-		STACKPRINT_CHROMIUM=$$(command -v chromium || echo chromium) \
+		STACKPRINT_CHROMIUM=$$(command -v chromium || echo chromium) STACKPRINT_AWS=$(CURDIR)/$(AWSCLI_VENV)/bin/aws \
 		$(VENV)/bin/python -m pytest -q
 
 check: $(STAMP)
@@ -50,4 +59,4 @@ bench: $(STAMP)
 	for b in bench/*.py; do $(VENV)/bin/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(WHEELHOUSE) build *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(WHEELHOUSE) $(AWSCLI_VENV) build *.egg-info

@@ -16,6 +16,7 @@ from typing import Callable
 
 from generator import lint, templating
 from generator.audit import audit_document
+from generator.deploy.instructions import deploy_context
 from generator.emit import balancers, data, templates
 from generator.errors import InputError
 from generator.lint import Finding
@@ -142,6 +143,7 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
         database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints,
+        deploy=deploy_context(environment.directory, stacks_json, environment.files, bp),
         report=_report_sections(environment))
     return text.encode("utf-8")
 

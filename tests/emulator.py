@@ -1,0 +1,684 @@
+"""The AWS emulator of the deploy tests: moto, with every gap it has for our templates and commands patched
+faithfully to AWS's documented behaviour (or tolerated, with the reason) — all listed in MOTO_GAPS, the one list.
+
+Used two ways: in-process through ``mock_aws`` (tests/test_deploy.py) and as a real HTTP server on 127.0.0.1 inside
+the test process (:func:`moto_server`, for ``stackprint deploy`` and the ``aws`` CLI). The patches change moto's
+classes, so they apply to both. No template is ever weakened for the emulator.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import socket
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import moto
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
+# ---------------------------------------------------------------------------------------------------------------
+# moto gaps, all in one place (moto 5.2.5). Each is either patched below (faithfully to AWS's documented behaviour)
+# or tolerated because moto skips the resource with a warning while the stack still completes. No template is
+# weakened for the emulator.
+MOTO_VERSION = "5.2.5"
+MOTO_GAPS = {
+    "AWS::EC2::SecurityGroup inline SecurityGroupEgress":
+        "ignored: the group keeps the default allow-all egress (AWS replaces it). PATCHED below.",
+    "AWS::EC2::SecurityGroup rule Description":
+        "inline ingress descriptions and standalone SourceSecurityGroupId descriptions are dropped. PATCHED below.",
+    "AWS::EC2::SecurityGroup inline SourcePrefixListId":
+        "ignored (the rule is created without a source); the prefix list's rule Description is not kept either. "
+        "PATCHED below (the description cannot be read back: checked in the template instead).",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer LoadBalancerAttributes":
+        "ignored on create (the balancer keeps moto's defaults). PATCHED below: applied through the ELBv2 API, "
+        "which also refuses unknown attribute keys.",
+    "AWS::EC2::SecurityGroupEgress":
+        "resource type not supported by moto's CloudFormation (skipped). PATCHED below.",
+    "AWS::S3::BucketPolicy": "not supported (skipped with a warning); the bucket itself is created.",
+    "AWS::ApplicationAutoScaling::ScalableTarget": "not supported (skipped with a warning).",
+    "AWS::ApplicationAutoScaling::ScalingPolicy": "not supported (skipped with a warning).",
+    "AWS::ServiceDiscovery::PrivateDnsNamespace": "not supported by moto's CloudFormation (and GetAtt on it "
+                                                  "crashes the stack). PATCHED below over moto's Cloud Map API.",
+    "AWS::ServiceDiscovery::Service": "not supported by moto's CloudFormation. PATCHED below over moto's Cloud "
+                                      "Map API.",
+    "AWS::RDS::DBInstance": "moto's CloudFormation model crashes on DBParameterGroupName: !Ref (it receives the group "
+                            "object, not its name), drops VPCSecurityGroups (reads a 'VpcSecurityGroupIds' key), "
+                            "ManageMasterUserPassword, EnableIAMDatabaseAuthentication, DeletionProtection, "
+                            "MonitoringInterval/MonitoringRoleArn and EnableCloudwatchLogsExports, and has no "
+                            "MasterUserSecret.SecretArn attribute. PATCHED below over moto's RDS API, which supports "
+                            "them all (the managed secret is created in moto's Secrets Manager).",
+    "YAML !GetAtt Resource.Attribute.Part": "moto splits the short form on every dot (CloudFormation splits on the "
+                                            "first), so !GetAtt Db.Endpoint.Address asks for attribute 'Endpoint'. "
+                                            "PATCHED below: moto's YAML tag constructor splits once.",
+    "AWS::RDS::DBCluster": "not supported by moto's CloudFormation (nor AWS::RDS::DBClusterParameterGroup). No "
+                           "example blueprint uses Aurora, so no patch; Aurora output is checked by cfn-lint, "
+                           "checkov and the audit only (tests/test_databases.py).",
+    "Custom::VpcDefaultSecurityGroupRestriction":
+        "Lambda-backed custom resources run the function in Docker and wait for its HTTP answer, neither of which "
+        "works offline. PATCHED below: the fixture runs the function's own code in-process against moto (boto3 "
+        "inside mock_aws, a stand-in cfnresponse module) and completes the resource with its answer.",
+    "AWS::EC2::VPC default security group":
+        "created without AWS's self-referencing all-traffic ingress rule (only the allow-all egress); the "
+        "restriction tolerates the missing rule, as the real function does.",
+    "AWS::ECS::Service": "ServiceRegistries are ignored (the Cloud Map registration is read back instead); "
+                         "NetworkConfiguration (subnets, AssignPublicIp, security groups), LaunchType, "
+                         "EnableExecuteCommand and LoadBalancers are ignored, so they cannot be read back; the test "
+                         "checks them in the golden templates instead.",
+    "CloudFormation ExecuteChangeSet (CREATE)":
+        "runs the template against the empty REVIEW_IN_PROGRESS stack: no Outputs, no Exports (so a later stack's "
+        "Fn::ImportValue fails) and the wrong parameters; a resource that fails raises a server error instead of "
+        "rolling back. PATCHED below: the stack is created from the change set as CreateStack would (outputs, "
+        "exports, parameters, tags), and a failure leaves the stack ROLLBACK_COMPLETE with the resource's "
+        "CREATE_FAILED event and reason, the change set EXECUTE_FAILED.",
+    "CloudFormation ExecuteChangeSet (UPDATE)":
+        "applies the resources but keeps the old Outputs/Exports and parameters, and does not apply the change set's "
+        "tags. PATCHED below through moto's own UpdateStack path; a failure leaves UPDATE_ROLLBACK_COMPLETE with the "
+        "stack's UPDATE_FAILED event and reason (moto cannot undo the resources it already changed).",
+    "CloudFormation CreateChangeSet with no changes":
+        "raises ValidationError 'No updates are to be performed.' (that is UpdateStack's answer); AWS creates the "
+        "change set and fails it with StatusReason \"The submitted information didn't contain changes.\". PATCHED "
+        "below: the check is skipped, so moto's own FAILED change set with that reason is returned.",
+    "CloudFormation DeleteStack of a network stack":
+        "AWS::EC2::RouteTable, AWS::EC2::InternetGateway (with its attachment) and AWS::EC2::NatGateway have no "
+        "delete in moto's CloudFormation, so the VPC's delete fails with DependencyViolation and DeleteStack itself "
+        "errors. PATCHED below: each is deleted through moto's EC2 API (associations and attachment first, as "
+        "CloudFormation orders it).",
+    "CloudFormation CreateChangeSet (CREATE) on a REVIEW_IN_PROGRESS stack":
+        "creates a second stack of the same name (AWS creates the change set on the stack awaiting review). "
+        "PATCHED below: the stack awaiting review is replaced by the new one, its events kept (its id is not).",
+    "CloudFormation Capabilities":
+        "neither required nor recorded (AWS refuses a template with IAM resources without CAPABILITY_IAM); "
+        "tolerated: the commands' capabilities are checked in the README and the code instead.",
+    "ELBv2 DeleteLoadBalancer with deletion protection":
+        "deletes the balancer anyway (AWS refuses with OperationNotPermitted while deletion_protection.enabled is "
+        "true). PATCHED below: refused, as AWS does.",
+    "CloudFormation DeleteStack failure":
+        "a resource that cannot be deleted makes the DeleteStack call itself fail (and drops the stack from moto's "
+        "list); AWS answers the call, then leaves the stack DELETE_FAILED with a DELETE_FAILED event per resource "
+        "and its reason. PATCHED below.",
+    "CloudFormation DescribeChangeSet Replacement":
+        "ResourceChange has no Replacement. PATCHED below from the resource type's createOnlyProperties in the "
+        "registry schemas cfn-lint ships (AWS replaces a resource when one of them changes): True/False.",
+    "CloudFormation stack events per resource":
+        "moto records only the stack's own events. PATCHED below for creation: CREATE_IN_PROGRESS, then "
+        "CREATE_COMPLETE or CREATE_FAILED with the reason, per resource as AWS does; updates and deletes still "
+        "report only the stack's events.",
+    "AWS::IAM::Role inline Policies": "created, but GetRolePolicy returns the document as Python repr text instead "
+                                      "of JSON; read back with ast.literal_eval.",
+}
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _cidr_ranges(rule: dict) -> list[dict]:
+    return [{"CidrIp": rule["CidrIp"], "Description": rule.get("Description", "")}] if rule.get("CidrIp") else []
+
+
+def _peer(rule: dict, key: str) -> list[dict]:
+    return [{"GroupId": rule[key], "Description": rule.get("Description", "")}] if rule.get(key) else []
+
+
+def _prefix_lists(rule: dict, key: str) -> list[dict]:
+    return [{"PrefixListId": rule[key], "Description": rule.get("Description", "")}] if rule.get(key) else []
+
+
+def _patched_group_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """AWS semantics for AWS::EC2::SecurityGroup: inline egress REPLACES the default allow-all rule."""
+    from moto.ec2.models import ec2_backends
+
+    props = cloudformation_json["Properties"]
+    backend = ec2_backends[account_id][region_name]
+    vpc_id = props.get("VpcId")
+    group = backend.create_security_group(name=resource_name, description=props.get("GroupDescription"),
+                                          vpc_id=vpc_id)
+    for tag in props.get("Tags", []):
+        group.add_tag(tag["Key"], tag["Value"])
+    for rule in props.get("SecurityGroupIngress", []):
+        backend.authorize_security_group_ingress(group.id, rule["IpProtocol"], rule.get("FromPort"),
+                                                 rule.get("ToPort"), _cidr_ranges(rule),
+                                                 source_groups=_peer(rule, "SourceSecurityGroupId"),
+                                                 prefix_list_ids=_prefix_lists(rule, "SourcePrefixListId"),
+                                                 vpc_id=vpc_id)
+    if "SecurityGroupEgress" in props:
+        group.egress_rules.clear()
+        for rule in props["SecurityGroupEgress"]:
+            backend.authorize_security_group_egress(group.id, rule["IpProtocol"], rule.get("FromPort"),
+                                                    rule.get("ToPort"), _cidr_ranges(rule),
+                                                    source_groups=_peer(rule, "DestinationSecurityGroupId"),
+                                                    vpc_id=vpc_id)
+    return group
+
+
+def _balancer_with_attributes(original):
+    """AWS semantics for AWS::ElasticLoadBalancingV2::LoadBalancer: LoadBalancerAttributes are applied on create."""
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        from moto.elbv2.models import elbv2_backends
+
+        balancer = original(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        attributes = {a["Key"]: a["Value"] for a in cloudformation_json["Properties"].get("LoadBalancerAttributes", [])}
+        if attributes:
+            elbv2_backends[account_id][region_name].modify_load_balancer_attributes(balancer.arn, attributes)
+        return balancer
+
+    return classmethod(create)
+
+
+@functools.cache
+def _standalone(direction: str):
+    """A CloudFormationModel for AWS::EC2::SecurityGroupIngress/Egress that keeps descriptions."""
+    from moto.core.common_models import CloudFormationModel
+
+    peer_key = "SourceSecurityGroupId" if direction == "ingress" else "DestinationSecurityGroupId"
+
+    class StandaloneRule(CloudFormationModel):
+        __module__ = "moto.ec2.stackprint_test_patch"  # moto's metaclass reads the service from the module name
+
+        def __init__(self, group_id: str):
+            self.group_id = group_id
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.group_id
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return f"AWS::EC2::SecurityGroup{direction.capitalize()}"
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
+                                            **kwargs):
+            from moto.ec2.models import ec2_backends
+
+            props = cloudformation_json["Properties"]
+            backend = ec2_backends[account_id][region_name]
+            authorize = getattr(backend, f"authorize_security_group_{direction}")
+            authorize(props["GroupId"], props["IpProtocol"], props.get("FromPort"), props.get("ToPort"),
+                      _cidr_ranges(props), source_groups=_peer(props, peer_key))
+            return cls(props["GroupId"])
+
+    return StandaloneRule
+
+
+def _cloud_map(kind: str):
+    """CloudFormation models for AWS::ServiceDiscovery::PrivateDnsNamespace / Service over moto's Cloud Map API."""
+    from moto.core.common_models import CloudFormationModel
+
+    class CloudMapResource(CloudFormationModel):
+        __module__ = "moto.servicediscovery.stackprint_test_patch"
+
+        def __init__(self, resource):
+            self.resource = resource
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.resource.id
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return f"AWS::ServiceDiscovery::{kind}"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr in ("Id", "Arn", "Name")
+
+        def get_cfn_attribute(self, attribute_name: str):
+            return {"Id": self.resource.id, "Arn": self.resource.arn, "Name": self.resource.name}[attribute_name]
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
+                                            **kwargs):
+            from moto.servicediscovery.models import servicediscovery_backends
+
+            props = cloudformation_json["Properties"]
+            backend = servicediscovery_backends[account_id][region_name]
+            if kind == "PrivateDnsNamespace":
+                backend.create_private_dns_namespace(props["Name"], resource_name, props.get("Description", ""),
+                                                     props["Vpc"], [], {})
+                return cls(next(n for n in backend.namespaces.values() if n.name == props["Name"]))
+            return cls(backend.create_service(
+                props["Name"], props["NamespaceId"], resource_name, props.get("Description", ""),
+                props.get("DnsConfig"), props.get("HealthCheckConfig"), props.get("HealthCheckCustomConfig"), [],
+                "DNS_HTTP"))
+
+    return CloudMapResource
+
+
+def _yaml_tag_constructor(loader, tag, node):
+    """moto's constructor for short-form intrinsics, with ``!GetAtt A.B.C`` read as CloudFormation does: [A, B.C]."""
+    from moto.cloudformation.utils import yaml_tag_constructor
+
+    if tag == "!GetAtt" and not isinstance(node.value, list):
+        return {"Fn::GetAtt": node.value.split(".", 1)}
+    return yaml_tag_constructor(loader, tag, node)
+
+
+def _name(value):
+    """moto's Ref to an RDS subnet or parameter group yields the object (they have no physical id): its name."""
+    return getattr(value, "name", value)
+
+
+def _patched_db_instance_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """AWS::RDS::DBInstance over moto's RDS API with every property the templates set, as AWS documents them."""
+    from moto.rds.models import rds_backends
+
+    props = cloudformation_json["Properties"]
+    db_kwargs = {
+        "db_instance_identifier": resource_name.lower(), "engine": props["Engine"],
+        "engine_version": props.get("EngineVersion"), "db_instance_class": props["DBInstanceClass"],
+        "allocated_storage": int(props["AllocatedStorage"]) if "AllocatedStorage" in props else None,
+        "storage_type": props.get("StorageType"), "storage_encrypted": props.get("StorageEncrypted", False),
+        "kms_key_id": props.get("KmsKeyId"), "db_name": props.get("DBName"),
+        "master_username": props.get("MasterUsername"),
+        "manage_master_user_password": props.get("ManageMasterUserPassword", False),
+        "multi_az": props.get("MultiAZ", False), "publicly_accessible": props.get("PubliclyAccessible"),
+        "deletion_protection": props.get("DeletionProtection", False),
+        "enable_iam_database_authentication": props.get("EnableIAMDatabaseAuthentication", False),
+        "monitoring_interval": props.get("MonitoringInterval", 0),
+        "monitoring_role_arn": props.get("MonitoringRoleArn"),
+        "enable_cloudwatch_logs_exports": props.get("EnableCloudwatchLogsExports"),
+        "backup_retention_period": props.get("BackupRetentionPeriod", 1),
+        "copy_tags_to_snapshot": props.get("CopyTagsToSnapshot", False),
+        "auto_minor_version_upgrade": props.get("AutoMinorVersionUpgrade", True),
+        "db_subnet_group_name": _name(props.get("DBSubnetGroupName")),
+        "db_parameter_group_name": _name(props.get("DBParameterGroupName")),
+        "vpc_security_group_ids": list(props.get("VPCSecurityGroups", [])),
+        "db_cluster_identifier": props.get("DBClusterIdentifier"), "tags": props.get("Tags"),
+    }
+    return rds_backends[account_id][region_name].create_db_instance(db_kwargs)
+
+
+def _db_instance_attribute(original):
+    """GetAtt on a DB instance, plus MasterUserSecret.SecretArn (the secret RDS manages)."""
+
+    def get_cfn_attribute(self, attribute_name):
+        if attribute_name == "MasterUserSecret.SecretArn":
+            return self.master_user_secret.secret_arn
+        return original(self, attribute_name)
+
+    return get_cfn_attribute
+
+
+def run_default_group_function(event: dict) -> dict:
+    """Run the function's own code (generator/emit/default_group.py HANDLER) in-process against moto, with a
+    stand-in for the ``cfnresponse`` module Lambda provides to ZipFile code; returns what it answered."""
+    import sys
+    import types
+
+    from generator.emit.default_group import HANDLER
+
+    answers = []
+    stub = types.ModuleType("cfnresponse")
+    stub.SUCCESS, stub.FAILED = "SUCCESS", "FAILED"
+    stub.send = lambda event, context, status, data, physical_id=None, noEcho=False, reason=None: answers.append(
+        {"Status": status, "PhysicalResourceId": physical_id, "Reason": reason})
+    saved = sys.modules.get("cfnresponse")
+    sys.modules["cfnresponse"] = stub
+    try:
+        namespace: dict = {}
+        exec(compile(HANDLER, "index.py", "exec"), namespace)
+        namespace["handler"](event, None)
+    finally:
+        if saved is None:
+            sys.modules.pop("cfnresponse", None)
+        else:
+            sys.modules["cfnresponse"] = saved
+    assert len(answers) == 1, "the function must answer CloudFormation exactly once"
+    return answers[0]
+
+
+def _patched_custom_resource(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """The default-group restriction: the Create event goes to the function's own code, run in-process (moto
+    would run it in Docker and wait for an HTTP answer), and its answer completes the resource."""
+    from moto.cloudformation.custom_model import CustomModel
+
+    from generator.emit.default_group import RESOURCE_TYPE
+
+    assert kwargs["ResourceType"] == RESOURCE_TYPE, f"no emulation for custom resource {kwargs['ResourceType']}"
+    answer = run_default_group_function({"RequestType": "Create", "ResourceType": kwargs["ResourceType"],
+                                         "LogicalResourceId": kwargs["LogicalId"],
+                                         "ResourceProperties": cloudformation_json["Properties"]})
+    assert answer["Status"] == "SUCCESS", answer
+    resource = CustomModel(region_name, "stackprint-test", kwargs["LogicalId"], answer["PhysicalResourceId"])
+    resource.set_data({})
+    return resource
+
+
+
+def _create_only_changed(resource_type: str, old: dict, new: dict) -> bool:
+    """Whether a property CloudFormation cannot update in place differs (so AWS would replace the resource)."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    try:
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(REGION, resource_type).schema
+    except Exception:  # a type the registry does not know (custom resources): AWS updates those in place
+        return False
+    old_props, new_props = old.get("Properties") or {}, new.get("Properties") or {}
+    for pointer in schema.get("createOnlyProperties", []):
+        name = pointer.split("/")[2]
+        if old_props.get(name) != new_props.get(name):
+            return True
+    return False
+
+
+def _change_set_diff(self):
+    """moto's diff, plus each Modify's Replacement (True when a createOnly property changed, as AWS decides)."""
+    from moto.cloudformation.models import Change
+
+    old = self.stack.resource_map._resource_json_map
+    new = self.template_dict["Resources"]
+    changes = []
+    for action, resources in self.stack.resource_map.build_change_set_actions(self.template_dict).items():
+        for logical_id, resource in resources.items():
+            change = Change(action=action, logical_resource_id=logical_id, resource_type=resource["ResourceType"])
+            if action == "Modify":
+                change.replacement = "True" if _create_only_changed(resource["ResourceType"], old[logical_id],
+                                                                    new[logical_id]) else "False"
+            changes.append(change)
+    return changes
+
+
+def _stack_of(resource_map):
+    from moto.cloudformation.models import cloudformation_backends
+
+    backend = cloudformation_backends[resource_map._account_id][resource_map._region_name]
+    return backend.stacks.get(resource_map.stack_id)
+
+
+def _resource_events(original):
+    """ResourceMap.__getitem__ with AWS's per-resource creation events (CREATE_IN_PROGRESS/COMPLETE/FAILED)."""
+
+    def getitem(self, key):
+        resource_json = self._resource_json_map.get(key) if isinstance(self._resource_json_map, dict) else None
+        stack = _stack_of(self)
+        if (key in self._parsed_resources or not isinstance(resource_json, dict) or stack is None
+                or stack.status != "CREATE_IN_PROGRESS"):  # moto also re-parses resources while deleting
+            return original(self, key)
+        kind = resource_json.get("Type", "")
+        stack._add_resource_event(key, kind, "CREATE_IN_PROGRESS", "")
+        try:
+            resource = original(self, key)
+        except Exception as exc:
+            stack._add_resource_event(key, kind, "CREATE_FAILED", f"{type(exc).__name__}: {exc}")
+            raise _AlreadyReported(exc) from exc
+        physical = getattr(resource, "physical_resource_id", "") or ""
+        stack._add_resource_event(key, kind, "CREATE_COMPLETE", "", physical)
+        return resource
+
+    return getitem
+
+
+class _AlreadyReported(Exception):
+    """A resource failure whose CREATE_FAILED event is recorded; carries the original exception."""
+
+
+def _add_resource_event(self, logical_id, resource_type, status, reason, physical_id=""):
+    from moto.cloudformation.models import Event
+
+    self.events.append(Event(stack_id=self.stack_id, stack_name=self.name, logical_resource_id=logical_id,
+                             physical_resource_id=physical_id, resource_type=resource_type,
+                             resource_status=status, resource_status_reason=reason or None,
+                             resource_properties=None))
+
+
+def _execute_change_set(self, change_set_name, stack_name=None):
+    """ExecuteChangeSet as AWS does it: CREATE builds the stack from the change set like CreateStack (outputs,
+    exports, parameters, tags); UPDATE goes through UpdateStack; a failure rolls back instead of erroring."""
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.models import Stack
+
+    change_set = self.describe_change_set(change_set_name)
+    if change_set.execution_status != "AVAILABLE":
+        raise ValidationError(change_set.change_set_id, message=f"ChangeSet [{change_set.change_set_id}] cannot be "
+                                                                f"executed in its current status of "
+                                                                f"[{change_set.status}]")
+    stack = self.stacks[change_set.stack_id]
+    if change_set.change_set_type == "CREATE":
+        fresh = Stack(stack_id=stack.stack_id, name=stack.name, template=change_set.template,
+                      parameters=change_set.parameters, account_id=self.account_id, region_name=self.region_name,
+                      notification_arns=change_set.notification_arns, tags=change_set.tags,
+                      role_arn=change_set.role_arn, cross_stack_resources=self.exports)
+        fresh.events = stack.events
+        fresh.creation_time = stack.creation_time
+        self.stacks[stack.stack_id] = fresh
+        fresh._add_stack_event("CREATE_IN_PROGRESS", resource_status_reason="User Initiated")
+        try:
+            self._validate_export_uniqueness(fresh)
+            fresh.create_resources()
+        except Exception as exc:
+            cause = exc.__cause__ if isinstance(exc, _AlreadyReported) else exc
+            if not isinstance(exc, _AlreadyReported):
+                fresh._add_stack_event("CREATE_FAILED", resource_status_reason=str(cause))
+            fresh._add_stack_event("ROLLBACK_IN_PROGRESS",
+                                   resource_status_reason="The following resource(s) failed to create.")
+            try:
+                fresh.resource_map.delete()
+            except Exception:  # moto cannot always undo; AWS would, and the stack is reported rolled back
+                pass
+            fresh._add_stack_event("ROLLBACK_COMPLETE")
+            fresh.status = "ROLLBACK_COMPLETE"
+            change_set.execution_status = "EXECUTE_FAILED"
+            return
+        for export in fresh.exports:
+            self.exports[export.name] = export
+        fresh.status = "CREATE_COMPLETE"
+    else:
+        old_exports = [export.name for export in stack.exports]
+        try:
+            stack.update(change_set.template, change_set.role_arn, parameters=change_set.parameters,
+                         tags=change_set.tags)
+        except Exception as exc:
+            cause = exc.__cause__ if isinstance(exc, _AlreadyReported) else exc
+            stack._add_stack_event("UPDATE_FAILED", resource_status_reason=str(cause))
+            stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+            stack.status = "UPDATE_ROLLBACK_COMPLETE"
+            change_set.execution_status = "EXECUTE_FAILED"
+            return
+        for name in old_exports:
+            self.exports.pop(name, None)
+        for export in stack.exports:
+            self.exports[export.name] = export
+        stack.parameters = change_set.parameters
+    change_set.execution_status = "EXECUTE_COMPLETE"
+
+
+def _ec2_delete(kind: str):
+    """delete_from_cloudformation_json for the EC2 types moto's CloudFormation cannot delete."""
+
+    def delete(cls, resource_name, cloudformation_json, account_id, region_name):
+        from moto.ec2.models import ec2_backends
+
+        backend = ec2_backends[account_id][region_name]
+        if kind == "RouteTable":
+            table = backend.route_tables.get(resource_name)
+            if table is None:
+                return
+            for association_id in list(table._associations):
+                backend.disassociate_route_table(association_id)
+            backend.delete_route_table(resource_name)
+        elif kind == "InternetGateway":
+            gateway = backend.internet_gateways.get(resource_name)
+            if gateway is None:
+                return
+            if gateway.vpc is not None:
+                backend.detach_internet_gateway(resource_name, gateway.vpc.id)
+            backend.delete_internet_gateway(resource_name)
+        elif kind == "NatGateway" and resource_name in backend.nat_gateways:
+            backend.delete_nat_gateway(resource_name)
+
+    return classmethod(delete)
+
+
+def _create_change_set(original):
+    """CreateChangeSet of type CREATE reuses a stack that is only awaiting review, as AWS does."""
+
+    def create_change_set(self, stack_name, change_set_name, template, parameters, description, change_set_type,
+                          *args, **kwargs):
+        reviewed = [s for s in self.stacks.values() if s.name == stack_name and s.status == "REVIEW_IN_PROGRESS"]
+        if change_set_type == "CREATE":
+            for stack in reviewed:
+                del self.stacks[stack.stack_id]
+        change_set_id, stack_id = original(self, stack_name, change_set_name, template, parameters, description,
+                                           change_set_type, *args, **kwargs)
+        if change_set_type == "CREATE" and reviewed:
+            self.stacks[stack_id].events[:0] = [e for stack in reviewed for e in stack.events]
+        return change_set_id, stack_id
+
+    return create_change_set
+
+
+def _protected_balancer_delete(original):
+    """DeleteLoadBalancer refuses a balancer whose deletion protection is on."""
+
+    def delete_load_balancer(self, arn):
+        from moto.elbv2.exceptions import ELBClientError
+
+        balancer = self.load_balancers.get(arn)
+        if balancer is not None and str(balancer.attrs.get("deletion_protection.enabled")).lower() == "true":
+            error = ELBClientError(f"Load balancer '{arn}' cannot be deleted because deletion protection is enabled")
+            error.code = "OperationNotPermitted"
+            raise error
+        return original(self, arn)
+
+    return delete_load_balancer
+
+
+def _recording_delete(original):
+    """ResourceMap._delete_resource, remembering each resource's last delete failure (for DELETE_FAILED events)."""
+
+    def delete_resource(self, parsed_resource, resource_json):
+        try:
+            return original(self, parsed_resource, resource_json)
+        except Exception as exc:
+            failures = self.__dict__.setdefault("_stackprint_delete_failures", {})
+            failures[parsed_resource.logical_resource_id] = (resource_json.get("Type", ""), str(exc))
+            raise
+
+    return delete_resource
+
+
+def _delete_stack(original):
+    """DeleteStack as AWS answers it: a resource that cannot be deleted leaves the stack DELETE_FAILED."""
+
+    def delete_stack(self, name_or_stack_id):
+        stack = self.stacks.get(name_or_stack_id) or next(
+            (s for s in self.stacks.values() if s.name == name_or_stack_id), None)
+        try:
+            return original(self, name_or_stack_id)
+        except Exception as exc:
+            if stack is None:
+                raise
+            self.stacks[stack.stack_id] = stack
+            failures = stack.resource_map.__dict__.get("_stackprint_delete_failures", {})
+            remaining = set(stack.resource_map._parsed_resources) & set(failures)
+            for logical_id in sorted(remaining):
+                kind, reason = failures[logical_id]
+                stack._add_resource_event(logical_id, kind, "DELETE_FAILED", reason)
+            stack._add_stack_event("DELETE_FAILED", resource_status_reason="The following resource(s) failed to "
+                                                                           f"delete: [{', '.join(sorted(remaining))}]."
+                                   if remaining else str(exc))
+            stack.status = "DELETE_FAILED"
+
+    return delete_stack
+
+
+def patch_moto(monkeypatch) -> None:
+    """Apply every PATCHED entry of MOTO_GAPS to moto's classes (in-process mock and server alike)."""
+    from moto.cloudformation import models as cfn_models, parsing, responses as cfn_responses
+    from moto.cloudformation.custom_model import CustomModel
+    from moto.ec2.models.security_groups import SecurityGroup
+    from moto.elbv2.models import FakeLoadBalancer
+    from moto.rds.models import DBInstance
+
+    assert moto.__version__ == MOTO_VERSION, "re-check MOTO_GAPS for this moto version"
+    monkeypatch.setattr(SecurityGroup, "create_from_cloudformation_json", classmethod(_patched_group_create))
+    monkeypatch.setattr(CustomModel, "create_from_cloudformation_json", classmethod(_patched_custom_resource))
+    monkeypatch.setattr(FakeLoadBalancer, "create_from_cloudformation_json",
+                        _balancer_with_attributes(FakeLoadBalancer.create_from_cloudformation_json))
+    for module in (cfn_models, cfn_responses):
+        monkeypatch.setattr(module, "yaml_tag_constructor", _yaml_tag_constructor)
+    monkeypatch.setattr(DBInstance, "create_from_cloudformation_json", classmethod(_patched_db_instance_create))
+    monkeypatch.setattr(DBInstance, "has_cfn_attr", classmethod(
+        lambda cls, attr: attr in ("Endpoint.Address", "Endpoint.Port", "MasterUserSecret.SecretArn")))
+    monkeypatch.setattr(DBInstance, "get_cfn_attribute", _db_instance_attribute(DBInstance.get_cfn_attribute))
+    models = dict(parsing.get_model_map())
+    for direction in ("ingress", "egress"):
+        model = _standalone(direction)
+        models[model.cloudformation_type()] = model
+    for kind in ("PrivateDnsNamespace", "Service"):
+        model = _cloud_map(kind)
+        models[model.cloudformation_type()] = model
+    monkeypatch.setattr(parsing, "get_model_map", lambda: models)
+    # change sets and events (stackprint deploy)
+    monkeypatch.setattr(cfn_models.ChangeSet, "diff", _change_set_diff)
+    monkeypatch.setattr(cfn_models.Stack, "_add_resource_event", _add_resource_event, raising=False)
+    monkeypatch.setattr(parsing.ResourceMap, "__getitem__", _resource_events(parsing.ResourceMap.__getitem__))
+    monkeypatch.setattr(cfn_models.CloudFormationBackend, "execute_change_set", _execute_change_set)
+    monkeypatch.setattr(cfn_models.CloudFormationBackend, "create_change_set",
+                        _create_change_set(cfn_models.CloudFormationBackend.create_change_set))
+    from moto.ec2.models.internet_gateways import InternetGateway
+    from moto.ec2.models.nat_gateways import NatGateway
+    from moto.ec2.models.route_tables import RouteTable
+    for model in (RouteTable, InternetGateway, NatGateway):
+        monkeypatch.setattr(model, "delete_from_cloudformation_json", _ec2_delete(model.__name__))
+    from moto.elbv2.models import ELBv2Backend
+    monkeypatch.setattr(ELBv2Backend, "delete_load_balancer",
+                        _protected_balancer_delete(ELBv2Backend.delete_load_balancer))
+    monkeypatch.setattr(parsing.ResourceMap, "_delete_resource", _recording_delete(parsing.ResourceMap._delete_resource))
+    monkeypatch.setattr(cfn_models.CloudFormationBackend, "delete_stack",
+                        _delete_stack(cfn_models.CloudFormationBackend.delete_stack))
+    monkeypatch.setattr(cfn_responses.CloudFormationResponse, "_validate_different_update",
+                        lambda self, incoming_params, stack_body, old_stack: None)
+
+
+def fake_credentials(monkeypatch) -> None:
+    """Credentials and region that can only ever reach the emulator."""
+    for key, value in {"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_ACCESS_KEY_ID": "testing",
+                       "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(key, value)
+    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Server:
+    """The running emulator: its endpoint (also exported as AWS_ENDPOINT_URL, so every boto3 client and the aws
+    CLI of the test process reach it)."""
+
+    endpoint: str
+
+    def client(self, service: str):
+        import boto3
+
+        return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint)
+
+
+@contextmanager
+def moto_server(monkeypatch):
+    """moto as an HTTP server on 127.0.0.1 in this process (patched, with fresh state), for real clients."""
+    import requests
+    from moto.server import ThreadedMotoServer
+
+    fake_credentials(monkeypatch)
+    patch_moto(monkeypatch)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per API call drowns the output
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    requests.post(f"{endpoint}/moto-api/reset", timeout=30)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)  # also the in-process custom-resource function's clients
+    try:
+        yield Server(endpoint)
+    finally:
+        server.stop()
