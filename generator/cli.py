@@ -10,13 +10,21 @@ import sys
 import click
 
 from generator import __version__
-from generator.commands import COMMANDS
+from generator import commands
 from generator.console import error
 from generator.errors import InputError
 
 
 class _Group(click.Group):
-    """A click group that reports :class:`InputError` as ``file:line:col: key: message`` and exits 2."""
+    """A click group that reports :class:`InputError` as ``file:line:col: key: message`` and exits 2.
+
+    Subcommands are loaded lazily (only the one being run is imported; ``--help`` loads them all)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(commands.NAMES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        return commands.load(cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -43,9 +51,6 @@ def main() -> None:
       stackprint audit path/to/templates   # audit templates stackprint did not write
     """
 
-
-for _command in COMMANDS:
-    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,10 @@ ATTACH_KEYS = frozenset({"SecurityGroupIds", "SecurityGroups", "VPCSecurityGroup
                          "GroupSet", "Groups", "SecurityGroupIdList", "VpcSecurityGroupIdList"})
 LOAD_BALANCER_TYPES = frozenset({"AWS::ElasticLoadBalancingV2::LoadBalancer",
                                  "AWS::ElasticLoadBalancing::LoadBalancer"})
+# Interfaces that never get a public address, whatever their group allows: an interface VPC endpoint, an EFS
+# mount target and a Lambda function's VPC interfaces answer only inside the VPC (and what is peered or routed to
+# it), so internet-open ingress on their groups reaches nothing from the internet (NET003 skips them).
+PRIVATE_ONLY_TYPES = frozenset({"AWS::EC2::VPCEndpoint", "AWS::EFS::MountTarget", "AWS::Lambda::Function"})
 _RULE_TYPES = frozenset({"AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"})
 
 
@@ -30,15 +34,17 @@ class Attachments:
         self.template = template
 
     @cached_property
-    def _scan(self) -> tuple[dict, set]:
-        """(group → set of attaching resource types, groups mentioned anywhere else)."""
+    def _scan(self) -> tuple[dict, set, dict]:
+        """(group → set of attaching resource types, groups mentioned anywhere else, group → what mentions it:
+        resource types and template sections)."""
         template = self.template
         groups = set(template.by_type.get("AWS::EC2::SecurityGroup", ()))
         attached: dict[str, set] = {}
         maybe: dict[str, set] = {}
         mentioned: set[str] = set()
+        mentioned_by: dict[str, set] = {}
         if not groups:
-            return attached, mentioned
+            return attached, mentioned, mentioned_by
         for logical_id, resource in template.resources.items():
             kind = resource["Type"]
             if kind in _RULE_TYPES:
@@ -48,20 +54,31 @@ class Attachments:
                 if isinstance(props, dict):
                     rest = {k: v for k, v in props.items()
                             if k not in ("SecurityGroupIngress", "SecurityGroupEgress")}
-                    mentioned.update(references_in(rest) & groups)
+                    for group in references_in(rest) & groups:
+                        mentioned.add(group)
+                        mentioned_by.setdefault(group, set()).add(kind)
                 continue
             for value, conditional in _attach_values(props):
-                for group in references_in(value) & groups:
-                    # Under Fn::If the attachment may not exist: it counts as use (SG007) but not as exposure.
-                    table = maybe if conditional or "Condition" in resource or _has_condition(value) else attached
-                    table.setdefault(group, set()).add(kind)
+                # Each item of a list is judged alone: an Fn::If item is only possible, the plain items beside it
+                # are certain (one conditional item must not hide the others' exposure).
+                for item in (value if isinstance(value, list) else [value]):
+                    for group in references_in(item) & groups:
+                        # Under Fn::If the attachment may not exist: it counts as use (SG007), not as exposure.
+                        uncertain = conditional or "Condition" in resource or _has_condition(item)
+                        (maybe if uncertain else attached).setdefault(group, set()).add(kind)
             everything = references_in(props)
             everything |= references_in({k: v for k, v in resource.items() if k not in ("Properties", "Type")})
-            mentioned.update(everything & groups)
+            for group in everything & groups:
+                mentioned.add(group)
+                mentioned_by.setdefault(group, set()).add(kind)
         for section in ("Outputs", "Conditions", "Rules"):
-            mentioned.update(references_in(template.doc.data.get(section)) & groups)
+            for group in references_in(template.doc.data.get(section)) & groups:
+                mentioned.add(group)
+                mentioned_by.setdefault(group, set()).add(section)
         mentioned.update(maybe)
-        return attached, mentioned
+        for group, kinds in maybe.items():
+            mentioned_by.setdefault(group, set()).update(kinds)
+        return attached, mentioned, mentioned_by
 
     def attached_types(self, group_id: str) -> set:
         """Types of the template's resources that certainly put ``group_id`` on an interface (not under a
@@ -71,6 +88,14 @@ class Attachments:
     def used_anywhere(self, group_id: str) -> bool:
         """Whether the group is attached, or its id is mentioned somewhere that may attach it out of sight."""
         return bool(self.attached_types(group_id)) or group_id in self._scan[1]
+
+    def only_worn_by(self, group_id: str, kinds) -> bool:
+        """Whether resources of ``kinds`` certainly wear the group and nothing else in the template can: no other
+        resource, output, condition or conditional attachment mentions it, and no transform adds resources."""
+        attached = self.attached_types(group_id)
+        if not attached or self.template_is_open():
+            return False
+        return self._scan[2].get(group_id, set()) <= set(kinds)
 
     def template_is_open(self) -> bool:
         """A template with a ``Transform`` (SAM, macros) gains resources at deploy time: attachment is unknown."""

@@ -52,9 +52,31 @@ def internet_facing(props: dict):
     return value == "internet-facing" if isinstance(value, str) else UNKNOWN
 
 
+def internet_facing_by_default(template: Template, props: dict) -> tuple:
+    """``(True/False/UNKNOWN, parameters assumed)``: the scheme as written, or, when it is a ``!Ref``/``!If``,
+    as deployed with every parameter at its default (``assumed`` then names the parameters)."""
+    certain = internet_facing(props)
+    if certain is not UNKNOWN:
+        return certain, ()
+    value, assumed = template.defaults.value(props.get("Scheme"))
+    return (value == "internet-facing", assumed) if isinstance(value, str) else (UNKNOWN, ())
+
+
 def listener_balancer(template: Template, listener: dict):
     """The properties of the v2 load balancer a listener belongs to, or UNKNOWN."""
     ref = template.reference(listener.get("LoadBalancerArn"))
     if ref is UNKNOWN or ref.attribute not in (None, "LoadBalancerArn") or template.type_of(ref.logical_id) != V2:
         return UNKNOWN
     return template.properties(ref.logical_id)
+
+
+def listener_protocols(template: Template, balancer_id: str) -> list:
+    """The ``Protocol`` of every v2 listener of the template that certainly belongs to ``balancer_id`` (UNKNOWN
+    for a protocol that is a function)."""
+    out = []
+    for _listener_id, listener in template.of_type("AWS::ElasticLoadBalancingV2::Listener"):
+        ref = template.reference(listener.get("LoadBalancerArn"))
+        if ref is not UNKNOWN and ref.logical_id == balancer_id:
+            protocol = literal(listener.get("Protocol"))
+            out.append(protocol.upper() if isinstance(protocol, str) else UNKNOWN)
+    return out

@@ -32,6 +32,10 @@ class Finding:
     line: int
     message: str
     keypath: tuple = field(default=(), compare=False)
+    column: int = field(default=1, compare=False)
+    # The stated reason when the resource suppresses this finding in its Metadata (SARIF reports it as
+    # suppressed; every other output and the exit code ignore it). None for an active finding.
+    suppressed: str | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.rule, self.resource, self.message)

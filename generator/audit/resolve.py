@@ -8,8 +8,12 @@ nothing (like checkov's UNKNOWN result): a finding must be certain.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from generator.load import Document
+
+# How deep a condition or Fn::If chain is followed before it is called unknown (templates nest a few levels).
+_MAX_DEFAULT_DEPTH = 32
 
 
 class _Unknown:
@@ -55,10 +59,17 @@ class Template:
         self.doc = doc
         self.path = doc.path
         resources = doc.data.get("Resources") or {}
+        # Fn::ForEach loops (language extensions) expand at deploy time: their resources are unknown here.
+        resources = {k: v for k, v in resources.items() if not str(k).startswith("Fn::ForEach::")}
         self.resources: dict[str, dict] = resources
         self.by_type: dict[str, list[str]] = {}
         for logical_id, resource in resources.items():
             self.by_type.setdefault(resource["Type"], []).append(logical_id)
+
+    @cached_property
+    def defaults(self) -> Defaults:
+        """The template as deployed with every parameter at its default (see :class:`Defaults`)."""
+        return Defaults(self.doc.data)
 
     def of_type(self, *types: str):
         """``(logical_id, properties)`` of every resource of the given types, in file order."""
@@ -99,6 +110,108 @@ class Template:
         if ref.attribute not in (None, "GroupId"):
             return UNKNOWN
         return ref.logical_id
+
+
+class Defaults:
+    """The template as deployed by default: every parameter at its ``Default``, every condition evaluated on
+    those defaults.
+
+    The certain-only rules never read this. It answers a second question — what does a plain ``aws cloudformation
+    deploy`` without overrides create? — and every finding built on it names the parameters it assumed
+    ("open to the world when deployed with the default value of parameter SSHLocation"). Pseudo parameters,
+    SSM-typed parameters (their default is a parameter *name*), parameters without a default, imports and every
+    other function stay UNKNOWN.
+    """
+
+    def __init__(self, data: dict):
+        parameters = data.get("Parameters")
+        conditions = data.get("Conditions")
+        self.parameters: dict = {}
+        if isinstance(parameters, dict):
+            for name, spec in parameters.items():
+                if not isinstance(spec, dict) or "Default" not in spec:
+                    continue
+                kind = spec.get("Type")
+                if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter"):
+                    continue
+                default = spec["Default"]
+                if isinstance(default, (str, int, float)) and not isinstance(default, bool):
+                    self.parameters[name] = str(default)
+        self.conditions: dict = conditions if isinstance(conditions, dict) else {}
+
+    def value(self, value, depth: int = 0) -> tuple:
+        """``(literal, parameters used)`` for ``value`` deployed by default, or ``(UNKNOWN, ())``."""
+        if depth > _MAX_DEFAULT_DEPTH:
+            return UNKNOWN, ()
+        if isinstance(value, (str, int, float, bool)):
+            return value, ()
+        if not is_intrinsic(value):
+            return UNKNOWN, ()
+        (key, inner), = value.items()
+        if key == "Ref":
+            if isinstance(inner, str) and inner in self.parameters:
+                return self.parameters[inner], (inner,)
+            return UNKNOWN, ()
+        if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3 and isinstance(inner[0], str):
+            chosen, used = self.condition(inner[0], depth + 1)
+            if chosen is UNKNOWN:
+                return UNKNOWN, ()
+            branch, more = self.value(inner[1] if chosen else inner[2], depth + 1)
+            return (branch, _merge(used, more)) if branch is not UNKNOWN else (UNKNOWN, ())
+        return UNKNOWN, ()
+
+    def condition(self, name: str, depth: int = 0) -> tuple:
+        """``(True/False, parameters used)`` for a named condition at the defaults, or ``(UNKNOWN, ())``."""
+        if depth > _MAX_DEFAULT_DEPTH or name not in self.conditions:
+            return UNKNOWN, ()
+        return self._truth(self.conditions[name], depth + 1)
+
+    def _truth(self, expression, depth: int) -> tuple:
+        if depth > _MAX_DEFAULT_DEPTH or not is_intrinsic(expression):
+            return UNKNOWN, ()
+        (key, inner), = expression.items()
+        if key == "Condition" and isinstance(inner, str):
+            return self.condition(inner, depth + 1)
+        if not isinstance(inner, list):
+            return UNKNOWN, ()
+        if key == "Fn::Equals" and len(inner) == 2:
+            (left, used_l), (right, used_r) = self.value(inner[0], depth + 1), self.value(inner[1], depth + 1)
+            if left is UNKNOWN or right is UNKNOWN:
+                return UNKNOWN, ()
+            return _text(left) == _text(right), _merge(used_l, used_r)
+        if key == "Fn::Not" and len(inner) == 1:
+            truth, used = self._truth(inner[0], depth + 1)
+            return (UNKNOWN, ()) if truth is UNKNOWN else (not truth, used)
+        if key in ("Fn::And", "Fn::Or") and inner:
+            used: tuple = ()
+            for item in inner:
+                truth, more = self._truth(item, depth + 1)
+                if truth is UNKNOWN:
+                    return UNKNOWN, ()
+                used = _merge(used, more)
+                if truth is (key == "Fn::Or"):
+                    return truth, used
+            return key == "Fn::And", used
+        return UNKNOWN, ()
+
+
+def _text(value) -> str:
+    """How CloudFormation compares scalars in Fn::Equals: as strings (true/false in lower case)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _merge(first: tuple, second: tuple) -> tuple:
+    return tuple(sorted(set(first) | set(second)))
+
+
+def default_note(parameters, world: bool = False) -> str:
+    """The words every finding built on parameter defaults ends with."""
+    if not parameters:
+        return ""
+    names = ", ".join(parameters)
+    noun = "parameters" if len(parameters) > 1 else "parameter"
+    lead = "open to the world " if world else ""
+    return f" ({lead}when deployed with the default value of {noun} {names})"
 
 
 def literal(value):

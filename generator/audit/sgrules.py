@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 
-from generator.audit.resolve import UNKNOWN, Template, is_intrinsic, literal, literal_int
+from generator.audit.resolve import UNKNOWN, Template, default_note, is_intrinsic, literal, literal_int
 
 ALL_PORTS = (0, 65535)
 _PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1"}
@@ -40,6 +40,7 @@ class SgRule:
     resource: str             # logical id where the rule is written (the group, or the standalone resource)
     keypath: tuple            # key path of the rule (list item or standalone resource)
     raw: dict                 # the rule's properties as written
+    assumed: tuple = ()       # parameters whose defaults gave ``network`` (the deployed-by-default case)
 
     @property
     def is_all_protocols(self) -> bool:
@@ -58,6 +59,10 @@ class SgRule:
         if self.network.version == 4:
             return not any(self.network.subnet_of(private) for private in _PRIVATE_V4)
         return not self.network.subnet_of(_PRIVATE_V6)
+
+    def default_note(self) -> str:
+        """Empty for a certain rule; for one judged at parameter defaults, the words that say so."""
+        return default_note(self.assumed, world=self.internet)
 
     def port_set_overlap(self, ports) -> list[int]:
         """The members of ``ports`` this rule opens, sorted (empty when its ports are unknown or it has none)."""
@@ -89,7 +94,8 @@ class SgRule:
         if self.peer_kind == "cidr" and self.network is not UNKNOWN:
             return str(self.network)
         if self.peer_kind == "group":
-            return f"group {self.peer_group}"
+            # A group named by a parameter, import or other function has no name to show.
+            return "a group given by a function" if self.peer_group is UNKNOWN else f"group {self.peer_group}"
         return self.peer_kind
 
     def signature(self, self_id: str) -> tuple:
@@ -150,38 +156,41 @@ def _ports(protocol, raw: dict):
 
 
 def _peer(template: Template, direction: str, raw: dict):
-    """(kind, network, group) of the rule's source (ingress) or destination (egress)."""
+    """(kind, network, group, assumed) of the rule's source (ingress) or destination (egress); a CIDR given by a
+    parameter (or a condition) is read at the parameters' defaults, and ``assumed`` names them."""
     for key in ("CidrIp", "CidrIpv6"):
         if key in raw:
-            value = literal(raw[key])
+            value, assumed = literal(raw[key]), ()
+            if value is UNKNOWN:
+                value, assumed = template.defaults.value(raw[key])
             if value is UNKNOWN or not isinstance(value, str):
-                return "cidr", UNKNOWN, None
+                return "cidr", UNKNOWN, None, ()
             try:
-                return "cidr", ipaddress.ip_network(value.strip(), strict=False), None
+                return "cidr", ipaddress.ip_network(value.strip(), strict=False), None, assumed
             except ValueError:
-                return "cidr", UNKNOWN, None
+                return "cidr", UNKNOWN, None, ()
     prefix_key = "SourcePrefixListId" if direction == "ingress" else "DestinationPrefixListId"
     if prefix_key in raw:
-        return "prefix-list", None, None
+        return "prefix-list", None, None, ()
     group_key = "SourceSecurityGroupId" if direction == "ingress" else "DestinationSecurityGroupId"
     for key in (group_key, "SourceSecurityGroupName"):
         if key in raw:
             target = template.security_group(raw[key])
             if target is UNKNOWN:
                 target = literal(raw[key])
-            return "group", None, target
-    return "none", None, None
+            return "group", None, target, ()
+    return "none", None, None, ()
 
 
 def _rule(template: Template, direction: str, group, raw: dict, resource: str, keypath: tuple) -> SgRule:
     protocol = _protocol(raw.get("IpProtocol"))
-    kind, network, peer_group = _peer(template, direction, raw)
+    kind, network, peer_group, assumed = _peer(template, direction, raw)
     description = raw.get("Description")
     if description is not None and not isinstance(description, str):
         description = UNKNOWN
     return SgRule(direction=direction, group=group, protocol=protocol, ports=_ports(protocol, raw),
                   peer_kind=kind, network=network, peer_group=peer_group, description=description,
-                  resource=resource, keypath=keypath, raw=raw)
+                  resource=resource, keypath=keypath, raw=raw, assumed=assumed)
 
 
 _INLINE = (("SecurityGroupIngress", "ingress"), ("SecurityGroupEgress", "egress"))

@@ -18,6 +18,11 @@ TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 _SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
 
 
+def is_foreach(logical_id) -> bool:
+    """Whether a ``Resources`` key is an ``Fn::ForEach`` loop of the language extensions, not a resource."""
+    return isinstance(logical_id, str) and logical_id.startswith("Fn::ForEach::")
+
+
 def _kind(value) -> str:
     if isinstance(value, list):
         return "a list"
@@ -31,7 +36,10 @@ def _kind(value) -> str:
 def check_template(doc: Document) -> Document:
     """Raise :class:`InputError` (with position) unless ``doc`` has the shape of a CloudFormation template.
 
-    An empty ``Resources`` mapping is a valid template with nothing to audit.
+    An empty ``Resources`` mapping is a valid template with nothing to audit; ``Resources: null`` (or an empty
+    section) is not: CloudFormation refuses it, so the audit says so instead of reporting "no findings".
+    ``Fn::ForEach::…`` entries (the ``AWS::LanguageExtensions`` transform) expand at deploy time: they are accepted
+    and left out of the audit, like every other value the template cannot know before deployment.
     """
     data = doc.data
     if not isinstance(data, dict):
@@ -42,12 +50,15 @@ def check_template(doc: Document) -> Document:
                             "(expected a mapping of logical ids to resources)")
     resources = data["Resources"]
     if resources is None:
-        return doc
+        raise doc.error(("Resources",), "Resources is empty (null): CloudFormation refuses a template without "
+                                        "resources (expected a mapping of logical ids to resources)", key=True)
     if not isinstance(resources, dict):
         raise doc.error(("Resources",), f"Resources is {_kind(resources)} (expected a mapping of logical ids to "
                                         "resources)")
     for logical_id, resource in resources.items():
         where = ("Resources", logical_id)
+        if is_foreach(logical_id):
+            continue
         if not isinstance(resource, dict):
             raise doc.error(where, f"resource is {_kind(resource)} (expected a mapping with a Type)")
         kind = resource.get("Type")

@@ -9,7 +9,7 @@ from generator.audit import RULES, SEVERITIES, audit_paths, load_policy
 from generator.audit.policy import Policy
 from generator.audit.report import render_json, render_sarif, render_text, summary_line
 from generator.audit.selection import enabled_rules
-from generator.console import info
+from generator.console import error, info
 
 
 @click.command(name="audit")
@@ -36,7 +36,9 @@ def command(paths, output_format, fail_on, select, ignore, policy_path):
       stackprint audit t.json --select SG --ignore SG009  # SG rules except descriptions
       stackprint audit t.yaml --policy security-policy.yaml
 
-    Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 bad input.
+    Exit codes: 0 no finding at or above --fail-on; 1 findings, or some template could not be read (each such
+    file is one error line on stderr and the others are still audited); 2 bad options, a missing path, or no
+    template could be audited at all.
     Suppress per resource: Metadata: {stackprint: {ignore: [{rule: SG006, reason: "..."}]}}
     """
     policy = load_policy(policy_path) if policy_path else Policy.default()
@@ -49,5 +51,9 @@ def command(paths, output_format, fail_on, select, ignore, policy_path):
         click.echo(render_text(result.findings, sys.stdout), nl=False)
     for path in result.skipped:
         info(f"{path}: skipped (not a CloudFormation template)")
-    info(summary_line(result))
-    sys.exit(1 if result.failed(fail_on) else 0)
+    for problem in result.errors:
+        error(str(problem))
+    code = result.exit_code(fail_on)
+    if code != 2:  # nothing audited: the error lines alone, as for any bad input
+        info(summary_line(result))
+    sys.exit(code)

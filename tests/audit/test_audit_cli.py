@@ -73,7 +73,7 @@ def test_json_is_one_object_with_the_documented_shape():
     result = run(SG001_FAIL, "--format", "json")
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    assert set(document) == {"findings", "summary"}
+    assert set(document) == {"errors", "findings", "summary"}
     assert document["summary"]["files"] == 1
     assert document["summary"]["findings"] == len(document["findings"])
     assert set(document["summary"]["by_severity"]) == {"critical", "high", "medium", "low"}

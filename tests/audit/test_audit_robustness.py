@@ -71,8 +71,9 @@ def test_empty_resources_is_a_valid_template_with_no_findings(tmp_path):
     path.write_text("Resources: {}\n")
     result = run(str(path), "--format", "json", "--fail-on", "low")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"findings": [], "summary": {
-        "files": 1, "findings": 0, "by_severity": {"critical": 0, "high": 0, "medium": 0, "low": 0}}}
+    assert json.loads(result.stdout) == {"errors": [], "findings": [], "summary": {
+        "files": 1, "findings": 0, "by_severity": {"critical": 0, "high": 0, "medium": 0, "low": 0},
+        "unreadable": 0}}
 
 
 def test_intrinsic_functions_everywhere_give_only_certain_findings():

@@ -53,11 +53,15 @@ class Rule:
 class SgRuleCheck(Rule):
     """A rule judging each normalised security-group rule on its own (most SG rules are this)."""
 
+    # Whether the verdict depends on the rule's peer: then a peer read at parameter defaults is named in the message.
+    judges_peer: ClassVar[bool] = True
+
     def check(self, ctx):
         for rule in ctx.groups.rules:
             message = self.judge(rule, ctx.policy)
             if message:
-                yield Hit(rule.resource, rule.keypath, message)
+                note = rule.default_note() if self.judges_peer else ""
+                yield Hit(rule.resource, rule.keypath, message + note)
 
     def judge(self, rule, policy) -> str | None:
         """A message if ``rule`` breaks this check, else None (UNKNOWN parts must yield None)."""

@@ -1,4 +1,5 @@
 """ECS001: an ECS service whose tasks get public IPs."""
+from generator.audit.resolve import default_note
 from generator.audit.rules.base import PropertyCheck
 
 _PATH = ("Properties", "NetworkConfiguration", "AwsvpcConfiguration", "AssignPublicIp")
@@ -18,5 +19,9 @@ class ServicePublicIp(PropertyCheck):
         value = props
         for key in _PATH[1:]:
             value = value.get(key) if isinstance(value, dict) else None
+        assumed: tuple = ()
+        if value is not None and not isinstance(value, str):
+            value, assumed = ctx.template.defaults.value(value)  # !Ref / !If: the deployed-by-default case
         if isinstance(value, str) and value.upper() == "ENABLED":
-            yield _PATH, "service assigns public IPs to its tasks (AssignPublicIp ENABLED)"
+            yield _PATH, ("service assigns public IPs to its tasks (AssignPublicIp ENABLED)"
+                          + default_note(assumed))

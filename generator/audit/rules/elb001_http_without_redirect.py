@@ -1,6 +1,6 @@
 """ELB001: an internet-facing HTTP listener that serves instead of redirecting to HTTPS."""
-from generator.audit.balancers import internet_facing, listener_balancer
-from generator.audit.resolve import UNKNOWN, literal
+from generator.audit.balancers import internet_facing_by_default, listener_balancer
+from generator.audit.resolve import UNKNOWN, default_note, literal
 from generator.audit.rules.base import PropertyCheck
 
 
@@ -39,8 +39,11 @@ class HttpListenerWithoutRedirect(PropertyCheck):
         if literal(props.get("Protocol")) != "HTTP":
             return
         balancer = listener_balancer(ctx.template, props)
-        if balancer is UNKNOWN or internet_facing(balancer) is not True:
+        if balancer is UNKNOWN:
+            return
+        facing, assumed = internet_facing_by_default(ctx.template, balancer)
+        if facing is not True:
             return
         if _redirects_to_https(props.get("DefaultActions")) is False:
             yield ("Properties", "DefaultActions"), ("internet-facing HTTP listener's default action is not a "
-                                                     "redirect to HTTPS")
+                                                     "redirect to HTTPS" + default_note(assumed))

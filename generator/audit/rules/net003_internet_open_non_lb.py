@@ -1,5 +1,5 @@
 """NET003: internet-open ingress on a group attached to something other than a load balancer."""
-from generator.audit.attachments import LOAD_BALANCER_TYPES
+from generator.audit.attachments import LOAD_BALANCER_TYPES, PRIVATE_ONLY_TYPES
 from generator.audit.resolve import UNKNOWN
 from generator.audit.rules.base import Hit, Rule
 
@@ -19,8 +19,8 @@ class InternetOpenNonLoadBalancer(Rule):
             if rule.direction != "ingress" or not rule.internet or not isinstance(rule.group, str) \
                     or rule.protocol is UNKNOWN:
                 continue
-            exposed = sorted(attachments.attached_types(rule.group) - LOAD_BALANCER_TYPES)
+            exposed = sorted(attachments.attached_types(rule.group) - LOAD_BALANCER_TYPES - PRIVATE_ONLY_TYPES)
             if exposed:
                 yield Hit(rule.resource, rule.keypath,
                           f"ingress {rule.describe_ports()} from {rule.network} reaches group {rule.group}, "
-                          f"attached to {', '.join(exposed)}")
+                          f"attached to {', '.join(exposed)}{rule.default_note()}")

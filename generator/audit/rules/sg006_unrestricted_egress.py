@@ -17,7 +17,8 @@ class UnrestrictedEgress(Rule):
     def check(self, ctx):
         for rule in ctx.groups.rules:
             if rule.direction == "egress" and rule.is_all_protocols and rule.internet:
-                yield Hit(rule.resource, rule.keypath, f"egress allows all protocols and ports to {rule.network}")
+                yield Hit(rule.resource, rule.keypath, f"egress allows all protocols and ports to {rule.network}"
+                          + rule.default_note())
         for group_id in ctx.template.by_type.get("AWS::EC2::SecurityGroup", ()):
             egress = ctx.groups.inline_egress(group_id)
             if egress is UNKNOWN or egress:
