@@ -12,11 +12,12 @@ import click
 from generator import __version__
 from generator import commands
 from generator.console import error
-from generator.errors import InputError
+from generator.errors import CommandFailed, InputError
 
 
 class _Group(click.Group):
-    """A click group that reports :class:`InputError` as ``file:line:col: key: message`` and exits 2.
+    """A click group that reports :class:`InputError` as ``file:line:col: key: message`` and exits 2, and ends every
+    command that raised :class:`CommandFailed` with its code: one exit mechanism for all commands.
 
     Subcommands are loaded lazily (only the one being run is imported; ``--help`` loads them all)."""
 
@@ -31,6 +32,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except InputError as exc:
             error(str(exc))
+            sys.exit(exc.exit_code)
+        except CommandFailed as exc:
+            if exc.message:
+                error(exc.message)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             error("interrupted")

@@ -16,10 +16,11 @@ from typing import Callable
 
 from generator import lint, templating
 from generator.audit import audit_document
+from generator.blueprint_exceptions import apply_suppressions
 from generator.deploy.instructions import deploy_context
-from generator.emit import balancers, data, templates
+from generator.emit import KMS_PLACEHOLDER, stack_parameters, templates
 from generator.errors import InputError
-from generator.lint import Finding
+from generator.gate_findings import GateFinding
 from generator.load import load_text
 from generator.model import load_blueprint
 from generator.pipeline import pipeline_files
@@ -28,22 +29,18 @@ from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
 from generator.plan.names import balancer_group, database_group, service_group
 from generator.reach.expect import prove as prove_expectations
 from generator.report import readme_sections, report_from_texts
-from generator.suppress import apply_suppressions
 
 INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-file` without an S3 bucket
-PARAMETER_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
-#: config.json placeholder of the CloudFront origin-facing prefix-list id; the parameter's pattern rejects it.
-PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
 
-Gate = Callable[[dict[str, str]], list[Finding]]
+Gate = Callable[[dict[str, str]], list[GateFinding]]
 
 
-def audit_gate(templates: dict[str, str]) -> list[Finding]:
+def audit_gate(templates: dict[str, str]) -> list[GateFinding]:
     """The security audit (issue 3) over every rendered template, failing on findings of EVERY severity."""
     findings = []
     for path in sorted(templates):
         for found in audit_document(load_text(templates[path], path, cfn=True)):
-            findings.append(Finding(path, found.line, found.rule,
+            findings.append(GateFinding(path, found.line, found.rule,
                                     f"{found.severity}: {found.resource}: {found.message}"))
     return findings
 
@@ -72,7 +69,7 @@ class Build:
     """The result of compiling: environments (with files), gate findings and size warnings."""
 
     environments: list[Environment]
-    findings: list[Finding]
+    findings: list[GateFinding]
     warnings: list[str]
     pipelines: dict[str, dict[str, bytes]] = field(default_factory=dict)  # blueprint -> pipeline.* files
 
@@ -114,7 +111,7 @@ def _json(data) -> bytes:
 
 
 def _tags(layout: Layout) -> dict[str, str]:
-    tags = dict(layout.blueprint.tags)
+    tags = dict(layout.tags)
     tags["stackprint:blueprint"] = layout.name
     tags["stackprint:environment"] = layout.env
     return dict(sorted(tags.items()))
@@ -131,19 +128,20 @@ def _label(kind: str, name: str) -> str:
 
 
 def _readme(environment: Environment, stacks_json: list[dict], parameters: list[dict]) -> bytes:
-    layout, bp = environment.layout, environment.layout.blueprint
+    layout = environment.layout
     flows = [{"source": _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
               "protocol": f.protocol, "port": f.port} for f in layout.flows]
     egress = [{"group": g.logical_id, "cidr": r.cidr, "protocol": r.protocol, "port": r.port,
                "description": r.description}
               for g in layout.groups for r in g.egress if not r.placeholder]
     text = templating.render("env-readme.md.j2",
-        name=bp.name, env=bp.env, description=bp.description, source=environment.source, stacks=stacks_json,
-        parameters=parameters, kms_placeholder=data.KMS_PLACEHOLDER, cidr=str(bp.network.cidr),
-        zones=bp.network.availability_zones, nat=bp.network.nat, subnets=layout.subnets, flows=flows, egress=egress,
+        name=layout.name, env=layout.env, description=layout.description, source=environment.source,
+        stacks=stacks_json, parameters=parameters, kms_placeholder=KMS_PLACEHOLDER, cidr=layout.network.cidr,
+        zones=layout.network.availability_zones, nat=layout.network.nat, subnets=layout.subnets, flows=flows,
+        egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
         database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints,
-        deploy=deploy_context(environment.directory, stacks_json, environment.files, bp),
+        deploy=deploy_context(environment.directory, stacks_json, environment.files, layout),
         report=_report_sections(environment))
     return text.encode("utf-8")
 
@@ -163,24 +161,12 @@ def render(layout: Layout, source: str) -> Environment:
     environment.warnings.extend(apply_suppressions(layout, stack_templates))
     for stack in layout.stacks:
         template = stack_templates[stack.name]
-        stack_parameters = {}
-        if stack.kind == "network":
-            for name in balancers.certificate_parameters(layout):
-                stack_parameters[name] = PARAMETER_PLACEHOLDER
-                parameters.append({"stack": stack.name, "name": name, "placeholder": PARAMETER_PLACEHOLDER,
-                                   "description": "ARN of the ACM certificate for the HTTPS listener"})
-            for name in balancers.prefix_list_parameters(layout):
-                stack_parameters[name] = PREFIX_LIST_PLACEHOLDER
-                parameters.append({"stack": stack.name, "name": name, "placeholder": PREFIX_LIST_PLACEHOLDER,
-                                   "description": "Id of the CloudFront origin-facing prefix list in the stack's "
-                                                  f"region: `{balancers.PREFIX_LIST_COMMAND}`"})
-        elif stack.kind == "data":
-            for name in data.kms_parameters(layout):
-                stack_parameters[name] = data.KMS_PLACEHOLDER
-                parameters.append({"stack": stack.name, "name": name, "placeholder": data.KMS_PLACEHOLDER,
-                                   "description": "ARN of the customer-managed KMS key for database storage"})
+        supplied = stack_parameters(layout, stack)
+        parameters += [{"stack": stack.name, "name": p.name, "placeholder": p.placeholder, "description": p.readme}
+                       for p in supplied]
         environment.files[f"{stack.name}.template.yaml"] = template.to_yaml().encode("utf-8")
-        environment.files[f"{stack.name}.config.json"] = _json({"Parameters": stack_parameters, "Tags": tags})
+        environment.files[f"{stack.name}.config.json"] = _json({"Parameters": {p.name: p.placeholder for p in supplied},
+                                                                "Tags": tags})
         stacks_json.append({"stack_name": stack.name, "template": f"{stack.name}.template.yaml",
                             "config": f"{stack.name}.config.json", "depends_on": list(stack.depends_on)})
     environment.files["stacks.json"] = _json(stacks_json)
@@ -223,7 +209,7 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
                 for name, data in e.files.items() if name.endswith(".template.yaml")}
     rendered.update({f"{bp}/{name}": data.decode("utf-8") for bp, files in pipelines.items()
                      for name, data in files.items() if name.endswith(".template.yaml")})
-    findings: list[Finding] = []
+    findings: list[GateFinding] = []
     for gate in (GATES if gates is None else gates):
         findings.extend(gate(rendered))
     warnings = [w for e in environments for w in e.warnings]

@@ -2,6 +2,8 @@
 
 Every input problem is raised as an :class:`InputError` carrying the file, the position and the key path, so the CLI
 prints one line (`path:line:col: key.path: what is wrong (what would be right)`) and exits 2 — never a traceback.
+A command that ran and found problems raises :class:`CommandFailed`: the one way every command leaves with a
+non-zero code (0 ok, 1 findings, 2 usage or input error).
 """
 from __future__ import annotations
 
@@ -60,3 +62,16 @@ class InputErrors(InputError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+class CommandFailed(Exception):
+    """A command ran and must exit non-zero: ``message`` (if any) is the last line it prints on stderr.
+
+    Exit 1 for findings (gate findings, a stale out/, audit findings, migrate refusals) once they are printed, or
+    2 for input problems the command already reported line by line (``validate``).
+    """
+
+    def __init__(self, message: str | None = None, exit_code: int = 1):
+        super().__init__(message or "")
+        self.message = message
+        self.exit_code = exit_code

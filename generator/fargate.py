@@ -25,8 +25,12 @@ COMBINATIONS: dict[int, tuple[int, ...]] = {
     16384: _range(32, 120, 8),
 }
 
-_CPU_RE = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(vcpu|cpu)?\s*$", re.IGNORECASE)
-_MEM_RE = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(mib|mb|gib|gb)?\s*$", re.IGNORECASE)
+#: The string forms of a cpu and a memory size, written once for the parser here and the blueprint's JSON Schema:
+#: letters spelled in both cases and groups kept to what ECMA-262 (the schema's regex dialect) also reads.
+CPU_PATTERN = r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([vV][cC][pP][uU]|[cC][pP][uU])?\s*$"
+MEMORY_PATTERN = r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([mM][iI]?[bB]|[gG][iI]?[bB])?\s*$"
+_CPU_RE = re.compile(CPU_PATTERN)
+_MEM_RE = re.compile(MEMORY_PATTERN)
 
 
 def parse_cpu(value: int | float | str) -> int:

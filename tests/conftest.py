@@ -1,8 +1,12 @@
 """Shared test options and fixtures.
 
-``pytest --update-golden`` (or ``STACKPRINT_UPDATE_GOLDEN=1``) rewrites every golden file — tests/golden/, the
-migrate corpus expectations, the README's checkov table — from the current output instead of comparing; review the
-diff and commit it.
+``pytest --update-golden`` (or ``STACKPRINT_UPDATE_GOLDEN=1``) rewrites every golden file — the committed out/,
+the migrate corpus expectations, the README's checkov table — from the current output instead of comparing; review
+the diff and commit it.
+
+Suite cost: the full build of every example runs once per session (``fresh_build``) and every test that needs it
+shares it (golden, gates, check, determinism, checkov). Tests that take seconds are marked ``slow``
+(registered in pyproject.toml; ``pytest -m "not slow"`` for a quick loop; ``make test`` runs everything).
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/golden/ from a fresh build instead of comparing")
+                     help="rewrite out/ (and the other golden files) from a fresh build instead of comparing")
 
 
 @pytest.fixture
@@ -39,6 +43,17 @@ def fresh_build():
 
 
 @pytest.fixture(scope="session")
+def fresh_out(fresh_build, tmp_path_factory) -> Path:
+    """The shared fresh build written to a temporary out/ directory (byte-identical to the committed out/, which
+    tests/test_golden.py asserts), for tools that read files: checkov."""
+    from generator.write import write_tree
+
+    root = tmp_path_factory.mktemp("fresh-out")
+    write_tree(str(root), fresh_build.units(whole_blueprints=True))
+    return root
+
+
+@pytest.fixture(scope="session")
 def checkov() -> str:
     """Path of the checkov executable (it lives in its own venv, .venv-checkov, because its pins clash with ours).
 
@@ -55,12 +70,13 @@ def checkov() -> str:
 
 
 @pytest.fixture(scope="session")
-def checkov_report(checkov) -> dict:
-    """checkov's JSON report over the committed out/ (run once per session; offline, --skip-download)."""
+def checkov_report(checkov, fresh_out) -> dict:
+    """checkov's JSON report over a fresh build (run once per session; offline, --skip-download). The committed
+    out/ is byte-identical to it (tests/test_golden.py), so the report holds for both."""
     import json
     import subprocess
 
-    result = subprocess.run([checkov, "-d", str(REPO / "out"), "--framework", "cloudformation", "--skip-download",
+    result = subprocess.run([checkov, "-d", str(fresh_out), "--framework", "cloudformation", "--skip-download",
                              "-o", "json"], capture_output=True, text=True, timeout=900)
     report = json.loads(result.stdout)
     return report[0] if isinstance(report, list) else report

@@ -1,15 +1,15 @@
 """`stackprint build` and `stackprint check` as a user runs them: files written, atomicity, staleness, exit codes."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.lint import Finding
+from generator.gate_findings import GateFinding
+
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -129,7 +129,7 @@ def test_gate_findings_fail_the_build_with_exit_1_and_write_nothing(project, mon
     before = snapshot(project / "out")
     (project / "blueprints" / "small.yaml").write_text(SMALL.replace("count: 2", "count: 3"))
     monkeypatch.setattr(compile_module, "GATES", [lambda templates: [
-        Finding(sorted(templates)[0], 7, "XX001", "refused by a test gate")]])
+        GateFinding(sorted(templates)[0], 7, "XX001", "refused by a test gate")]])
     result = run("build")
     assert result.exit_code == 1
     assert "small/dev/small-dev-api.template.yaml:7: XX001: refused by a test gate" in result.output
@@ -154,8 +154,21 @@ def test_no_blueprints_is_an_input_error(tmp_path, monkeypatch):
     assert "no blueprints found in blueprints/" in result.output
 
 
-def test_committed_out_is_current():
-    """What CI runs: the committed out/ equals a fresh build."""
-    result = subprocess.run([sys.executable, "-m", "generator.cli", "check"], cwd=REPO, capture_output=True,
-                            text=True)
-    assert result.returncode == 0, result.stderr
+def test_committed_out_is_current(fresh_build, monkeypatch):
+    """What CI runs: `stackprint check` in the repository says the committed out/ equals a fresh build. The build
+    is the session's (tests/conftest.py), made from the same blueprints check would compile, so the full build
+    runs once per suite."""
+    import generator.compile as compile_module
+
+    compiled = []
+
+    def shared_build(paths, *args, **kwargs):
+        compiled.append(list(paths))
+        return fresh_build
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(compile_module, "compile_blueprints", shared_build)
+    result = run("check")
+    assert compiled == [compile_module.blueprint_paths(())]  # every blueprint, as check would build them
+    assert result.exit_code == 0, result.output
+    assert f"out is up to date ({len(fresh_build.files())} files)" in result.output

@@ -1,13 +1,17 @@
 """checkov (a second, independent opinion) finds nothing in out/: zero failed checks, and every skipped check carries
-a written reason that the compiler put there — a design exception of generator/emit/suppressions.py, or a secure
+a written reason that the compiler put there — a design exception of generator/emit/scanner_metadata.py, or a secure
 default the blueprint relaxed under ``relax:`` with its own words.
 
 The report comes from the session fixture ``checkov_report`` in tests/conftest.py (checkov in its own venv).
 """
 from __future__ import annotations
 
-from generator.emit import suppressions
+import pytest
+
+from generator.emit import scanner_metadata as suppressions
 from generator.pipeline import suppressions as pipeline_suppressions
+
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
 
 
 def _documented() -> set[str]:

@@ -125,11 +125,13 @@ def engines_build(tmp_path_factory):
     return build, out
 
 
+@pytest.mark.slow
 def test_every_engine_passes_cfn_lint_and_the_audit_at_every_severity(engines_build):
     build, _ = engines_build
     assert build.findings == []
 
 
+@pytest.mark.slow
 def test_every_engine_passes_checkov_with_skips_only_for_relaxed_defaults(engines_build, checkov):
     _, out = engines_build
     result = subprocess.run([checkov, "-d", str(out), "--framework", "cloudformation", "--skip-download",
@@ -144,6 +146,7 @@ def test_every_engine_passes_checkov_with_skips_only_for_relaxed_defaults(engine
     assert not any(resource.startswith(("Pg", "Apg")) and check != "CKV2_AWS_69" for check, resource in skipped)
 
 
+@pytest.mark.slow
 def test_data_template_spells_out_the_secure_defaults(engines_build):
     _, out = engines_build
     text = (out / "engines" / "default" / "engines-default-data.template.yaml").read_text()

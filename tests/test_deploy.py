@@ -18,6 +18,8 @@ from moto import mock_aws
 from emulator import MOTO_GAPS, fake_credentials, patch_moto, run_default_group_function
 from generator.model import load_blueprint
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "out"
 REGION = "us-east-1"

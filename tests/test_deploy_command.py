@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from emulator import moto_server
 from generator.cli import main
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "out"
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"

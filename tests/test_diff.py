@@ -412,7 +412,7 @@ def _routed(example: str) -> dict:
 
 _RENUMBERED = pytest.mark.xfail(strict=True, reason=(
     "known defect found by stackprint diff, outside this package: derived listener-rule priorities are renumbered "
-    "in steps of 10 (generator/model/semantics.py default_priorities), so a new route sorted before a catch-all "
+    "in steps of 10 (generator/model/defaults.py default_priorities), so a new route sorted before a catch-all "
     "'/*' without host moves the existing rule's Priority 10 -> 20; deploying the new service's stack first then "
     "fails with PriorityInUse. Fix: priorities that do not depend on the other services (an explicit `priority:` "
     "avoids it). web-api passes: its catch-all has a host, which sorts first."))

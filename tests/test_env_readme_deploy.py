@@ -13,6 +13,8 @@ import pytest
 
 from generator.model import load_blueprint
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "out"
 

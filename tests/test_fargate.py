@@ -35,3 +35,42 @@ def test_rounding_up():
     assert fargate.smallest_fitting(256, 3000) == (512, 3072)
     assert fargate.smallest_fitting(1024, 9000) == (2048, 9216)
     assert fargate.smallest_fitting(16384, 130000) is None
+
+
+#: The ECS developer guide's table ("Task CPU and memory", Fargate, Linux), written out independently of
+#: generator/fargate.py: cpu units -> every memory value in MiB it accepts.
+GUIDE = {
+    256: [512, 1024, 2048],
+    512: [gib * 1024 for gib in range(1, 5)],
+    1024: [gib * 1024 for gib in range(2, 9)],
+    2048: [gib * 1024 for gib in range(4, 17)],
+    4096: [gib * 1024 for gib in range(8, 31)],
+    8192: [gib * 1024 for gib in range(16, 61, 4)],
+    16384: [gib * 1024 for gib in range(32, 121, 8)],
+}
+
+
+def test_the_whole_table_is_the_guide():
+    assert {cpu: list(memory) for cpu, memory in fargate.COMBINATIONS.items()} == GUIDE
+
+
+def _one_step_outside(cpu: int) -> list[int]:
+    step = GUIDE[cpu][1] - GUIDE[cpu][0] if cpu != 256 else 512
+    return [GUIDE[cpu][0] - step, GUIDE[cpu][-1] + step]
+
+
+@pytest.mark.parametrize("cpu", sorted(GUIDE))
+def test_a_blueprint_builds_exactly_the_sizes_fargate_runs(cpu):
+    """What a user sees: every size of the guide validates, one step outside either end is a positioned error."""
+    from generator.errors import InputError
+    from generator.model import load_blueprint_text
+
+    def blueprint(memory: int) -> str:
+        return ("name: shop\nnetwork: {cidr: 10.20.0.0/16}\nservices:\n"
+                f"  worker: {{image: public.ecr.aws/nginx/nginx:1.27, cpu: {cpu}, memory: {memory}}}\n")
+
+    for memory in GUIDE[cpu]:
+        load_blueprint_text(blueprint(memory), "shop.yaml")
+    for memory in _one_step_outside(cpu):
+        with pytest.raises(InputError, match=r"shop\.yaml:4:\d+: services\.worker\.memory: "):
+            load_blueprint_text(blueprint(memory), "shop.yaml")

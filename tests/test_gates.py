@@ -1,6 +1,7 @@
 """The build's gates: cfn-lint first, then the security audit at every severity."""
 from __future__ import annotations
 
+import pytest
 
 from generator import compile as compile_module
 from generator import lint
@@ -10,6 +11,7 @@ def test_cfn_lint_is_the_first_gate():
     assert compile_module.GATES[0] is lint.gate
 
 
+@pytest.mark.slow
 def test_audit_gate_is_registered_and_passes_every_example(fresh_build):
     assert compile_module.audit_gate in compile_module.GATES
     templates = {path: data.decode() for path, data in fresh_build.files().items() if path.endswith(".yaml")}

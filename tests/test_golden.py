@@ -1,34 +1,35 @@
-"""Golden files: a fresh in-memory build of every example must equal tests/golden/ byte for byte.
+"""Golden files: the committed out/ is the one copy of the expected output; a fresh in-memory build of every
+example must equal it byte for byte (what `stackprint check` enforces in CI, without building twice).
 
-Run ``pytest --update-golden`` to rewrite them after an intended change, then review and commit the diff.
+Run ``pytest --update-golden`` (or ``stackprint build``) to rewrite out/ after an intended change, then review and
+commit the diff.
 """
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import pytest
+
+from generator.commands.check import differences
 from generator.write import write_tree
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
+OUT = Path(__file__).resolve().parent.parent / "out"
 
 
-def _golden_files() -> dict[str, bytes]:
-    return {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
-
-
-def test_build_matches_golden_files(fresh_build, update_golden):
+def test_build_matches_the_committed_out(fresh_build, update_golden):
     assert not fresh_build.findings
-    expected = fresh_build.files()
+    units = fresh_build.units(whole_blueprints=True)
     if update_golden:
-        GOLDEN.mkdir(exist_ok=True)
-        units = fresh_build.units(whole_blueprints=True)
-        for stale in sorted(p for p in GOLDEN.iterdir() if p.is_dir() and p.name not in units):
+        for stale in sorted(p for p in OUT.iterdir() if p.is_dir() and not p.name.startswith(".")
+                            and p.name not in units):
             shutil.rmtree(stale)  # an example that no longer exists
-        write_tree(str(GOLDEN), units)
-    golden = _golden_files()
-    assert sorted(golden) == sorted(expected), "files added or removed: run pytest --update-golden and review"
-    for path in sorted(expected):
-        assert golden[path] == expected[path], f"{path} differs from tests/golden (pytest --update-golden)"
+        write_tree(str(OUT), units)
+    directories = {p.name for p in OUT.iterdir() if p.is_dir() and not p.name.startswith(".")} | set(units)
+    assert differences(str(OUT), fresh_build.files(), directories) == [], \
+        "out/ is stale: run `stackprint build` (or pytest --update-golden) and review the diff"
 
 
 def test_every_example_environment_is_golden(fresh_build):

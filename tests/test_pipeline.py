@@ -456,7 +456,7 @@ def test_env_build_leaves_the_pipeline_alone_and_check_keeps_it_in_sync(project)
 
 def test_pipeline_command_bad_input_exits_2_and_gate_findings_exit_1(monkeypatch, tmp_path):
     import generator.compile as compile_module
-    from generator.lint import Finding
+    from generator.gate_findings import GateFinding as Finding
 
     monkeypatch.chdir(REPO)
     missing = run("pipeline", "blueprints/nope.yaml")

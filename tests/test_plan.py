@@ -145,15 +145,16 @@ def test_the_prefix_list_weighs_55_against_the_rule_quota():
     from generator.plan.flows import SERVICE, Flow
     from generator.plan.security_groups import group_rules, security_groups
 
-    layout = layout_of(CLOUDFRONT)
+    (bp,) = load_blueprint_text(CLOUDFRONT, "shop.yaml").values()
+    layout = plan(bp)
     extra = tuple(Flow(SERVICE, "web", "load_balancer", "origin", 1000 + i, "tcp", f"web to origin on {1000 + i}")
                   for i in range(6))
     flows = layout.flows + extra
     with pytest.raises(InputError) as raised:
-        security_groups(layout.blueprint, flows, group_rules(flows))
+        security_groups(bp, flows, group_rules(flows))
     assert ("load_balancers.origin: the security group of origin needs 61 inbound rules (at most 60 per group; "
             "counted with 55 for the CloudFront prefix list") in str(raised.value)
-    security_groups(layout.blueprint, flows[:-1], group_rules(flows[:-1]))  # 60 fits
+    security_groups(bp, flows[:-1], group_rules(flows[:-1]))  # 60 fits
 
 
 def test_an_internet_balancer_keeps_443_and_the_redirect_port_from_anywhere():
@@ -164,15 +165,13 @@ def test_an_internet_balancer_keeps_443_and_the_redirect_port_from_anywhere():
 
 
 def test_exec_adds_the_session_manager_directories_to_scratch_only_with_a_read_only_root():
-    from generator.plan.containers import scratch_volumes
-
     text = BASE.replace("worker: {image: public.ecr.aws/nginx/nginx:1.27}",
                         "worker: {image: public.ecr.aws/nginx/nginx:1.27, scratch: [/tmp], exec: true}")
-    worker = layout_of(text).blueprint.services["worker"]
-    assert scratch_volumes(worker) == [("scratch-tmp", "/tmp"), ("scratch-var-lib-amazon", "/var/lib/amazon"),
+    worker = layout_of(text).service("worker")
+    assert list(worker.scratch) == [("scratch-tmp", "/tmp"), ("scratch-var-lib-amazon", "/var/lib/amazon"),
                                        ("scratch-var-log-amazon", "/var/log/amazon")]
     writable = layout_of(text.replace("exec: true", "exec: true, read_only_root_filesystem: false"))
-    assert scratch_volumes(writable.blueprint.services["worker"]) == [("scratch-tmp", "/tmp")]
+    assert list(writable.service("worker").scratch) == [("scratch-tmp", "/tmp")]
 
 
 ECR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0"

@@ -7,7 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from generator.audit import RULES
+
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- security-posture:start -->", "<!-- security-posture:end -->"

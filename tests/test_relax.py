@@ -9,7 +9,7 @@ import typing
 
 import generator.model as model_package
 from generator.audit import RULES
-from generator.emit.suppressions import RELAXATIONS
+from generator.emit.scanner_metadata import RELAXATIONS
 from generator.model.base import Model
 
 

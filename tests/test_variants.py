@@ -11,6 +11,8 @@ from generator.lint import gate
 from generator.model import load_blueprint_text
 from generator.plan import plan
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
 VARIANTS = {
     "network-only-no-nat": "name: bare\nnetwork: {cidr: 10.0.0.0/23, availability_zones: 2, nat: none}\n",
     "six-zones-per-az-nat": """\

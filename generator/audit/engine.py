@@ -13,7 +13,7 @@ from generator.audit.findings import Finding, at_or_above, sort_findings
 from generator.audit.policy import Policy
 from generator.audit.rules import RULES
 from generator.audit.selection import enabled_rules
-from generator.audit.suppress import suppressions
+from generator.audit.suppressions import suppressions
 from generator.audit.template import check_template, discover, load_template, looks_like_template, read_document
 from generator.errors import InputError, InputErrors
 from generator.load import Document

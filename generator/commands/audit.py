@@ -10,6 +10,7 @@ from generator.audit.policy import Policy
 from generator.audit.report import render_json, render_sarif, render_text, summary_line
 from generator.audit.selection import enabled_rules
 from generator.console import error, info
+from generator.errors import CommandFailed
 
 
 @click.command(name="audit")
@@ -56,4 +57,5 @@ def command(paths, output_format, fail_on, select, ignore, policy_path):
     code = result.exit_code(fail_on)
     if code != 2:  # nothing audited: the error lines alone, as for any bad input
         info(summary_line(result))
-    sys.exit(code)
+    if code:
+        raise CommandFailed(exit_code=code)

@@ -1,11 +1,10 @@
 """`stackprint build`: compile blueprints into out/, only if every gate passes, atomically."""
 from __future__ import annotations
 
-import sys
-
 import click
 
 from generator.console import error, info, warn
+from generator.errors import CommandFailed
 from generator.write import write_tree
 
 
@@ -35,9 +34,8 @@ def command(blueprints: tuple[str, ...], env: str | None, out: str) -> None:
     if build.findings:
         for finding in build.findings:
             error(str(finding))
-        error(f"build failed: {len(build.findings)} finding(s); nothing written "
-              f"(fix the blueprint, or accept an audit finding with audit.ignore and a reason: docs/blueprint.md)")
-        sys.exit(1)
+        raise CommandFailed(f"build failed: {len(build.findings)} finding(s); nothing written (fix the blueprint, or "
+                            f"accept an audit finding with audit.ignore and a reason: docs/blueprint.md)")
     write_tree(out, build.units(whole_blueprints=env is None))
     for environment in build.environments:
         stacks = len(environment.layout.stacks)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from generator.console import error, info
+from generator.errors import CommandFailed
 
 
 def _on_disk(out: str, directories: set[str]) -> dict[str, bytes]:
@@ -65,7 +66,7 @@ def command(blueprints: tuple[str, ...], out: str, show_diff: bool = False) -> N
     if build.findings:
         for finding in build.findings:
             error(str(finding))
-        sys.exit(1)
+        raise CommandFailed()
     if blueprints:
         directories = {e.blueprint for e in build.environments}
     else:
@@ -77,6 +78,5 @@ def command(blueprints: tuple[str, ...], out: str, show_diff: bool = False) -> N
     if lines and show_diff:
         _print_diff(out, build.files(), directories)
     if lines:
-        error(f"{out} is stale: run `stackprint build` and commit the result")
-        sys.exit(1)
+        raise CommandFailed(f"{out} is stale: run `stackprint build` and commit the result")
     info(f"{out} is up to date ({len(build.files())} files)")

@@ -1,8 +1,6 @@
 """`stackprint deploy`: deploy one environment of out/ with CloudFormation change sets (generator.deploy)."""
 from __future__ import annotations
 
-import sys
-
 import click
 
 from generator.commands._aws_options import aws_options, require_confirmation_or_yes
@@ -11,6 +9,7 @@ from generator.deploy.environment import load_environment
 from generator.deploy.parameters import parse_overrides
 from generator.deploy.rollout import Options, deploy, preflight
 from generator.deploy.ui import Terminal
+from generator.errors import CommandFailed
 
 
 @click.command("deploy")
@@ -44,4 +43,6 @@ def command(environment: str, parameters: tuple[str, ...], region: str | None, p
     if not dry_run:
         require_confirmation_or_yes(yes, "execute the change sets (or --dry-run to only describe them)")
     clients = Clients(Target(region=region, profile=profile, role_arn=role_arn))
-    sys.exit(deploy(env, resolved, clients, options, Terminal()))
+    code = deploy(env, resolved, clients, options, Terminal())
+    if code:
+        raise CommandFailed(exit_code=code)

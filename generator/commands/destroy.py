@@ -1,8 +1,6 @@
 """`stackprint destroy`: delete the stacks of one environment, last first (generator.deploy)."""
 from __future__ import annotations
 
-import sys
-
 import click
 
 from generator.commands._aws_options import aws_options, require_confirmation_or_yes
@@ -10,6 +8,7 @@ from generator.deploy.aws import Clients, Target
 from generator.deploy.environment import load_environment
 from generator.deploy.teardown import destroy
 from generator.deploy.ui import Terminal
+from generator.errors import CommandFailed
 
 
 @click.command("destroy")
@@ -30,4 +29,6 @@ def command(environment: str, region: str | None, profile: str | None, role_arn:
     env = load_environment(environment)
     require_confirmation_or_yes(yes, "delete the stacks")
     clients = Clients(Target(region=region, profile=profile, role_arn=role_arn))
-    sys.exit(destroy(env, clients, yes, Terminal()))
+    code = destroy(env, clients, yes, Terminal())
+    if code:
+        raise CommandFailed(exit_code=code)

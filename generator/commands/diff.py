@@ -6,6 +6,7 @@ import sys
 import click
 
 from generator.console import error, info
+from generator.errors import CommandFailed
 
 
 @click.command("diff")
@@ -46,4 +47,5 @@ def command(old: str | None, new: str | None, fmt: str, allow_replace: bool, out
         error(f"{len(report.danger)} stateful resource(s) replaced or removed: review, then pass --allow-replace")
     if report.errors:
         error(f"{len(report.errors)} export(s) still imported would break: CloudFormation would refuse the update")
-    sys.exit(code)
+    if code:
+        raise CommandFailed(exit_code=code)

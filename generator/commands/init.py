@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 
 import click
 
@@ -10,7 +9,7 @@ from generator import templating
 from generator.console import info
 from generator.errors import InputError
 from generator.model import load_blueprint_text
-from generator.model.base import NAME_PATTERN
+from generator.model.base import NAME_PATTERN, name_problem
 from generator.model.schema import schema_text
 from generator.write import atomic_write
 
@@ -68,9 +67,9 @@ def command(name: str, kind: str, directory: str, force: bool) -> None:
       stackprint init shop --kind web
       stackprint validate blueprints/shop.yaml
     """
-    if not re.fullmatch(NAME_PATTERN, name):
-        raise InputError(f"'{name}' is not a valid blueprint name (lowercase letters, digits and '-', starting "
-                         "with a letter, at most 28 characters, e.g. 'shop')")
+    problem = name_problem(name, NAME_PATTERN, "blueprint name", "shop")
+    if problem:
+        raise InputError(problem)
     path = os.path.join(directory, f"{name}.yaml")
     if os.path.exists(path) and not force:
         raise InputError("already exists (use --force to overwrite)", path=path)

@@ -6,7 +6,7 @@ import sys
 import click
 
 from generator.console import style
-from generator.errors import InputError
+from generator.errors import CommandFailed, InputError
 from generator.migrate import Options, load, migrate, render, render_blueprint, to_blueprint
 from generator.migrate.roles import ROLE_ARN
 from generator.migrate.taskdef import FAMILY
@@ -41,8 +41,7 @@ def _print(line: str) -> None:
 @click.option("--ephemeral-host-volumes", is_flag=True,
               help="Turn host bind mounts into task-scoped volumes (their data is lost when the task stops) "
                    "instead of refusing.")
-@click.pass_context
-def command(ctx: click.Context, input_path: str, output: str | None, target: str, execution_role_arn: str | None,
+def command(input_path: str, output: str | None, target: str, execution_role_arn: str | None,
             family: str | None, ephemeral_host_volumes: bool) -> None:
     """Turn an EC2-launch-type ECS task definition into a Fargate one (or a blueprint service).
 
@@ -74,7 +73,7 @@ def command(ctx: click.Context, input_path: str, output: str | None, target: str
     if text is None:
         for refusal in result.report.refusals:
             _print(str(refusal))
-        ctx.exit(1)
+        raise CommandFailed()
     for line in result.report.lines():
         _print(line)
     if output:

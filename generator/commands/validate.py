@@ -1,17 +1,19 @@
-"""`stackprint validate`: schema and semantic checks of blueprints, every environment, nothing written."""
+"""`stackprint validate`: every check that does not render (schema, semantics, the plan), every environment,
+nothing written: what validate accepts, build accepts unless a gate over the rendered templates objects."""
 from __future__ import annotations
 
 import click
 
 from generator.console import error, style
-from generator.errors import InputError, InputErrors
+from generator.errors import CommandFailed, InputError, InputErrors
 from generator.model import load_blueprint
+from generator.plan import plan
 
 
 @click.command("validate")
 @click.argument("blueprints", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def command(blueprints: tuple[str, ...]) -> None:
-    """Check blueprints (schema + semantics, every environment) without writing anything.
+    """Check blueprints (schema, semantics and the plan, every environment) without writing anything.
 
     Prints one `ok:` line per valid file; every problem of every file is printed as
     `file:line:col: key.path: message`, one per line. Exit 0 when all are valid, 2 otherwise.
@@ -25,6 +27,8 @@ def command(blueprints: tuple[str, ...]) -> None:
     for path in blueprints:
         try:
             envs = load_blueprint(path)
+            for bp in envs.values():
+                plan(bp)  # checks only the plan can make: reserved stack names, security-group rule quotas
         except InputError as exc:
             failed = True
             for problem in exc.errors if isinstance(exc, InputErrors) else [exc]:
@@ -32,4 +36,4 @@ def command(blueprints: tuple[str, ...]) -> None:
             continue
         click.echo(f"{style('ok', 'ok')}: {path} (environments: {', '.join(envs)})")
     if failed:
-        raise SystemExit(2)
+        raise CommandFailed(exit_code=2)  # every problem is printed above, one line each

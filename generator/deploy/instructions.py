@@ -43,30 +43,31 @@ def aws_command(directory: str, stack: dict, parameters: dict[str, str], tags: d
     return " \\\n".join(lines)
 
 
-def relaxed_defaults(blueprint) -> list[dict]:
+def relaxed_defaults(layout) -> list[dict]:
     """Every secure default this environment's blueprint turned off (``relax:``), ECS Exec switched on, and every
-    accepted audit finding — each with the reason the blueprint gives."""
+    accepted audit finding — each with the reason the blueprint gives (read from the plan, ``layout``)."""
     found = [{"what": "network", "setting": f"`{k}` off", "reason": v}
-             for k, v in sorted(blueprint.network.relax.items())]
-    for name, balancer in sorted(blueprint.load_balancers.items()):
-        found += [{"what": f"load balancer `{name}`", "setting": f"`{k}` off", "reason": v}
+             for k, v in sorted(layout.network.relax.items())]
+    for balancer in sorted(layout.balancers, key=lambda b: b.name):
+        found += [{"what": f"load balancer `{balancer.name}`", "setting": f"`{k}` off", "reason": v}
                   for k, v in sorted(balancer.relax.items())]
-    for name, database in sorted(blueprint.databases.items()):
-        found += [{"what": f"database `{name}`", "setting": f"`{k}` off", "reason": v}
+    for database in sorted(layout.databases, key=lambda d: d.name):
+        found += [{"what": f"database `{database.name}`", "setting": f"`{k}` off", "reason": v}
                   for k, v in sorted(database.relax.items())]
-    for name, service in sorted(blueprint.services.items()):
+    for service in sorted(layout.services, key=lambda s: s.name):
+        name = service.name
         if service.exec:
             found.append({"what": f"service `{name}`", "setting": "ECS Exec on",
                           "reason": "the blueprint sets `exec: true`: `aws ecs execute-command` opens a shell in its "
                                     "running containers through Session Manager (no SSH, no open port)"})
         found += [{"what": f"service `{name}`", "setting": f"audit {e.rule} accepted", "reason": e.reason}
-                  for e in service.audit.ignore]
+                  for e in layout.audit_exceptions if e.keypath[:2] == ("services", name)]
     found += [{"what": "blueprint", "setting": f"audit {e.rule} accepted", "reason": e.reason}
-              for e in blueprint.audit.ignore]
+              for e in layout.audit_exceptions if e.keypath[0] == "audit"]
     return found
 
 
-def deploy_context(directory: str, stacks: list[dict], files: dict[str, bytes], blueprint) -> dict:
+def deploy_context(directory: str, stacks: list[dict], files: dict[str, bytes], layout) -> dict:
     """The README's deploy section: commands (stackprint and aws CLI), kept resources, relaxed defaults."""
     import json
 
@@ -94,5 +95,5 @@ def deploy_context(directory: str, stacks: list[dict], files: dict[str, bytes], 
         "big_stacks": big_stacks,
         "inline_limit": f"{INLINE_TEMPLATE_LIMIT:,}",
         "kept": kept,
-        "relaxed": relaxed_defaults(blueprint),
+        "relaxed": relaxed_defaults(layout),
     }

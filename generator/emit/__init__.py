@@ -7,14 +7,17 @@ from __future__ import annotations
 from troposphere import Template
 
 from generator.emit import balancers, data, default_group, network, security, services, vpc_endpoints
-from generator.plan import Layout
+from generator.emit.data import KMS_PLACEHOLDER
+from generator.emit.parameters import StackParameter
+from generator.plan import Layout, Stack
+
+__all__ = ["templates", "stack_parameters", "StackParameter", "KMS_PLACEHOLDER"]
 
 
 def network_template(layout: Layout, stack_name: str) -> Template:
     """VPC, subnets, routes, NAT, flow log, cluster, every security group and rule, VPC endpoints, the default
     group's restriction, balancers."""
-    bp = layout.blueprint
-    template = Template(Description=f"stackprint {bp.name} {bp.env}: network, load balancers, security groups")
+    template = Template(Description=f"stackprint {layout.name} {layout.env}: network, load balancers, security groups")
     template.set_version("2010-09-09")
     network.add_vpc(template, layout)
     network.add_logs_key(template, stack_name)
@@ -40,3 +43,12 @@ def templates(layout: Layout) -> dict[str, Template]:
         else:
             result[stack.name] = services.service_template(layout, stack.service, stack.name)
     return result
+
+
+def stack_parameters(layout: Layout, stack: Stack) -> list[StackParameter]:
+    """What a pipeline must supply to ``stack``, from the emitters that declared the parameters."""
+    if stack.kind == "network":
+        return balancers.parameters(layout)
+    if stack.kind == "data":
+        return data.parameters(layout)
+    return []

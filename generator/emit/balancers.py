@@ -7,19 +7,24 @@ over TLS only.
 """
 from __future__ import annotations
 
-from troposphere import FindInMap, GetAtt, Parameter, Ref, Sub, Template
+from troposphere import FindInMap, GetAtt, Ref, Sub, Template
 from troposphere import elasticloadbalancingv2 as elb
 from troposphere import s3
 
 from generator.emit import exports
-from generator.emit.suppressions import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
-from generator.plan import Layout
-from generator.plan.flows import CLOUDFRONT_PREFIX_LIST, CLOUDFRONT_PREFIX_LIST_PARAMETER, redirects_http
-from generator.plan.names import balancer_group, pascal
+from generator.emit.parameters import StackParameter
+from generator.emit.scanner_metadata import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
+from generator.plan import BalancerPlan, Layout
+from generator.plan.flows import CLOUDFRONT_PREFIX_LIST, CLOUDFRONT_PREFIX_LIST_PARAMETER
+from generator.plan.names import balancer_group
 
-ACCESS_LOG_EXPIRY_DAYS = 90
+ACCESS_LOG_EXPIRY_DAYS = 90  # long enough to investigate an incident, short enough not to hoard request logs
+HTTPS_PORT, HTTP_PORT = 443, 80
 CERTIFICATE_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"
 PREFIX_LIST_PATTERN = r"^pl-[0-9a-f]+$"
+#: config.json placeholders; each parameter's pattern rejects its placeholder, so a forgotten one fails the deploy.
+CERTIFICATE_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
+PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
 #: The command that prints the CloudFront origin-facing prefix-list id of the region a stack deploys to.
 PREFIX_LIST_COMMAND = ("aws ec2 describe-managed-prefix-lists --filters "
                        f"Name=prefix-list-name,Values={CLOUDFRONT_PREFIX_LIST} "
@@ -40,16 +45,26 @@ ELB_ACCOUNTS = {
 
 def certificate_parameters(layout: Layout) -> list[str]:
     """Names of the stack parameters a pipeline must supply (certificate ARNs), sorted."""
-    names = {b.https.certificate.parameter for b in layout.blueprint.load_balancers.values()
-             if b.https is not None and b.https.certificate.parameter}
-    return sorted(names)
+    return sorted({b.certificate_parameter for b in layout.balancers if b.certificate_parameter})
 
 
 def prefix_list_parameters(layout: Layout) -> list[str]:
     """Names of the managed prefix-list id parameters the network stack takes (CloudFront-only balancers)."""
-    cloudfront = any(b.scheme == "internet-facing" and b.allow_from == "cloudfront"
-                     for b in layout.blueprint.load_balancers.values())
-    return [CLOUDFRONT_PREFIX_LIST_PARAMETER] if cloudfront else []
+    return [CLOUDFRONT_PREFIX_LIST_PARAMETER] if any(b.cloudfront_only for b in layout.balancers) else []
+
+
+def parameters(layout: Layout) -> list[StackParameter]:
+    """The network stack's parameters for the balancers: certificate ARNs, then the CloudFront prefix-list id."""
+    found = [StackParameter(name, "ARN of the ACM certificate for the HTTPS listener", CERTIFICATE_PATTERN,
+                            "must be an ACM certificate ARN", CERTIFICATE_PLACEHOLDER)
+             for name in certificate_parameters(layout)]
+    found += [StackParameter(name, f"Id of the AWS-managed prefix list {CLOUDFRONT_PREFIX_LIST} in this region "
+                                   "(aws ec2 describe-managed-prefix-lists)", PREFIX_LIST_PATTERN,
+                             "must be a prefix list id (pl-...)", PREFIX_LIST_PLACEHOLDER,
+                             guidance="Id of the CloudFront origin-facing prefix list in the stack's region: "
+                                      f"`{PREFIX_LIST_COMMAND}`")
+              for name in prefix_list_parameters(layout)]
+    return found
 
 
 def add_log_bucket(template: Template) -> None:
@@ -91,29 +106,19 @@ def _find_in_map() -> FindInMap:
 
 def add_balancers(template: Template, layout: Layout, stack_name: str) -> None:
     """Every balancer of the environment with its listeners; exports the listener that routes attach to."""
-    bp = layout.blueprint
-    if not bp.load_balancers:
+    if not layout.balancers:
         return
     add_log_bucket(template)
-    for name in certificate_parameters(layout):
-        template.add_parameter(Parameter(name, Type="String", AllowedPattern=CERTIFICATE_PATTERN,
-                                         Description="ARN of the ACM certificate for the HTTPS listener",
-                                         ConstraintDescription="must be an ACM certificate ARN"))
-    for name in prefix_list_parameters(layout):
-        template.add_parameter(Parameter(
-            name, Type="String", AllowedPattern=PREFIX_LIST_PATTERN,
-            Description=f"Id of the AWS-managed prefix list {CLOUDFRONT_PREFIX_LIST} in this region "
-                        "(aws ec2 describe-managed-prefix-lists)",
-            ConstraintDescription="must be a prefix list id (pl-...)"))
-    for name, balancer in bp.load_balancers.items():
-        _add_balancer(template, layout, stack_name, name, balancer)
+    for parameter in parameters(layout):
+        parameter.add_to(template)
+    for balancer in layout.balancers:
+        _add_balancer(template, layout, stack_name, balancer)
 
 
-def _add_balancer(template: Template, layout: Layout, stack_name: str, name: str, balancer) -> None:
-    prefix = pascal(name)
-    tier = "public" if balancer.scheme == "internet-facing" else "private"
+def _add_balancer(template: Template, layout: Layout, stack_name: str, balancer: BalancerPlan) -> None:
+    name, prefix, tier = balancer.name, balancer.prefix, balancer.tier
     lb_id = f"{prefix}LoadBalancer"
-    protected = "deletion_protection" not in balancer.relax
+    protected = balancer.deletion_protection
     resource = template.add_resource(elb.LoadBalancer(
         lb_id, Type="application", Scheme=balancer.scheme, IpAddressType="ipv4",
         Subnets=[Ref(s.logical_id) for s in layout.subnets_of(tier)],
@@ -130,23 +135,22 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, name: str
     relax(resource, "load_balancer", balancer.relax, "deletion_protection")
     not_found = [elb.Action(Type="fixed-response", FixedResponseConfig=elb.FixedResponseConfig(
         StatusCode="404", ContentType="text/plain", MessageBody="Not Found"))]
-    if balancer.https is not None:
-        certificate = balancer.https.certificate
-        arn = Ref(certificate.parameter) if certificate.parameter else certificate.arn
+    if balancer.https:
+        arn = Ref(balancer.certificate_parameter) if balancer.certificate_parameter else balancer.certificate_arn
         template.add_resource(elb.Listener(
-            f"{prefix}HttpsListener", LoadBalancerArn=Ref(lb_id), Port=443, Protocol="HTTPS",
-            SslPolicy=balancer.https.ssl_policy, Certificates=[elb.Certificate(CertificateArn=arn)],
+            f"{prefix}HttpsListener", LoadBalancerArn=Ref(lb_id), Port=HTTPS_PORT, Protocol="HTTPS",
+            SslPolicy=balancer.ssl_policy, Certificates=[elb.Certificate(CertificateArn=arn)],
             DefaultActions=not_found))
-    if redirects_http(balancer):
+    if balancer.redirects_http:
         template.add_resource(elb.Listener(
-            f"{prefix}HttpRedirectListener", LoadBalancerArn=Ref(lb_id), Port=80, Protocol="HTTP",
+            f"{prefix}HttpRedirectListener", LoadBalancerArn=Ref(lb_id), Port=HTTP_PORT, Protocol="HTTP",
             DefaultActions=[elb.Action(Type="redirect", RedirectConfig=elb.RedirectConfig(
-                Protocol="HTTPS", Port="443", Host="#{host}", Path="/#{path}", Query="#{query}",
+                Protocol="HTTPS", Port=str(HTTPS_PORT), Host="#{host}", Path="/#{path}", Query="#{query}",
                 StatusCode="HTTP_301"))]))
-    if balancer.https is not None:
+    if balancer.https:
         listener = f"{prefix}HttpsListener"
     else:
-        template.add_resource(elb.Listener(f"{prefix}HttpListener", LoadBalancerArn=Ref(lb_id), Port=80,
+        template.add_resource(elb.Listener(f"{prefix}HttpListener", LoadBalancerArn=Ref(lb_id), Port=HTTP_PORT,
                                            Protocol="HTTP", DefaultActions=not_found,
                                            Metadata=checkov_metadata(*INTERNAL_HTTP)))
         listener = f"{prefix}HttpListener"

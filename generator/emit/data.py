@@ -7,11 +7,12 @@ a template: ``ManageMasterUserPassword`` makes RDS generate the password and kee
 """
 from __future__ import annotations
 
-from troposphere import GetAtt, Parameter, Ref, Split, Sub, Template
+from troposphere import GetAtt, Ref, Split, Sub, Template
 from troposphere import iam, rds
 
 from generator.emit import exports
-from generator.emit.suppressions import RELAXATIONS, add_suppressions
+from generator.emit.parameters import StackParameter
+from generator.emit.scanner_metadata import RELAXATIONS, add_suppressions
 from generator.plan import Layout
 from generator.plan.databases import MONITORING_INTERVAL, DatabasePlan
 from generator.plan.names import network_stack
@@ -31,8 +32,13 @@ AURORA_MEMBER_TLS = ("CKV2_AWS_69", "Aurora member: TLS is forced by the cluster
 
 def kms_parameters(layout: Layout) -> list[str]:
     """Names of the data-stack parameters that hold customer KMS key ARNs, sorted."""
-    return sorted({d.model.kms_key.parameter for d in layout.databases
-                   if d.model.kms_key is not None and d.model.kms_key.parameter})
+    return sorted({d.kms_key_parameter for d in layout.databases if d.kms_key_parameter})
+
+
+def parameters(layout: Layout) -> list[StackParameter]:
+    """The data stack's parameters: the customer KMS keys of database storage."""
+    return [StackParameter(name, "ARN of the customer-managed KMS key for database storage", KMS_KEY_PATTERN,
+                           "must be a KMS key or alias ARN", KMS_PLACEHOLDER) for name in kms_parameters(layout)]
 
 
 #: The roles each kind of resource plays for the checks above.
@@ -42,17 +48,16 @@ INSTANCE, CLUSTER, MEMBER = {"instance", "member", "database"}, {"cluster", "dat
 def _relax(resource, db: DatabasePlan, roles: set[str]) -> None:
     """Write the suppressions of every default ``db`` relaxed, limited to the checks that judge a resource playing
     ``roles`` (:data:`INSTANCE`, :data:`CLUSTER` or :data:`MEMBER`), with the blueprint's reason."""
-    for setting, reason in db.model.relax.items():
+    for setting, reason in db.relax.items():
         checkov_ids, rules = RELAXATIONS[f"database.{setting}"]
         add_suppressions(resource, checkov=tuple((c, reason) for c in checkov_ids if CHECKOV_JUDGES[c] in roles),
                          stackprint=tuple((r, reason) for r in rules if AUDIT_JUDGES[r] in roles))
 
 
 def _kms(db: DatabasePlan) -> dict:
-    key = db.model.kms_key
-    if key is None:
-        return {}
-    return {"KmsKeyId": Ref(key.parameter) if key.parameter else key.arn}
+    if db.kms_key_parameter:
+        return {"KmsKeyId": Ref(db.kms_key_parameter)}
+    return {"KmsKeyId": db.kms_key_arn} if db.kms_key_arn else {}
 
 
 def _monitoring(db: DatabasePlan) -> dict:
@@ -73,11 +78,10 @@ def _add_monitoring_role(template: Template) -> None:
 
 
 def _add_instance(template: Template, db: DatabasePlan, network: str, common: dict) -> rds.DBInstance:
-    model = db.model
     instance = rds.DBInstance(
-        db.members[0], Engine=model.engine, EngineVersion=model.engine_version,
-        DBInstanceClass=model.instance_class, AllocatedStorage=str(model.storage), StorageType="gp3",
-        DBName=db.database_name, MasterUsername=model.username, ManageMasterUserPassword=True,
+        db.members[0], Engine=db.engine, EngineVersion=db.engine_version,
+        DBInstanceClass=db.instance_class, AllocatedStorage=str(db.storage), StorageType="gp3",
+        DBName=db.database_name, MasterUsername=db.username, ManageMasterUserPassword=True,
         MultiAZ=db.multi_az, PubliclyAccessible=False, DBParameterGroupName=Ref(f"{db.prefix}ParameterGroup"),
         VPCSecurityGroups=[exports.import_value(network, exports.group_id(db.security_group))],
         DeletionPolicy="Snapshot", UpdateReplacePolicy="Snapshot",
@@ -87,13 +91,12 @@ def _add_instance(template: Template, db: DatabasePlan, network: str, common: di
 
 
 def _add_cluster(template: Template, db: DatabasePlan, network: str, common: dict) -> None:
-    model = db.model
     template.add_resource(rds.DBClusterParameterGroup(
-        f"{db.prefix}ClusterParameterGroup", Family=model.family, Parameters=db.tls_parameters,
+        f"{db.prefix}ClusterParameterGroup", Family=db.family, Parameters=db.tls_parameters,
         Description=f"{db.name}: refuse connections without TLS"))
     cluster = rds.DBCluster(
-        f"{db.prefix}Cluster", Engine=model.engine, EngineVersion=model.engine_version,
-        DatabaseName=db.database_name, MasterUsername=model.username, ManageMasterUserPassword=True,
+        f"{db.prefix}Cluster", Engine=db.engine, EngineVersion=db.engine_version,
+        DatabaseName=db.database_name, MasterUsername=db.username, ManageMasterUserPassword=True,
         Port=db.port, DBClusterParameterGroupName=Ref(f"{db.prefix}ClusterParameterGroup"),
         VpcSecurityGroupIds=[exports.import_value(network, exports.group_id(db.security_group))],
         DeletionPolicy="Snapshot", UpdateReplacePolicy="Snapshot",
@@ -102,8 +105,8 @@ def _add_cluster(template: Template, db: DatabasePlan, network: str, common: dic
     template.add_resource(cluster)
     for member in db.members:
         instance = rds.DBInstance(
-            member, Engine=model.engine, DBClusterIdentifier=Ref(cluster.title),
-            DBInstanceClass=model.instance_class, PubliclyAccessible=False,
+            member, Engine=db.engine, DBClusterIdentifier=Ref(cluster.title),
+            DBInstanceClass=db.instance_class, PubliclyAccessible=False,
             AutoMinorVersionUpgrade=True, **_monitoring(db))
         add_suppressions(instance, checkov=(AURORA_MEMBER_TLS,))
         _relax(instance, db, MEMBER)
@@ -111,20 +114,19 @@ def _add_cluster(template: Template, db: DatabasePlan, network: str, common: dic
 
 
 def _add_database(template: Template, db: DatabasePlan, network: str, stack_name: str) -> None:
-    model = db.model
     template.add_resource(rds.DBSubnetGroup(
         f"{db.prefix}SubnetGroup", DBSubnetGroupDescription=f"{db.name}: isolated subnets (no route out of the VPC)",
         SubnetIds=Split(",", exports.import_value(network, exports.ISOLATED_SUBNET_IDS))))
     common = dict(StorageEncrypted=True, DeletionProtection=db.deletion_protection,
                   EnableIAMDatabaseAuthentication=db.iam_authentication,
-                  BackupRetentionPeriod=model.backup_retention_days, CopyTagsToSnapshot=True,
+                  BackupRetentionPeriod=db.backup_retention_days, CopyTagsToSnapshot=True,
                   AutoMinorVersionUpgrade=True, EnableCloudwatchLogsExports=list(db.log_exports),
                   DBSubnetGroupName=Ref(f"{db.prefix}SubnetGroup"))
     if db.aurora:
         _add_cluster(template, db, network, common)
     else:
         template.add_resource(rds.DBParameterGroup(
-            f"{db.prefix}ParameterGroup", Family=model.family, Parameters=db.tls_parameters,
+            f"{db.prefix}ParameterGroup", Family=db.family, Parameters=db.tls_parameters,
             Description=f"{db.name}: refuse connections without TLS"))
         _add_instance(template, db, network, common)
     address = "Endpoint.Address"
@@ -139,14 +141,11 @@ def _add_database(template: Template, db: DatabasePlan, network: str, stack_name
 
 def data_template(layout: Layout, stack_name: str) -> Template:
     """The data stack of one environment: every database, importing the network stack's subnets and groups."""
-    bp = layout.blueprint
-    network = network_stack(bp.name, bp.env)
-    template = Template(Description=f"stackprint {bp.name} {bp.env}: databases")
+    network = network_stack(layout.name, layout.env)
+    template = Template(Description=f"stackprint {layout.name} {layout.env}: databases")
     template.set_version("2010-09-09")
-    for name in kms_parameters(layout):
-        template.add_parameter(Parameter(name, Type="String", AllowedPattern=KMS_KEY_PATTERN,
-                                         Description="ARN of the customer-managed KMS key for database storage",
-                                         ConstraintDescription="must be a KMS key or alias ARN"))
+    for parameter in parameters(layout):
+        parameter.add_to(template)
     if any(db.enhanced_monitoring for db in layout.databases):
         _add_monitoring_role(template)
     for db in layout.databases:

@@ -20,13 +20,16 @@ from __future__ import annotations
 from troposphere import AccountId, GetAtt, Ref, Sub, Template
 from troposphere import awslambda, cloudformation, iam, logs
 
-from generator.emit.suppressions import DEFAULT_GROUP_FUNCTION, add_suppressions, relax
+from generator.emit.scanner_metadata import DEFAULT_GROUP_FUNCTION, add_suppressions, relax
 from generator.plan import Layout
 
 RESTRICTION = "DefaultSecurityGroupRestriction"
 RESOURCE_TYPE = "Custom::VpcDefaultSecurityGroupRestriction"
 RUNTIME = "python3.12"
 LOG_RETENTION_DAYS = 365
+#: The function's own limits: one EC2 call pair finishes in seconds, so a minute is ample; the smallest memory;
+#: one concurrent run, since CloudFormation calls it once per stack operation.
+FUNCTION_TIMEOUT_SECONDS, FUNCTION_MEMORY_MB, FUNCTION_CONCURRENCY = 60, 128, 1
 SERVICE_TIMEOUT_SECONDS = 300  # CloudFormation gives up on an unanswered request after this (default: 1 hour)
 RELAX_SETTING = "restrict_default_security_group"
 
@@ -81,7 +84,7 @@ def _group_arn() -> Sub:
 
 def add_default_group_restriction(template: Template, layout: Layout) -> None:
     """The custom resource, its function, role and log group; or, when relaxed, the reason on the VPC."""
-    network = layout.blueprint.network
+    network = layout.network
     if RELAX_SETTING in network.relax:
         relax(template.resources["Vpc"], "network", network.relax, RELAX_SETTING)
         return
@@ -103,7 +106,8 @@ def add_default_group_restriction(template: Template, layout: Layout) -> None:
         f"{RESTRICTION}Function",
         Description="Removes every rule of the VPC's default security group (Security Hub EC2.2)",
         Runtime=RUNTIME, Handler="index.handler", Code=awslambda.Code(ZipFile=HANDLER),
-        Role=GetAtt(f"{RESTRICTION}Role", "Arn"), Timeout=60, MemorySize=128, ReservedConcurrentExecutions=1,
+        Role=GetAtt(f"{RESTRICTION}Role", "Arn"), Timeout=FUNCTION_TIMEOUT_SECONDS, MemorySize=FUNCTION_MEMORY_MB,
+        ReservedConcurrentExecutions=FUNCTION_CONCURRENCY,
         LoggingConfig=awslambda.LoggingConfig(LogGroup=Ref(f"{RESTRICTION}LogGroup"))))
     add_suppressions(function, checkov=tuple(DEFAULT_GROUP_FUNCTION))
     template.add_resource(DefaultGroupRestriction(

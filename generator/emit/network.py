@@ -22,8 +22,7 @@ def _name(suffix: str) -> Tags:
 
 def add_vpc(template: Template, layout: Layout) -> None:
     """VPC, subnets, internet gateway, route tables and NAT gateways."""
-    bp = layout.blueprint
-    template.add_resource(ec2.VPC("Vpc", CidrBlock=str(bp.network.cidr), EnableDnsHostnames=True,
+    template.add_resource(ec2.VPC("Vpc", CidrBlock=layout.network.cidr, EnableDnsHostnames=True,
                                   EnableDnsSupport=True, Tags=_name("vpc")))
     for subnet in layout.subnets:
         template.add_resource(ec2.Subnet(
@@ -51,7 +50,7 @@ def add_vpc(template: Template, layout: Layout) -> None:
 
 def _add_nat_and_private_routes(template: Template, layout: Layout) -> None:
     """One private route table per zone, so switching single <-> per-az NAT only changes routes."""
-    nat = layout.blueprint.network.nat
+    nat = layout.network.nat
     public = layout.subnets_of("public")
     nat_zones = {"per-az": range(len(public)), "single": range(1), "none": range(0)}[nat]
     for zone in nat_zones:

@@ -5,7 +5,7 @@ from troposphere import GetAtt, Ref, Sub, Tags, Template
 from troposphere import ec2
 
 from generator.emit import exports
-from generator.emit.suppressions import PORT_80_REDIRECT, checkov_metadata
+from generator.emit.scanner_metadata import PORT_80_REDIRECT, checkov_metadata
 from generator.plan import Layout
 from generator.plan.security_groups import PLACEHOLDER_TO_PORT, CidrRule, PrefixListRule
 
@@ -32,7 +32,7 @@ def add_security_groups(template: Template, layout: Layout, stack_name: str) -> 
         if group.ingress or group.prefix_ingress:
             props["SecurityGroupIngress"] = ([_inline(rule) for rule in group.ingress]
                                              + [_prefix_list(rule) for rule in group.prefix_ingress])
-        if any(rule.port == 80 and rule.cidr == "0.0.0.0/0" for rule in group.ingress):
+        if group.redirects_http:  # a plan decision, never inferred from the rules' shape
             props["Metadata"] = checkov_metadata(PORT_80_REDIRECT)
         template.add_resource(ec2.SecurityGroup(group.logical_id, **props))
         if group.owner_kind == "service":

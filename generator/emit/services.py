@@ -8,19 +8,31 @@ that others call directly registers in the environment's Cloud Map namespace; ca
 """
 from __future__ import annotations
 
-import re
-
 from troposphere import GetAtt, Join, Ref, Split, Sub, Template
 from troposphere import applicationautoscaling as aas
 from troposphere import ecs, iam, logs, servicediscovery
 from troposphere import elasticloadbalancingv2 as elb
 
 from generator.emit import exports
-from generator.plan import Layout
-from generator.plan.containers import scratch_volumes
+from generator.plan import Layout, ServicePlan
 from generator.plan.names import data_stack, network_stack, service_group
+from generator.references import SECRETS_MANAGER, SSM, private_ecr, secret_store
 
-_ECR_IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)")
+#: Seconds ECS ignores failing load-balancer health checks after a task starts: time for the application to boot
+#: before the target group may call it unhealthy and ECS replaces it.
+HEALTH_CHECK_GRACE_SECONDS = 60
+#: Rolling deploys keep every running task until its replacement is healthy (100 %) and may double the count
+#: meanwhile (200 %): no capacity is lost during a deploy; the circuit breaker rolls a failing one back.
+MINIMUM_HEALTHY_PERCENT, MAXIMUM_PERCENT = 100, 200
+#: Seconds the balancer lets in-flight requests of a deregistered task finish (AWS's default of 300 s makes every
+#: deploy wait five minutes for requests that last milliseconds).
+DEREGISTRATION_DELAY_SECONDS = 30
+#: Target-group health checks: any 2xx or 3xx answer means the task is serving (a redirect to a login page too).
+HEALTHY_HTTP_CODES = "200-399"
+#: Seconds resolvers may cache a Cloud Map A record: short, because task addresses change at every deploy.
+DISCOVERY_TTL_SECONDS = 10
+#: Seconds between two scaling actions of the CPU target-tracking policy, in and out alike.
+SCALING_COOLDOWN_SECONDS = 60
 #: ECS Exec: the task role opens Session Manager channels. These four actions support no resource-level
 #: permissions (IAM service authorization reference for ssmmessages), so their Resource is "*".
 EXEC_ACTIONS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
@@ -29,22 +41,22 @@ _ASSUME_ECS_TASKS = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
-def _execution_statements(service) -> list[dict]:
+def _execution_statements(service: ServicePlan) -> list[dict]:
     """Least privilege for the ECS agent: image pull, this log group, these secrets; nothing else."""
     statements = []
-    match = _ECR_IMAGE.match(service.image)
-    if match:
-        account, region, repository = match.groups()
+    ecr = private_ecr(service.image)
+    if ecr is not None:
         statements.append({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"})
         statements.append({"Effect": "Allow",
                            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
                                       "ecr:GetDownloadUrlForLayer"],
-                           "Resource": Sub(f"arn:${{AWS::Partition}}:ecr:{region}:{account}:repository/{repository}")})
+                           "Resource": Sub(f"arn:${{AWS::Partition}}:ecr:{ecr.region}:{ecr.account}:"
+                                               f"repository/{ecr.repository}")})
     statements.append({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                        "Resource": GetAtt("LogGroup", "Arn")})
     secrets = sorted(set(service.secrets.values()))
-    managed = [arn for arn in secrets if ":secretsmanager:" in arn]
-    parameters = [arn for arn in secrets if ":ssm:" in arn]
+    managed = [arn for arn in secrets if secret_store(arn) == SECRETS_MANAGER]
+    parameters = [arn for arn in secrets if secret_store(arn) == SSM]
     if managed:
         statements.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": managed})
     if parameters:
@@ -94,7 +106,7 @@ def _database_secret_statement(layout: Layout, name: str, data: str) -> list[dic
     return [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arns}] if arns else []
 
 
-def _container(name: str, service, injected: dict[str, object],
+def _container(name: str, service: ServicePlan, injected: dict[str, object],
                injected_secrets: dict[str, object] | None = None) -> ecs.ContainerDefinition:
     props = dict(
         Name=name, Image=service.image, Essential=True, Privileged=False,
@@ -112,10 +124,9 @@ def _container(name: str, service, injected: dict[str, object],
         props["Secrets"] = [ecs.Secret(Name=k, ValueFrom=secrets[k]) for k in sorted(secrets)]
     if service.command:
         props["Command"] = list(service.command)
-    scratch = scratch_volumes(service)
-    if scratch:
+    if service.scratch:
         props["MountPoints"] = [ecs.MountPoint(SourceVolume=volume, ContainerPath=path, ReadOnly=False)
-                                for volume, path in scratch]
+                                for volume, path in service.scratch]
     if service.user is not None:
         props["User"] = service.user
     if service.exec:  # an init process reaps the processes of exec sessions
@@ -130,11 +141,10 @@ def _container(name: str, service, injected: dict[str, object],
 
 def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     """The stack of one service, importing the network stack's VPC, subnets, cluster, group and listener."""
-    bp = layout.blueprint
-    service = bp.services[name]
-    network = network_stack(bp.name, bp.env)
-    data = data_stack(bp.name, bp.env)
-    template = Template(Description=f"stackprint {bp.name} {bp.env}: {name} service")
+    service = layout.service(name)
+    network = network_stack(layout.name, layout.env)
+    data = data_stack(layout.name, layout.env)
+    template = Template(Description=f"stackprint {layout.name} {layout.env}: {name} service")
     template.set_version("2010-09-09")
     template.add_resource(logs.LogGroup("LogGroup", RetentionInDays=service.log_retention_days,
                                          KmsKeyId=exports.import_value(network, exports.LOGS_KEY_ARN),
@@ -149,9 +159,8 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         template.add_resource(iam.Role("TaskRole", AssumeRolePolicyDocument=_ASSUME_ECS_TASKS,
                                               Policies=policies))
         task_props["TaskRoleArn"] = GetAtt("TaskRole", "Arn")
-    scratch = scratch_volumes(service)
-    if scratch:  # no Host: a Fargate bind mount on the task's own ephemeral storage, deleted with the task
-        task_props["Volumes"] = [ecs.Volume(Name=volume) for volume, _ in scratch]
+    if service.scratch:  # no Host: a Fargate bind mount on the task's own ephemeral storage, deleted with the task
+        task_props["Volumes"] = [ecs.Volume(Name=volume) for volume, _ in service.scratch]
     template.add_resource(ecs.TaskDefinition(
         "TaskDefinition", Family=stack_name, Cpu=str(service.cpu), Memory=str(service.memory),
         NetworkMode="awsvpc", RequiresCompatibilities=["FARGATE"], ExecutionRoleArn=GetAtt("ExecutionRole", "Arn"),
@@ -166,21 +175,21 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         _add_route(template, layout, network, route, service.port)
         service_props["LoadBalancers"] = [ecs.LoadBalancer(ContainerName=name, ContainerPort=service.port,
                                                            TargetGroupArn=Ref("TargetGroup"))]
-        service_props["HealthCheckGracePeriodSeconds"] = 60
+        service_props["HealthCheckGracePeriodSeconds"] = HEALTH_CHECK_GRACE_SECONDS
         service_props["DependsOn"] = ["ListenerRule"]
     if name in layout.registered:
         _add_registration(template, network, name)
         service_props["ServiceRegistries"] = [ecs.ServiceRegistry(RegistryArn=GetAtt("DiscoveryService", "Arn"))]
     if service.exec:
         service_props["EnableExecuteCommand"] = True
-    desired = service.scaling.min if service.scaling is not None else service.count
+    desired = service.desired_count
     template.add_resource(ecs.Service(
         "Service", Cluster=exports.import_value(network, exports.CLUSTER_ARN), LaunchType="FARGATE",
         DesiredCount=desired, TaskDefinition=Ref("TaskDefinition"), PropagateTags="SERVICE",
         EnableECSManagedTags=True,
         DeploymentConfiguration=ecs.DeploymentConfiguration(
             DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
-            MinimumHealthyPercent=100, MaximumPercent=200),
+            MinimumHealthyPercent=MINIMUM_HEALTHY_PERCENT, MaximumPercent=MAXIMUM_PERCENT),
         NetworkConfiguration=ecs.NetworkConfiguration(AwsvpcConfiguration=ecs.AwsvpcConfiguration(
             AssignPublicIp="DISABLED",
             SecurityGroups=[exports.import_value(network, exports.group_id(service_group(name)))],
@@ -191,14 +200,14 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     return template
 
 
-def _task_policies(service) -> list[iam.Policy]:
+def _task_policies(service: ServicePlan) -> list[iam.Policy]:
     """The task role's policies: the blueprint's statements, and the ECS Exec channels when ``exec`` is on."""
     policies = []
     if service.task_permissions:
         policies.append(iam.Policy(PolicyName="application", PolicyDocument={
             "Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": list(p.actions), "Resource": list(p.resources)}
-                for p in service.task_permissions]}))
+                {"Effect": "Allow", "Action": list(actions), "Resource": list(resources)}
+                for actions, resources in service.task_permissions]}))
     if service.exec:
         policies.append(iam.Policy(PolicyName="ecs-exec", PolicyDocument={"Version": "2012-10-17", "Statement": [
             {"Sid": "EcsExecChannelsHaveNoResourceLevelPermissions", "Effect": "Allow", "Action": list(EXEC_ACTIONS),
@@ -210,8 +219,9 @@ def _add_route(template: Template, layout: Layout, network: str, route, port: in
     template.add_resource(elb.TargetGroup(
         "TargetGroup", TargetType="ip", Protocol="HTTP", Port=port,
         VpcId=exports.import_value(network, exports.VPC_ID), HealthCheckPath=route.health_check,
-        HealthCheckProtocol="HTTP", Matcher=elb.Matcher(HttpCode="200-399"),
-        TargetGroupAttributes=[elb.TargetGroupAttribute(Key="deregistration_delay.timeout_seconds", Value="30")]))
+        HealthCheckProtocol="HTTP", Matcher=elb.Matcher(HttpCode=HEALTHY_HTTP_CODES),
+        TargetGroupAttributes=[elb.TargetGroupAttribute(Key="deregistration_delay.timeout_seconds",
+                                                        Value=str(DEREGISTRATION_DELAY_SECONDS))]))
     conditions = [elb.Condition(Field="path-pattern", PathPatternConfig=elb.PathPatternConfig(
         Values=list(route.paths)))]
     if route.host:
@@ -229,7 +239,7 @@ def _add_registration(template: Template, network: str, name: str) -> None:
         "DiscoveryService", Name=name, NamespaceId=exports.import_value(network, exports.NAMESPACE_ID),
         Description=f"Addresses of the running {name} tasks",
         DnsConfig=servicediscovery.DnsConfig(RoutingPolicy="MULTIVALUE", DnsRecords=[
-            servicediscovery.DnsRecord(Type="A", TTL=10)]),
+            servicediscovery.DnsRecord(Type="A", TTL=DISCOVERY_TTL_SECONDS)]),
         HealthCheckCustomConfig=servicediscovery.HealthCheckCustomConfig(FailureThreshold=1)))
 
 
@@ -243,7 +253,8 @@ def _add_scaling(template: Template, network: str, scaling) -> None:
         "CpuScalingPolicy", PolicyName=Sub("${AWS::StackName}-cpu"), PolicyType="TargetTrackingScaling",
         ScalingTargetId=Ref("ScalableTarget"),
         TargetTrackingScalingPolicyConfiguration=aas.TargetTrackingScalingPolicyConfiguration(
-            TargetValue=float(scaling.cpu_target), ScaleInCooldown=60, ScaleOutCooldown=60,
+            TargetValue=float(scaling.cpu_target), ScaleInCooldown=SCALING_COOLDOWN_SECONDS,
+            ScaleOutCooldown=SCALING_COOLDOWN_SECONDS,
             PredefinedMetricSpecification=aas.PredefinedMetricSpecification(
                 PredefinedMetricType="ECSServiceAverageCPUUtilization"))))
 

@@ -61,7 +61,8 @@ class Report:
     refusals: list[Refusal] = field(default_factory=list)
 
     def add(self, kind: str, path: tuple, message: str) -> None:
-        assert kind in KINDS, kind
+        if kind not in KINDS:  # a programming error in migrate, never the user's input
+            raise ValueError(f"unknown change kind {kind!r} (one of {', '.join(KINDS)})")
         self.changes.append(Change(kind, tuple(path), message))
 
     def refuse(self, path: tuple, message: str, subject: str | None = None) -> None:

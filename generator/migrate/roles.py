@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from generator.migrate.report import Report
+from generator.references import private_ecr
 
-ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
 
@@ -21,7 +21,7 @@ def needs(td: dict) -> list[str]:
         log = container.get("logConfiguration") or {}
         if log.get("logDriver") == "awslogs":
             reasons.append(f"{who} logs with awslogs")
-        if ECR_IMAGE.match(container["image"]):
+        if private_ecr(container["image"]) is not None:
             reasons.append(f"{who} pulls its image from ECR")
         if container.get("secrets") or log.get("secretOptions"):
             reasons.append(f"{who} reads secrets")

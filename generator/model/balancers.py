@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
-from generator.model.base import Model, matching
+from generator.model.base import Model, ParameterOrArn, matching
 from generator.model.relax import relax_field, relaxable
 
 #: ALB security policies that refuse TLS 1.0 and 1.1.
@@ -44,7 +44,7 @@ _parameter_name = matching(_PARAMETER, "'{value}' is not a CloudFormation parame
                                        "e.g. CertificateArn)")
 
 
-class Certificate(Model):
+class Certificate(ParameterOrArn):
     """Where the certificate ARN comes from: a stack parameter the pipeline supplies, or a fixed ARN."""
 
     parameter: Annotated[str, AfterValidator(_parameter_name)] | None = Field(
@@ -52,12 +52,6 @@ class Certificate(Model):
     arn: Annotated[str, AfterValidator(_acm_arn)] | None = Field(
         None, description="A fixed ACM certificate ARN.",
         examples=["arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"])
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> "Certificate":
-        if (self.parameter is None) == (self.arn is None):
-            raise ValueError("set exactly one of 'parameter' or 'arn'")
-        return self
 
 
 class Https(Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Callable
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 
 class Model(BaseModel):
@@ -33,14 +33,26 @@ def matching(regex: re.Pattern, message: str) -> Callable[[str], str]:
     return check
 
 
+def name_problem(value: str, pattern: str, what: str, example: str) -> str | None:
+    """The one sentence every name rule speaks (blueprint, service, environment...): None when ``value`` matches
+    ``pattern``, else what is wrong and a valid example."""
+    if re.fullmatch(pattern, value):
+        return None
+    return (f"'{value}' is not a valid {what} (lowercase letters, digits and '-', starting with a letter, at most "
+            f"{_max_length(pattern)} characters, e.g. '{example}')")
+
+
 def named(pattern: str, what: str, example: str) -> Any:
     """A string type that must match ``pattern``; the error says what the name is for and shows a valid one.
 
     Names become parts of stack names and CloudFormation logical ids, so their alphabet is narrow on purpose.
     """
-    check = matching(re.compile(pattern), f"'{{value}}' is not a valid {what} (lowercase letters, digits and '-', "
-                                          f"starting with a letter, at most {_max_length(pattern)} characters, "
-                                          f"e.g. '{example}')")
+    def check(value: str) -> str:
+        problem = name_problem(value, pattern, what, example)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     return Annotated[str, AfterValidator(check),
                      WithJsonSchema({"type": "string", "pattern": pattern, "examples": [example]})]
 
@@ -83,3 +95,19 @@ def non_empty(value: str) -> str:
 
 
 NonEmptyStr = Annotated[str, AfterValidator(non_empty), Field(json_schema_extra={"minLength": 1})]
+
+
+def by_name(value: dict) -> dict:
+    """Mappings are held sorted by name, so every later stage iterates (and writes) in the same order whatever the
+    file's: the task definition's variables, the relax keys, the services."""
+    return dict(sorted(value.items()))
+
+
+class ParameterOrArn(Model):
+    """Base of the ``{parameter: Name}`` / ``{arn: ...}`` choices (a certificate, a KMS key): exactly one is set."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        if (getattr(self, "parameter") is None) == (getattr(self, "arn") is None):
+            raise ValueError("set exactly one of 'parameter' or 'arn'")
+        return self

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, WithJs
 from generator.errors import InputError
 from generator.model.audit import AuditSettings
 from generator.model.balancers import LoadBalancer
-from generator.model.base import BalancerName, BlueprintName, DatabaseName, EnvironmentName, Model, ServiceName
+from generator.model.base import BalancerName, BlueprintName, DatabaseName, EnvironmentName, Model, ServiceName, by_name
 from generator.model.databases import Database
 from generator.model.expectations import Expectation
 from generator.model.network import Network
@@ -47,11 +47,6 @@ def _tag_value(value: str) -> str:
     return value
 
 
-def _sorted(value: dict) -> dict:
-    """Mappings are held sorted by name so every later stage iterates in the same order, whatever the file's."""
-    return dict(sorted(value.items()))
-
-
 class BlueprintSpec(Model):
     """A blueprint for one environment, after the overlay is merged (the file without ``environments``)."""
 
@@ -61,19 +56,19 @@ class BlueprintSpec(Model):
     tags: Annotated[dict[Annotated[str, AfterValidator(_tag_key)],
                          Annotated[str, AfterValidator(_tag_value),
                                    WithJsonSchema({"type": ["string", "number"], "maxLength": 256})]],
-                    BeforeValidator(_tag_text), AfterValidator(_sorted)] = Field(
+                    BeforeValidator(_tag_text), AfterValidator(by_name)] = Field(
         {}, description="Tags applied to every stack.", examples=[{"team": "payments"}])
     network: Network = Field(description="The VPC.")
-    load_balancers: Annotated[dict[BalancerName, LoadBalancer], AfterValidator(_sorted)] = Field(
+    load_balancers: Annotated[dict[BalancerName, LoadBalancer], AfterValidator(by_name)] = Field(
         {}, description="Application load balancers by name.")
-    services: Annotated[dict[ServiceName, Service], AfterValidator(_sorted)] = Field(
+    services: Annotated[dict[ServiceName, Service], AfterValidator(by_name)] = Field(
         {}, description="Fargate services by name.")
-    databases: Annotated[dict[DatabaseName, Database], AfterValidator(_sorted)] = Field(
+    databases: Annotated[dict[DatabaseName, Database], AfterValidator(by_name)] = Field(
         {}, description="RDS instances and Aurora clusters by name, in the isolated subnets; services reach one "
                         "by listing its name in flows.")
     audit: AuditSettings = Field(AuditSettings(), description="Exceptions to the build's audit gate for every "
                                                               "stack of this blueprint, each with a reason.")
-    expect: Annotated[dict[str, Expectation], AfterValidator(_sorted)] = Field(
+    expect: Annotated[dict[str, Expectation], AfterValidator(by_name)] = Field(
         {}, description="Reachability the build must prove from the rendered templates, by service or database "
                         "name (see docs/reach.md).", examples=[{"api": {"internet": "unreachable",
                                                                        "reachable_from": ["web"]}}])

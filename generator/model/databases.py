@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
-from generator.model.base import Model, bounded, matching
+from generator.model.base import Model, ParameterOrArn, bounded, matching
 from generator.model.relax import relax_field, relaxable
 
 ENGINES = ("postgres", "mysql", "aurora-postgresql", "aurora-mysql")
@@ -48,7 +48,7 @@ def _username(value: str) -> str:
     return value
 
 
-class KmsKey(Model):
+class KmsKey(ParameterOrArn):
     """The customer-managed KMS key that encrypts storage: a stack parameter or a fixed key ARN."""
 
     parameter: Annotated[str, AfterValidator(matching(_PARAMETER, "'{value}' is not a CloudFormation parameter "
@@ -59,12 +59,6 @@ class KmsKey(Model):
                                                           "(arn:aws:kms:<region>:<account>:key/<id>)"))] | None = \
         Field(None, description="A fixed KMS key ARN.",
               examples=["arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"])
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> "KmsKey":
-        if (self.parameter is None) == (self.arn is None):
-            raise ValueError("set exactly one of 'parameter' or 'arn'")
-        return self
 
 
 class Database(Model):

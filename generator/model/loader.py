@@ -7,15 +7,14 @@ environment) and reported together in file order.
 """
 from __future__ import annotations
 
-import re
 
 from pydantic import ValidationError
 
 from generator.errors import InputError, InputErrors
 from generator.load import Document, load_file, load_text
 from generator.model import errors as pyerrors
-from generator.model import semantics
-from generator.model.base import ENV_PATTERN
+from generator.model import defaults, semantics
+from generator.model.base import ENV_PATTERN, name_problem
 from generator.model.blueprint import Blueprint
 from generator.model.errors import describe, did_you_mean
 from generator.model.overlay import Locator, merge
@@ -24,7 +23,10 @@ DEFAULT_ENV = "default"
 #: Keys an overlay may not change: the name is part of every stack name, overlays do not nest, one pipeline per file.
 _FIXED_KEYS = ("name", "environments", "pipeline")
 #: Named collections whose members an overlay may change but not invent.
-_COLLECTIONS = ("services", "load_balancers")
+#: Named collections an overlay may change but never add to (a typo would otherwise silently create a service, a
+#: balancer or a database), with what one member is called in messages.
+_COLLECTIONS = {"services": "service", "load_balancers": "load balancer", "databases": "database"}
+_NEVER_ADDS = "an overlay changes what the base declares and never adds: declare it at the top of the file"
 
 
 def load_blueprint(path: str) -> dict[str, Blueprint]:
@@ -74,10 +76,9 @@ def _overlays(doc: Document, base: dict) -> tuple[dict[str, dict], list[InputErr
     out: dict[str, dict] = {}
     for env, overlay in envs.items():
         where = ("environments", env)
-        if not re.fullmatch(ENV_PATTERN, env):
-            problems.append(doc.error(where, f"'{env}' is not a valid environment name (lowercase letters, digits "
-                                             "and '-', starting with a letter, at most 16 characters, e.g. "
-                                             "'prod')", key=True))
+        problem = name_problem(env, ENV_PATTERN, "environment name", "prod")
+        if problem:
+            problems.append(doc.error(where, problem, key=True))
             continue
         if overlay is None:
             overlay = {}
@@ -91,23 +92,26 @@ def _overlays(doc: Document, base: dict) -> tuple[dict[str, dict], list[InputErr
 
 
 def _overlay_problems(doc: Document, base: dict, overlay: dict, where: tuple) -> list[InputError]:
-    """Overlays may not rename the blueprint, nest environments, or invent services / load balancers."""
+    """Overlays may not rename the blueprint, nest environments, or add services, load balancers or databases."""
     problems = []
     for key in _FIXED_KEYS:
         if key in overlay:
             problems.append(doc.error(where + (key,), f"'{key}' cannot change per environment (set it once at the "
                                                       "top of the file)", key=True))
-    for collection in _COLLECTIONS:
+    for collection, kind in _COLLECTIONS.items():
         members = overlay.get(collection)
-        known = base.get(collection)
+        known = base.get(collection, {})
         if not isinstance(members, dict) or not isinstance(known, dict):
             continue
         for member in members:
             if member not in known:
-                kind = "service" if collection == "services" else "load balancer"
-                problems.append(doc.error(where + (collection, member),
-                                          f"unknown {kind} '{member}' {did_you_mean(member, list(known))}",
-                                          key=True))
+                hint = did_you_mean(member, list(known))[:-1] if known else "(the base declares none"
+                message = f"unknown {kind} '{member}' {hint}"
+                if collection == "databases":  # says why: a database added per environment is a new data store
+                    message += f"; {_NEVER_ADDS})"
+                else:
+                    message += ")"
+                problems.append(doc.error(where + (collection, member), message, key=True))
     return problems
 
 
@@ -116,7 +120,7 @@ def _without_reported(base: dict, overlay: dict) -> dict:
     (an invented service would also be 'missing image')."""
     cleaned = {k: v for k, v in overlay.items() if k not in _FIXED_KEYS}
     for collection in _COLLECTIONS:
-        members, known = cleaned.get(collection), base.get(collection)
+        members, known = cleaned.get(collection), base.get(collection, {})
         if isinstance(members, dict) and isinstance(known, dict):
             cleaned[collection] = {k: v for k, v in members.items() if k in known}
     return cleaned
@@ -131,7 +135,7 @@ def _validate(data: dict, env: str, locator: Locator) -> Blueprint:
     issues = semantics.check(blueprint, locator.has)
     if issues:
         raise InputErrors([locator.error(i.keypath, i.message, key=i.at_key) for i in issues])
-    semantics.resolve(blueprint)
+    defaults.resolve(blueprint)
     blueprint._env = env
     blueprint._locator = locator
     return blueprint

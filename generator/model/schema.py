@@ -73,7 +73,8 @@ def build_schema() -> dict:
         root_overlay["properties"].pop(key, None)
     root_overlay["title"] = "Environment overlay"
     root_overlay["description"] = ("Deep-merged over the base: mappings merge, lists and scalars replace, null "
-                                   "removes a key. May change existing services and load balancers, not add them.")
+                                   "removes a key. May change existing services, load balancers and databases, never add "
+                                   "one.")
     defs["Blueprint" + OVERLAY] = root_overlay
     schema["properties"]["environments"] = {
         "title": "Environments",

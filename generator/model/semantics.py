@@ -2,6 +2,8 @@
 
 Each check yields :class:`Issue` (effective key path + message); the loader turns them into positioned errors.
 Checks that need the plan (security-group rule quotas) are raised by the plan through ``Blueprint.error_at``.
+This module holds checks only: the names the compiler derives live in :mod:`generator.naming`, the defaults it
+derives in :mod:`generator.model.defaults`.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from generator.model import expectations, shared_balancers
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
+from generator.naming import database_variables, endpoint_variables, pascal
 
 Written = Callable[[tuple], bool]
 
@@ -284,25 +287,6 @@ def _variables(service, where: tuple) -> Iterator[Issue]:
                                                        "comes from one place: keep it in secrets)", at_key=True)
 
 
-def endpoint_variables(target: str) -> tuple[str, str]:
-    """The variables a caller receives for each flow target: ``api`` -> (``API_HOST``, ``API_PORT``).
-
-    Defined here because the model must refuse user variables that would collide with them, and the plan (which
-    fills them) reads the model, never the other way round.
-    """
-    prefix = re.sub(r"[^A-Za-z0-9]", "_", target).upper()
-    return f"{prefix}_HOST", f"{prefix}_PORT"
-
-
-def database_variables(target: str) -> tuple[str, str, str, str, str]:
-    """The variables a caller receives for a database flow: ``orders`` -> ``ORDERS_HOST``, ``ORDERS_PORT``,
-    ``ORDERS_NAME`` (environment) and ``ORDERS_USERNAME``, ``ORDERS_PASSWORD`` (secrets from the RDS-managed
-    secret)."""
-    host, port = endpoint_variables(target)
-    prefix = host.removesuffix("_HOST")
-    return host, port, f"{prefix}_NAME", f"{prefix}_USERNAME", f"{prefix}_PASSWORD"
-
-
 def _endpoint_variables(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:
     for target in dict.fromkeys(service.flows):
         database = target in bp.databases
@@ -337,61 +321,14 @@ def _databases(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
 
 # --- names -----------------------------------------------------------------------------------------------------
 
-def logical_id_fragment(name: str) -> str:
-    """``web-api`` -> ``WebApi``: how a name appears in CloudFormation logical ids (the plan's rule)."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
-
-
 def _logical_ids(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
     """``a-1`` and ``a1`` both become ``A1``: their resources would silently merge, so the second is an error."""
     for section in ("services", "load_balancers", "databases"):
         seen: dict[str, str] = {}
         for name in getattr(bp, section):
-            fragment = logical_id_fragment(name)
+            fragment = pascal(name)
             if fragment in seen:
                 yield Issue((section, name), f"'{name}' and '{seen[fragment]}' both become '{fragment}' in "
                                              "CloudFormation logical ids (rename one)", at_key=True)
             else:
                 seen[fragment] = name
-
-
-# --- derived defaults ----------------------------------------------------------------------------------------------
-
-PRIORITY_STEP = 10
-
-
-def route_order(name: str, route) -> tuple:
-    """Default evaluation order on a balancer: host-specific rules first, the catch-all '/*' last, then by name,
-    so a specific path is never shadowed by a broad one just because of the services' names."""
-    return (route.host is None, route.paths == ["/*"], name)
-
-
-def default_priorities(bp: BlueprintSpec) -> dict[str, int]:
-    """Service name -> listener rule priority for every routed service, explicit ones kept, the others on the next
-    free multiple of 10 in :func:`route_order`."""
-    out: dict[str, int] = {}
-    for balancer in bp.load_balancers:
-        routes = {name: s.route for name, s in bp.services.items()
-                  if s.route is not None and s.route.load_balancer == balancer}
-        taken = {r.priority for r in routes.values() if r.priority is not None}
-        candidate = 0
-        for name in sorted(routes, key=lambda n: route_order(n, routes[n])):
-            route = routes[name]
-            if route.priority is not None:
-                out[name] = route.priority
-                continue
-            candidate += PRIORITY_STEP
-            while candidate in taken:
-                candidate += PRIORITY_STEP
-            taken.add(candidate)
-            out[name] = candidate
-    return out
-
-
-def resolve(bp: BlueprintSpec) -> None:
-    """Fill in derived defaults (route priorities) on a blueprint that passed :func:`check`.
-
-    The model is frozen for every later stage; this runs once, on objects created by this validation only.
-    """
-    for name, priority in default_priorities(bp).items():
-        object.__setattr__(bp.services[name].route, "priority", priority)

@@ -11,9 +11,11 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from generator.model.audit import AuditSettings
-from generator.model.base import BalancerName, Model, NonEmptyStr, Port, ServiceName, bounded, matching
+from generator.model.base import BalancerName, Model, NonEmptyStr, Port, ServiceName, bounded, by_name, matching
 from generator.model.network import Cidr
 from generator.model.units import Cpu, Memory
+from generator.naming import RULE_DESCRIPTION_CHARS, RULE_DESCRIPTION_HINT, RULE_DESCRIPTION_MAX
+from generator.references import secret_store
 
 #: The retention values CloudWatch Logs accepts (days).
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
@@ -24,11 +26,6 @@ _IMAGE = re.compile(
     r"(?P<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
     r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
     r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?$")
-_SECRETS_MANAGER_ARN = re.compile(
-    r"^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:[A-Za-z0-9/_+=.@-]+"
-    r"(:[^:]*:[^:]*:[^:]*)?$")
-_SSM_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:parameter/[A-Za-z0-9/_.-]+$")
-_RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
 _PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+*?&]{0,127}$")
@@ -54,7 +51,7 @@ def _image(value: str) -> str:
 
 
 def _secret_arn(value: str) -> str:
-    if not (_SECRETS_MANAGER_ARN.fullmatch(value) or _SSM_ARN.fullmatch(value)):
+    if secret_store(value) is None:
         raise ValueError(f"'{value}' is not a Secrets Manager or SSM parameter ARN "
                          "(arn:aws:secretsmanager:<region>:<account>:secret:<name> or "
                          "arn:aws:ssm:<region>:<account>:parameter/<name>)")
@@ -65,9 +62,9 @@ def _rule_description(value: str) -> str:
     """Reasons become security-group rule descriptions, which EC2 limits to a small alphabet."""
     if not value.strip():
         raise ValueError("must not be empty (say why the service needs this egress)")
-    if len(value) > 200 or not _RULE_DESCRIPTION.fullmatch(value):
-        raise ValueError(f"'{value}' cannot be a security-group rule description (up to 200 letters, digits, "
-                         "spaces and ._-:/()#,@[]+=&;{}!$*)")
+    if len(value) > RULE_DESCRIPTION_MAX or not RULE_DESCRIPTION_CHARS.fullmatch(value):
+        raise ValueError(f"'{value}' cannot be a security-group rule description (up to {RULE_DESCRIPTION_MAX} "
+                         f"{RULE_DESCRIPTION_HINT})")
     return value
 
 
@@ -167,11 +164,6 @@ def _user(value: str) -> str:
     return value
 
 
-def _sorted(value: dict) -> dict:
-    """Held sorted by name, so the task definition lists variables in the same order whatever the file's."""
-    return dict(sorted(value.items()))
-
-
 def _health_command(value: list[str]) -> list[str]:
     if value[0] not in ("CMD", "CMD-SHELL"):
         raise ValueError(f"starts with '{value[0]}' (start with 'CMD' and the program and arguments, or "
@@ -221,7 +213,7 @@ class Egress(Model):
     port: Port = Field(description="Destination port.", examples=[443])
     protocol: Literal["tcp", "udp"] = Field("tcp", description="tcp or udp.")
     reason: Annotated[str, AfterValidator(_rule_description), Field(json_schema_extra={
-        "minLength": 1, "maxLength": 200, "pattern": _RULE_DESCRIPTION.pattern})] = Field(
+        "minLength": 1, "maxLength": RULE_DESCRIPTION_MAX, "pattern": RULE_DESCRIPTION_CHARS.pattern})] = Field(
         description="Why the service needs it (becomes the security-group rule description).",
                                 examples=["third-party webhook API"])
 
@@ -262,9 +254,9 @@ class Service(Model):
     flows: list[ServiceName] = Field([], description="Services this one may call, on their port, and databases it "
                                                     "may connect to, on the engine port.",
                                      examples=[["api"]])
-    environment: Annotated[dict[EnvName, EnvValue], BeforeValidator(_env_values), AfterValidator(_sorted)] = Field(
+    environment: Annotated[dict[EnvName, EnvValue], BeforeValidator(_env_values), AfterValidator(by_name)] = Field(
         {}, description="Plain environment variables (never secrets).", examples=[{"LOG_LEVEL": "info"}])
-    secrets: Annotated[dict[EnvName, SecretArn], AfterValidator(_sorted)] = Field(
+    secrets: Annotated[dict[EnvName, SecretArn], AfterValidator(by_name)] = Field(
         {}, description="Environment variables read from Secrets Manager or SSM Parameter Store, by ARN.")
     egress: list[Egress] = Field([], description="Extra egress rules, each with a reason.")
     log_retention_days: Annotated[int, AfterValidator(_log_retention),

@@ -30,13 +30,13 @@ def _memory(value: object) -> int:
 
 Cpu = Annotated[int, BeforeValidator(_cpu), WithJsonSchema({
     "anyOf": [{"type": "integer", "enum": sorted(fargate.COMBINATIONS)},
-              {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*([vV][cC][pP][uU]|[cC][pP][uU])?\s*$"}],
+              {"type": "string", "pattern": fargate.CPU_PATTERN}],
     "examples": [256, "0.25 vCPU", "1 vCPU"],
 })]
 
 Memory = Annotated[int, BeforeValidator(_memory), WithJsonSchema({
     "anyOf": [{"type": "integer", "minimum": 512},
-              {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*([mM][iI]?[bB]|[gG][iI]?[bB])?\s*$"}],
+              {"type": "string", "pattern": fargate.MEMORY_PATTERN}],
     "examples": [512, "512 MiB", "1 GB"],
 })]
 

@@ -9,7 +9,7 @@ without when the private subnets have no NAT gateway (``nat: none``).
 """
 from __future__ import annotations
 
-import re
+from generator.references import SSM, private_ecr, secret_store
 
 #: The gateway endpoint: ECR keeps image layers in S3, so pulls from ECR need it.
 GATEWAY_ENDPOINTS = ("s3",)
@@ -18,15 +18,11 @@ INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "kms", "logs", "monitoring", "secre
                        "sts")
 ENDPOINT_NAMES = tuple(sorted(GATEWAY_ENDPOINTS + INTERFACE_ENDPOINTS))
 
-#: A private ECR registry: ``<account>.dkr.ecr.<region>.amazonaws.com[.cn]``. Only these images can be pulled
-#: through VPC endpoints; public.ecr.aws, Docker Hub and other registries are on the internet.
-_PRIVATE_ECR = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?/")
-_SSM_PARAMETER = re.compile(r"^arn:aws[a-z-]*:ssm:")
-
 
 def is_private_ecr(image: str) -> bool:
-    """Whether ``image`` lives in a private ECR registry (reachable through the ecr.api/ecr.dkr/s3 endpoints)."""
-    return bool(_PRIVATE_ECR.match(image))
+    """Whether ``image`` lives in a private ECR registry: only these images can be pulled through the
+    ecr.api/ecr.dkr/s3 endpoints; public.ecr.aws, Docker Hub and other registries are on the internet."""
+    return private_ecr(image) is not None
 
 
 def required_endpoints(bp) -> dict[str, str]:
@@ -51,11 +47,11 @@ def required_endpoints(bp) -> dict[str, str]:
     databases = getattr(bp, "databases", None) or {}
     for name, service in bp.services.items():
         arns = list(service.secrets.values())
-        if any(not _SSM_PARAMETER.match(arn) for arn in arns):
+        if any(secret_store(arn) != SSM for arn in arns):
             needed.setdefault("secretsmanager", f"secrets of {name}")
         if any(target in databases for target in service.flows):
             needed.setdefault("secretsmanager", f"database credentials of {name}")
-        if any(_SSM_PARAMETER.match(arn) for arn in arns):
+        if any(secret_store(arn) == SSM for arn in arns):
             needed.setdefault("ssm", f"SSM parameter secrets of {name}")
         if getattr(service, "exec", False):
             needed.setdefault("ssmmessages", f"ECS Exec on {name}")

@@ -5,27 +5,40 @@ decision (CIDRs, flows, rules, stacks, priorities) is made exactly once, here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
+
+from generator.errors import InputError
+from generator.plan.audit_exceptions import AuditException, audit_exceptions
 
 from generator.plan.cidrs import Subnet, allocate
+from generator.plan.components import (BalancerPlan, NetworkPlan, ServicePlan, balancer_plans, network_plan,
+                                       service_plans)
 from generator.plan.databases import DatabaseEndpoint, DatabasePlan, database_endpoints, database_plans
 from generator.plan.discovery import Endpoint, endpoints, namespace, registered
 from generator.plan.vpc_endpoints import VpcEndpoint, declared_endpoints, endpoint_groups, endpoint_rules
 from generator.plan.flows import Flow, flows, listener_port
-from generator.plan.names import pascal
 from generator.plan.routes import Route, routes
 from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, group_rules, security_groups
 from generator.plan.stacks import Stack, stacks
 
 __all__ = ["Layout", "plan", "Subnet", "Flow", "Endpoint", "DatabaseEndpoint", "DatabasePlan", "Route", "CidrRule",
-           "GroupRule", "SecurityGroup", "Stack", "listener_port", "VpcEndpoint"]
+           "GroupRule", "SecurityGroup", "Stack", "listener_port", "VpcEndpoint", "NetworkPlan", "BalancerPlan",
+           "ServicePlan", "AuditException"]
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Everything decided about one environment of one blueprint."""
+    """Everything decided about one environment of one blueprint: what the emitters, the README and the audit
+    exceptions read (never the blueprint itself)."""
 
-    blueprint: object  # the validated model (generator.model.Blueprint)
+    name: str
+    env: str
+    description: str | None
+    tags: dict = field(hash=False)  # the blueprint's tags, sorted (stackprint's own are added by the writer)
+    network: NetworkPlan
+    balancers: tuple[BalancerPlan, ...]
+    services: tuple[ServicePlan, ...]
     subnets: tuple[Subnet, ...]
     flows: tuple[Flow, ...]
     groups: tuple[SecurityGroup, ...]
@@ -36,24 +49,21 @@ class Layout:
     databases: tuple[DatabasePlan, ...] = ()
     database_endpoints: tuple[DatabaseEndpoint, ...] = ()  # how each caller finds each database it flows to
     vpc_endpoints: tuple[VpcEndpoint, ...] = ()  # AWS services reached privately (network.endpoints)
-
-    @property
-    def namespace(self) -> str | None:
-        """The Cloud Map private DNS namespace, when some service is reached directly; else None."""
-        return namespace(self.blueprint) if self.registered else None
+    namespace: str | None = None  # the Cloud Map private DNS namespace, when some service is reached directly
+    audit_exceptions: tuple[AuditException, ...] = ()
+    #: The blueprint's ``expect:`` (name -> what the rendered templates must prove), for generator.reach.expect.
+    expect: dict = field(default_factory=dict, hash=False)
+    #: Where a key path of the blueprint is, as a positioned InputError (for warnings about the exceptions).
+    error_at: Callable[[tuple, str], InputError] | None = field(default=None, compare=False, repr=False)
 
     @property
     def registered(self) -> tuple[str, ...]:
         """Services registered in Cloud Map (reached directly by a caller)."""
         return registered(self.endpoints)
 
-    @property
-    def name(self) -> str:
-        return self.blueprint.name
-
-    @property
-    def env(self) -> str:
-        return self.blueprint.env
+    def service(self, name: str) -> ServicePlan:
+        """The plan of one service."""
+        return next(s for s in self.services if s.name == name)
 
     def subnets_of(self, tier: str) -> tuple[Subnet, ...]:
         """The subnets of one tier in zone order."""
@@ -73,8 +83,8 @@ DATA_STACK_NAME = "data"
 
 
 def _check_names(bp) -> None:
-    """Names that would collide: a service called ``network`` would share the network stack's name, and two names
-    mapping to the same logical id (``web-api`` and ``webapi``) would silently merge resources."""
+    """Names that would collide with a stack's: a service called ``network`` would share the network stack's name
+    (``validate`` runs the plan for this; names mapping to the same logical id are the model's check)."""
     for name in RESERVED_SERVICE_NAMES:
         if name in bp.services:
             raise bp.error_at(("services", name), f"{name!r} is reserved: the environment's {name} stack is "
@@ -83,14 +93,6 @@ def _check_names(bp) -> None:
         raise bp.error_at(("services", DATA_STACK_NAME), f"{DATA_STACK_NAME!r} is reserved when the blueprint has "
                                                          f"databases: the environment's data stack is "
                                                          f"{bp.name}-{bp.env}-{DATA_STACK_NAME} (rename the service)")
-    for section in ("services", "load_balancers"):
-        seen: dict[str, str] = {}
-        for name in sorted(getattr(bp, section)):
-            key = pascal(name)
-            if key in seen:
-                raise bp.error_at((section, name), f"{name!r} and {seen[key]!r} both become the logical id "
-                                                   f"fragment {key!r} (rename one)")
-            seen[key] = name
 
 
 def plan(bp) -> Layout:
@@ -98,16 +100,28 @@ def plan(bp) -> Layout:
     _check_names(bp)
     all_flows = flows(bp)
     rules = tuple(sorted(group_rules(all_flows) + endpoint_rules(bp), key=lambda rule: rule.logical_id))
+    all_endpoints = endpoints(bp)
+    all_stacks = stacks(bp)
     return Layout(
-        blueprint=bp,
+        name=bp.name,
+        env=bp.env,
+        description=bp.description,
+        tags=dict(sorted(bp.tags.items())),
+        network=network_plan(bp),
+        balancers=balancer_plans(bp),
+        services=service_plans(bp),
         subnets=allocate(bp),
         flows=all_flows,
         groups=security_groups(bp, all_flows, rules, extra=endpoint_groups(bp)),
         rules=rules,
         routes=routes(bp),
-        stacks=stacks(bp),
-        endpoints=endpoints(bp),
+        stacks=all_stacks,
+        endpoints=all_endpoints,
         databases=database_plans(bp),
         database_endpoints=database_endpoints(bp),
         vpc_endpoints=declared_endpoints(bp),
+        namespace=namespace(bp) if registered(all_endpoints) else None,
+        audit_exceptions=audit_exceptions(bp, all_stacks),
+        expect=dict(getattr(bp, "expect", {})),
+        error_at=bp.error_at,
     )

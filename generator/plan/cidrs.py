@@ -9,10 +9,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from generator.model.network import RESERVED_ZONES, TIERS
 from generator.plan.names import pascal
-
-MAX_ZONES = 6
-TIERS = ("public", "private", "isolated")
 
 
 @dataclass(frozen=True)
@@ -32,10 +30,10 @@ class Subnet:
 def allocate(bp) -> tuple[Subnet, ...]:
     """Subnets for every tier and zone of ``bp.network``, in tier then zone order.
 
-    Raises the blueprint's positioned error when the tiers' reserved blocks do not fit the VPC.
+    The model has checked that the tiers' reserved blocks fit the VPC (:func:`generator.model.network.fits`).
     """
     vpc = bp.network.cidr
-    prefixes = {tier: getattr(bp.network.subnets, tier).prefix for tier in TIERS}
+    prefixes = bp.network.prefixes
     # Largest subnets first keeps every block aligned; ties keep the fixed tier order.
     order = sorted(TIERS, key=lambda tier: (prefixes[tier], TIERS.index(tier)))
     offset = 0
@@ -43,12 +41,7 @@ def allocate(bp) -> tuple[Subnet, ...]:
     for tier in order:
         size = 2 ** (32 - prefixes[tier])
         starts[tier] = offset
-        offset += size * MAX_ZONES
-    if offset > vpc.num_addresses:
-        needed = ", ".join(f"{MAX_ZONES} x /{prefixes[t]} {t}" for t in order)
-        raise bp.error_at(("network", "cidr"),
-                          f"{vpc} is too small for the subnet tiers ({needed} reserved so zones can be added "
-                          f"without moving subnets; use a larger VPC or longer subnets prefixes)")
+        offset += size * RESERVED_ZONES
     base = int(vpc.network_address)
     subnets = []
     for tier in TIERS:

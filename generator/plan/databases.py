@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.model.semantics import database_variables
+from generator.naming import database_variables
 from generator.plan.names import database_group, pascal
 
 #: Enhanced monitoring granularity in seconds when it is on.
@@ -28,7 +28,18 @@ class DatabasePlan:
 
     name: str
     prefix: str  # logical-id fragment, e.g. "Orders"
-    model: object  # generator.model.databases.Database
+    engine: str
+    engine_version: str
+    family: str  # the parameter-group family of the version
+    instance_class: str
+    storage: int  # allocated GiB (instances; Aurora storage grows by itself)
+    username: str
+    backup_retention_days: int
+    aurora: bool
+    port: int
+    kms_key_parameter: str | None  # a customer KMS key as a data-stack parameter...
+    kms_key_arn: str | None  # ...or as a fixed ARN (None with neither: the AWS-managed key)
+    relax: dict = field(hash=False)  # the defaults the blueprint turned off -> its reason
     database_name: str
     security_group: str
     members: tuple[str, ...]
@@ -38,14 +49,6 @@ class DatabasePlan:
     enhanced_monitoring: bool
     log_exports: tuple[str, ...]
     tls_parameters: dict = field(hash=False)
-
-    @property
-    def aurora(self) -> bool:
-        return self.model.aurora
-
-    @property
-    def port(self) -> int:
-        return self.model.port
 
     @property
     def resource(self) -> str:
@@ -81,7 +84,13 @@ def database_plans(bp) -> tuple[DatabasePlan, ...]:
         else:
             members = (f"{prefix}Database",)
         plans.append(DatabasePlan(
-            name=name, prefix=prefix, model=database, database_name=database.name_in_engine(name),
+            name=name, prefix=prefix, engine=database.engine, engine_version=database.engine_version,
+            family=database.family, instance_class=database.instance_class, storage=database.storage,
+            username=database.username, backup_retention_days=database.backup_retention_days,
+            aurora=database.aurora, port=database.port,
+            kms_key_parameter=database.kms_key.parameter if database.kms_key else None,
+            kms_key_arn=database.kms_key.arn if database.kms_key else None, relax=dict(database.relax),
+            database_name=database.name_in_engine(name),
             security_group=database_group(name), members=members, multi_az=multi_az,
             deletion_protection="deletion_protection" not in database.relax,
             iam_authentication="iam_authentication" not in database.relax,

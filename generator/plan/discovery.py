@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.model.semantics import endpoint_variables
+from generator.naming import endpoint_variables
 from generator.plan.flows import internal_balancer_of, listener_port
 
 

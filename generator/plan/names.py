@@ -5,16 +5,10 @@ touch only what changed.
 """
 from __future__ import annotations
 
-import re
+from generator.naming import pascal
 
-#: Characters AWS accepts in security-group rule and group descriptions.
-DESCRIPTION_CHARS = re.compile(r"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$")
-DESCRIPTION_HINT = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
-
-
-def pascal(name: str) -> str:
-    """``web-api`` -> ``WebApi``: the blueprint name as a CloudFormation logical-id fragment."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+__all__ = ["pascal", "network_stack", "service_stack", "service_group", "data_stack", "database_group",
+           "balancer_group"]
 
 
 def network_stack(blueprint: str, env: str) -> str:

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.plan.flows import (CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET, LOAD_BALANCER,
-                                  SERVICE, Flow)
-from generator.plan.names import (DESCRIPTION_CHARS, DESCRIPTION_HINT, balancer_group, database_group, pascal,
-                                  service_group)
+                                  SERVICE, Flow, redirects_http)
+from generator.plan.names import balancer_group, database_group, pascal, service_group
 
 RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
 #: A rule naming a managed prefix list counts as the list's max entries against the quota: CloudFront's
@@ -82,6 +81,9 @@ class SecurityGroup:
     ingress: tuple[CidrRule, ...]
     egress: tuple[CidrRule, ...]
     prefix_ingress: tuple[PrefixListRule, ...] = ()
+    #: The balancer's HTTP:80 listener only answers 301 redirects to HTTPS (:func:`redirects_http`): the one
+    #: decision that lets the emitter tell scanners why port 80 is open to the world.
+    redirects_http: bool = False
 
     @property
     def inbound_weight(self) -> int:
@@ -119,11 +121,7 @@ def _service_cidr_egress(bp, name: str, service) -> tuple[CidrRule, ...]:
     rules: dict[tuple, CidrRule] = {
         ("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0"): CidrRule("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0",
                                                              platform_egress_reason(bp))}
-    for index, egress in enumerate(service.egress):
-        if not DESCRIPTION_CHARS.match(egress.reason) or len(egress.reason) > 200:
-            raise bp.error_at(("services", name, "egress", index, "reason"),
-                              f"{egress.reason!r} cannot be a security-group rule description "
-                              f"(up to 200 of: {DESCRIPTION_HINT})")
+    for egress in service.egress:  # reasons were checked against the rule-description alphabet by the model
         key = (egress.protocol, egress.port, str(egress.cidr))
         if key in rules:  # AWS rejects duplicate rules: keep one, carrying both reasons
             old = rules[key]
@@ -168,7 +166,8 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
         ingress = _balancer_cidr_ingress(flows, name)
         groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
                                     f"{bp.name} {bp.env}: {name} load balancer ({balancer.scheme})",
-                                    ingress, (PLACEHOLDER_EGRESS,), _balancer_prefix_ingress(flows, name)))
+                                    ingress, (PLACEHOLDER_EGRESS,), _balancer_prefix_ingress(flows, name),
+                                    redirects_http=redirects_http(balancer)))
     for name, service in bp.services.items():
         groups.append(SecurityGroup(service_group(name), SERVICE, name, f"{bp.name} {bp.env}: {name} tasks",
                                     (), _service_cidr_egress(bp, name, service)))

@@ -15,20 +15,19 @@ from generator.reach.sources import from_texts
 
 def workload_keys(layout) -> dict[str, tuple[str, str]]:
     """Blueprint service and database names -> ``(stack, logical id)`` of their resource in the rendered output."""
-    bp = layout.blueprint
-    keys = {name: (service_stack(bp.name, bp.env, name), "Service") for name in bp.services}
-    keys.update({db.name: (data_stack(bp.name, bp.env), db.resource) for db in layout.databases})
+    keys = {s.name: (service_stack(layout.name, layout.env, s.name), "Service") for s in layout.services}
+    keys.update({db.name: (data_stack(layout.name, layout.env), db.resource) for db in layout.databases})
     return keys
 
 
 def prove(layout, files: dict[str, bytes]) -> None:
-    """Raise the errors of every ``expect`` entry of ``layout.blueprint`` the rendered ``files`` do not prove."""
-    bp = layout.blueprint
-    if not bp.expect:
+    """Raise the errors of every ``expect`` entry of the blueprint (``layout.expect``, positioned through
+    ``layout.error_at``) the rendered ``files`` do not prove."""
+    if not layout.expect:
         return
     reach = analyse(from_texts({name: data.decode("utf-8") for name, data in files.items()
                                 if name.endswith(".template.yaml")}))
-    errors = list(failures(bp, reach, workload_keys(layout)))
+    errors = list(failures(layout, reach, workload_keys(layout)))
     if errors:
         raise errors[0] if len(errors) == 1 else InputErrors(errors)
 

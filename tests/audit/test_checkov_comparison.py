@@ -20,6 +20,8 @@ import pytest
 from generator.audit import RULES
 from generator.write import atomic_write
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent
 README = ROOT / "README.md"

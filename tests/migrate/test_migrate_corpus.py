@@ -185,6 +185,7 @@ def test_output_passes_botocore_validation(name, monkeypatch):
     assert not report.has_errors(), report.generate_report()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", TASKDEF_SUCCESSES)
 def test_output_registers_in_moto(name, monkeypatch, aws_credentials):
     import boto3

@@ -463,6 +463,22 @@ CASES = [
         """,
      [f"{P}:14:9: environments.dev.netwrk: unknown key (did you mean 'network'?)",
       f"{P}:14:49: environments.dev.load_balancers.pub: unknown load balancer 'pub' (did you mean 'public'?)"]),
+    ("overlay-cannot-add-a-database", """
+        BASE
+        databases:
+          orders: {engine: postgres}
+        environments:
+          dev: {databases: {orders: {storage_gb: 50}, ordrs: {engine: mysql}}}
+        """,
+     [f"{P}:16:47: environments.dev.databases.ordrs: unknown database 'ordrs' (did you mean 'orders'?; an overlay "
+      f"changes what the base declares and never adds: declare it at the top of the file)"]),
+    ("overlay-cannot-add-the-first-database", """
+        BASE
+        environments:
+          prod: {databases: {orders: {engine: postgres}}}
+        """,
+     [f"{P}:14:22: environments.prod.databases.orders: unknown database 'orders' (the base declares none; an "
+      f"overlay changes what the base declares and never adds: declare it at the top of the file)"]),
     ("overlay-shape", """
         BASE
         environments:

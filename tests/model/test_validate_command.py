@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+import pytest
+
 from generator.cli import main
 
 
@@ -58,6 +60,7 @@ def test_needs_an_argument():
     assert "Missing argument" in result.output
 
 
+@pytest.mark.slow
 def test_output_does_not_depend_on_hash_seed(write_blueprint):
     """Errors come out in file order, whatever the set/dict iteration order of a process."""
     import os
@@ -79,3 +82,28 @@ def test_output_does_not_depend_on_hash_seed(write_blueprint):
         outputs.add(done.stderr)
     assert len(outputs) == 1
     assert len(outputs.pop().splitlines()) == 7
+
+
+def test_validate_refuses_what_build_refuses_a_reserved_service_name(write_blueprint):
+    """`validate` runs every check that does not render: a service named `network` would share the network
+    stack's name, so build refuses it, and validate must too (it once said ok)."""
+    path = write_blueprint("""
+        BASE
+          network: {image: public.ecr.aws/nginx/nginx:1.27}
+        """)
+    result = _run(path)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "blueprints/shop.yaml:13:12: services.network: 'network' is reserved: the environment's network stack is "
+        "shop-default-network (rename the service)"]
+
+
+def test_validate_runs_the_plan_and_reports_a_rule_quota_it_cannot_see_otherwise(write_blueprint):
+    callers = "".join(f"  c{i}: {{image: public.ecr.aws/nginx/nginx:1.27, flows: [cache]}}\n" for i in range(61))
+    path = write_blueprint("BASE\n  cache: {image: public.ecr.aws/nginx/nginx:1.27, port: 6379}\n" + callers)
+    result = _run(path)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("blueprints/shop.yaml:13:10: services.cache: the security group of cache needs 61 inbound "
+                           "rules (at most 60 per group")

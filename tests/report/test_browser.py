@@ -18,6 +18,8 @@ import pytest
 
 from generator.report import load_report, render_html
 
+pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
+
 REPO = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = sorted(str(p.relative_to(REPO)) for p in (REPO / "out").glob("*/*") if (p / "stacks.json").is_file())
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -200,7 +200,7 @@ def test_every_environment_readme_has_the_diagram_and_the_cost_table():
         readme = environment.files["README.md"].decode()
         assert "## Diagram\n" in readme and "```mermaid\nflowchart LR\n" in readme, environment.directory
         assert "## Estimated monthly cost (fixed part)" in readme and "| **Total (estimate)** |" in readme
-        for name in environment.layout.blueprint.services:
+        for name in (s.name for s in environment.layout.services):
             assert f'"{name}<br/>' in readme, (environment.directory, name)
 
 

@@ -1,10 +1,10 @@
 """SUP001: a suppression that does not say why.
 
-The suppressions themselves are read by :mod:`generator.audit.suppress`; this rule reports the ones that are not
+The suppressions themselves are read by :mod:`generator.audit.suppressions`; this rule reports the ones that are not
 valid, because an unexplained exception is exactly what a security review must be able to question.
 """
 from generator.audit.rules.base import Hit, Rule
-from generator.audit.suppress import suppressions
+from generator.audit.suppressions import suppressions
 
 
 class SuppressionWithoutReason(Rule):

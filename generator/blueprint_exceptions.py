@@ -13,7 +13,7 @@ import difflib
 from troposphere import Template
 
 from generator.audit import RULES, audit_document
-from generator.emit.suppressions import add_suppressions
+from generator.emit.scanner_metadata import add_suppressions
 from generator.load import load_text
 
 
@@ -22,40 +22,31 @@ def apply_suppressions(layout, stack_templates: dict[str, Template]) -> list[str
 
     Raises InputError (positioned in the blueprint) for an exception naming a rule that does not exist.
     """
-    bp = layout.blueprint
-    scopes = _scopes(bp, layout)
+    scopes = _scopes(layout)
     for keypath, exception in (item for items in scopes.values() for item in items):
-        _check_rule(bp, keypath, exception.rule)
+        _check_rule(layout, keypath, exception.rule)
     used: set[tuple] = set()
     for stack_name, exceptions in scopes.items():
         if exceptions:
             used |= _mark_stack(stack_templates[stack_name], stack_name, exceptions)
-    return [str(bp.error_at(keypath + ("rule",), f"{exception.rule} matches no finding in environment "
-                                                f"'{bp.env}' (remove the exception, or limit it to the "
-                                                f"environments that need it)"))
+    return [str(layout.error_at(keypath + ("rule",), f"{exception.rule} matches no finding in environment "
+                                                    f"'{layout.env}' (remove the exception, or limit it to the "
+                                                    f"environments that need it)"))
             for keypath, exception in (item for items in scopes.values() for item in items) if keypath not in used]
 
 
-def _scopes(bp, layout) -> dict[str, list[tuple[tuple, object]]]:
+def _scopes(layout) -> dict[str, list[tuple[tuple, object]]]:
     """Stack name -> the exceptions that apply to it, each with its key path in the blueprint."""
-    top = [(("audit", "ignore", i), exc) for i, exc in enumerate(bp.audit.ignore)]
-    scopes: dict[str, list] = {}
-    for stack in layout.stacks:
-        own = []
-        if stack.service is not None:
-            service = bp.services[stack.service]
-            own = [(("services", stack.service, "audit", "ignore", i), exc)
-                   for i, exc in enumerate(service.audit.ignore)]
-        scopes[stack.name] = top + own
-    return scopes
+    return {stack.name: [(e.keypath, e) for e in layout.audit_exceptions if stack.name in e.stacks]
+            for stack in layout.stacks}
 
 
-def _check_rule(bp, keypath: tuple, rule: str) -> None:
+def _check_rule(layout, keypath: tuple, rule: str) -> None:
     if rule in RULES:
         return
     close = difflib.get_close_matches(rule, list(RULES), n=1)
     hint = f"did you mean '{close[0]}'?" if close else "see docs/audit.md for the rule ids"
-    raise bp.error_at(keypath + ("rule",), f"unknown audit rule '{rule}' ({hint})")
+    raise layout.error_at(keypath + ("rule",), f"unknown audit rule '{rule}' ({hint})")
 
 
 def _mark_stack(template: Template, stack_name: str, exceptions: list[tuple[tuple, object]]) -> set[tuple]:

@@ -1,0 +1,127 @@
+"""The network, balancers and services as the emitters build them: every value they read, decided here.
+
+The model says what the blueprint wrote; these plans say what will be built from it (the subnet tier a balancer
+sits in, whether it redirects HTTP, the desired count a scaled service starts with, a container's scratch volumes),
+so the emitters never read the blueprint itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.naming import pascal
+from generator.plan.containers import scratch_volumes
+from generator.plan.flows import redirects_http
+
+
+@dataclass(frozen=True)
+class NetworkPlan:
+    """The VPC: its CIDR, zones, NAT mode and the secure defaults it relaxed (with reasons)."""
+
+    cidr: str
+    availability_zones: int
+    nat: str
+    relax: dict = field(hash=False)
+
+
+@dataclass(frozen=True)
+class BalancerPlan:
+    """One application load balancer and its listeners."""
+
+    name: str
+    prefix: str  # logical-id fragment
+    scheme: str
+    tier: str  # the subnets it sits in: public for internet-facing, private for internal
+    https: bool
+    certificate_parameter: str | None  # the HTTPS certificate as a network-stack parameter...
+    certificate_arn: str | None  # ...or as a fixed ARN
+    ssl_policy: str | None
+    redirects_http: bool  # an HTTP:80 listener that only answers 301 to HTTPS
+    cloudfront_only: bool  # only CloudFront's origin-facing servers may connect
+    deletion_protection: bool
+    desync_mitigation: str
+    relax: dict = field(hash=False)
+
+
+@dataclass(frozen=True)
+class HealthCheckPlan:
+    """The container's own health check."""
+
+    command: tuple[str, ...]
+    interval: int
+    timeout: int
+    retries: int
+    start_period: int
+
+
+@dataclass(frozen=True)
+class ScalingPlan:
+    """CPU target tracking between ``min`` and ``max`` tasks."""
+
+    min: int
+    max: int
+    cpu_target: int
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    """One Fargate service: its task definition, roles, logs and ECS service as they will be built."""
+
+    name: str
+    image: str
+    cpu: int
+    memory: int
+    port: int | None
+    desired_count: int  # the fixed count, or the scaling minimum the service starts with
+    scaling: ScalingPlan | None
+    environment: dict = field(hash=False)  # name -> literal value, sorted
+    secrets: dict = field(hash=False)  # name -> Secrets Manager or SSM ARN, sorted
+    command: tuple[str, ...] | None = None
+    user: str | None = None
+    exec: bool = False
+    read_only_root_filesystem: bool = True
+    health_check: HealthCheckPlan | None = None
+    task_permissions: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (actions, resources) statements
+    log_retention_days: int = 0
+    scratch: tuple[tuple[str, str], ...] = ()  # (volume name, container path) of each writable directory
+
+
+def network_plan(bp) -> NetworkPlan:
+    network = bp.network
+    return NetworkPlan(str(network.cidr), network.availability_zones, network.nat, dict(network.relax))
+
+
+def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
+    """Every balancer, in the blueprint's (sorted) order."""
+    plans = []
+    for name, balancer in bp.load_balancers.items():
+        https = balancer.https
+        plans.append(BalancerPlan(
+            name=name, prefix=pascal(name), scheme=balancer.scheme,
+            tier="public" if balancer.scheme == "internet-facing" else "private", https=https is not None,
+            certificate_parameter=https.certificate.parameter if https else None,
+            certificate_arn=https.certificate.arn if https else None, ssl_policy=https.ssl_policy if https else None,
+            redirects_http=redirects_http(balancer),
+            cloudfront_only=balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront",
+            deletion_protection="deletion_protection" not in balancer.relax,
+            desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax)))
+    return tuple(plans)
+
+
+def service_plans(bp) -> tuple[ServicePlan, ...]:
+    """Every service, in the blueprint's (sorted) order."""
+    plans = []
+    for name, service in bp.services.items():
+        scaling = service.scaling
+        check = service.health_check
+        plans.append(ServicePlan(
+            name=name, image=service.image, cpu=service.cpu, memory=service.memory, port=service.port,
+            desired_count=scaling.min if scaling is not None else service.count,
+            scaling=ScalingPlan(scaling.min, scaling.max, scaling.cpu_target) if scaling is not None else None,
+            environment=dict(service.environment), secrets=dict(service.secrets),
+            command=tuple(service.command) if service.command else None, user=service.user, exec=service.exec,
+            read_only_root_filesystem=service.read_only_root_filesystem,
+            health_check=HealthCheckPlan(tuple(check.command), check.interval, check.timeout, check.retries,
+                                         check.start_period) if check is not None else None,
+            task_permissions=tuple((tuple(p.actions), tuple(p.resources)) for p in service.task_permissions),
+            log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service))))
+    return tuple(plans)
