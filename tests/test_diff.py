@@ -183,7 +183,7 @@ def test_rename_replaces_everything_of_the_service():
     assert statuses["two-tier-default-frontend.template.yaml"] == "added"
     assert report.danger
     # The network stack drops the old group's export, which the old web stack imports until it is deleted.
-    (environment,) = report.environments
+    environment = next(e for e in report.environments if e.directory == "two-tier/default")  # not the pipeline's
     assert environment.notes == [
         "two-tier/default/two-tier-default-network.template.yaml stops exporting "
         "two-tier-default-network-WebTaskSecurityGroupId, which two-tier/default/two-tier-default-web.template.yaml "
