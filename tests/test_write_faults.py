@@ -226,3 +226,38 @@ def test_check_ignores_the_lock_and_staging(tmp_path):
     (root / f"{STAGING_PREFIX}x" / "new").mkdir(parents=True)
     (root / f"{STAGING_PREFIX}x" / "new" / "b.yaml").write_text("2")
     assert differences(str(root), {"shop/dev/a.yaml": b"1"}, {"shop"}) == []
+
+
+@pytest.mark.slow
+def test_a_real_build_killed_at_random_moments_leaves_out_old_or_new(tmp_path):
+    """End to end: `stackprint build` itself killed at 20 random moments across its whole run (compile and write)."""
+    blueprint = Path(__file__).parent.parent / "blueprints" / "hardened-two-tier.yaml"
+    command = [sys.executable, "-m", "generator.cli", "build", str(blueprint)]
+    fresh = tmp_path / "fresh"
+    start = time.monotonic()
+    subprocess.run([*command, "--out", str(fresh)], check=True, capture_output=True)
+    duration = time.monotonic() - start
+    new = snapshot(fresh)
+    old = {path: data + b"\n# old\n" for path, data in new.items()} | {"hardened-two-tier/dev/stale.txt": b"x"}
+
+    def reset(root: Path) -> None:
+        units: dict[str, dict[str, bytes]] = {}
+        for path, data in old.items():
+            unit, rest = path.split("/", 1)
+            units.setdefault(unit, {})[rest] = data
+        with output_lock(str(root)):
+            write_tree(str(root), units)
+
+    root = tmp_path / "out"
+    rng = random.Random(1313)
+    seen = set()
+    for trial in range(20):
+        reset(root)
+        child = subprocess.Popen([*command, "--out", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(duration * 0.5, duration * 1.1))  # the first half is interpreter start and imports
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        state = snapshot(root)
+        assert state in (old, new), f"trial {trial}: out/ is neither the old nor the new tree"
+        seen.add("new" if state == new else "old")
+    assert "old" in seen  # at least some kills landed before the swap (under load, maybe none after it)
