@@ -57,6 +57,10 @@ def check(source: Source) -> None:
         if isinstance(data.get(key), str) and not ROLE_ARN.match(data[key]):
             raise source.error((key,), f"{data[key]!r} is not an IAM role ARN "
                                        f"(arn:aws:iam::123456789012:role/NAME, nothing before or after)")
+    _optional(source, data, (), "runtimePlatform", dict, "{\"operatingSystemFamily\": \"LINUX\"}")
+    for key in ("operatingSystemFamily", "cpuArchitecture"):
+        _optional(source, data.get("runtimePlatform") or {}, ("runtimePlatform",), key, str, "e.g. LINUX, X86_64")
+    _optional(source, data, (), "platformFamily", str, "e.g. windows")
     _list_of(source, data, (), "volumes", dict, "volumes are objects with a name")
     for i, volume in enumerate(data.get("volumes", [])):
         expect(source, ("volumes", i, "name"), volume.get("name"), str, "every volume has a name")
