@@ -216,16 +216,45 @@ def test_a_second_build_into_the_same_out_is_refused_with_the_pid(tmp_path):
     assert not fresh.exists()  # a folder the lock created is removed again when nothing was written into it
 
 
-def test_check_ignores_the_lock_and_staging(tmp_path):
-    """`stackprint check` compares only the blueprint folders: a lock file or stale staging is not 'extra'."""
-    from generator.commands.check import differences
+@pytest.mark.slow
+def test_check_ignores_the_lock_and_staging(tmp_path, monkeypatch):
+    """`stackprint check` over a committed out/ with a lock file and stale staging beside it: still up to date."""
+    import shutil
 
+    repo = Path(__file__).parent.parent
+    out = tmp_path / "out"
+    shutil.copytree(repo / "out", out)
+    (out / LOCK_NAME).write_text("123\n")
+    (out / f"{STAGING_PREFIX}x" / "new").mkdir(parents=True)
+    (out / f"{STAGING_PREFIX}x" / "new" / "b.yaml").write_text("2")
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["check", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "is up to date" in result.stderr
+
+
+def test_a_full_disk_during_a_real_build_is_one_line_and_keeps_out(tmp_path):
+    """`stackprint build` in a process whose file size limit is 2000 bytes: templates are larger, the write fails."""
+    blueprint = Path(__file__).parent.parent / "blueprints" / "web-api.yaml"
     root = tmp_path / "out"
-    write_tree(str(root), {"shop": {"dev/a.yaml": b"1"}})
-    (root / LOCK_NAME).write_text("123\n")
-    (root / f"{STAGING_PREFIX}x" / "new").mkdir(parents=True)
-    (root / f"{STAGING_PREFIX}x" / "new" / "b.yaml").write_text("2")
-    assert differences(str(root), {"shop/dev/a.yaml": b"1"}, {"shop"}) == []
+    write_tree(str(root), {"web-api": {"dev/old.yaml": b"old"}})
+    before = snapshot(root)
+    child = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+        from generator.cli import main
+        sys.argv = ["stackprint", "build", *sys.argv[1:]]
+        main()
+    """), str(blueprint), "--out", str(root)], capture_output=True, text=True, env={**os.environ,
+                                                                                   "PYTHONDONTWRITEBYTECODE": "1"})
+    assert child.returncode == 2, child.stderr
+    lines = child.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in child.stderr
+    assert lines[0].startswith(f"{root}: cannot write the build writing web-api/")
+    assert lines[0].endswith(f"disk full or file size limit reached (File too large); {root} was left as it was")
+    assert snapshot(root) == before
+    assert sorted(p.name for p in root.iterdir()) == ["web-api"]
 
 
 @pytest.mark.slow
