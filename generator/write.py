@@ -82,8 +82,8 @@ def describe_os_error(root: str, error: OSError) -> InputError:
     reason = error.strerror or str(error)
     if error.errno in (errno.EFBIG, errno.ENOSPC, errno.EDQUOT):
         reason = f"disk full or file size limit reached ({reason})"
-    where = f" writing {os.path.relpath(error.filename, root)}" if isinstance(error.filename, str) else ""
-    return InputError(f"cannot write the build{where}: {reason}; {root} was left as it was", path=root)
+    what = os.path.relpath(error.filename, root) if isinstance(error.filename, str) else "the build"
+    return InputError(f"cannot write {what}: {reason}; {root} was left as it was", path=root)
 
 
 # ---------------------------------------------------------------------------------------------------------------
