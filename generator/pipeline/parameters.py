@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from troposphere import Parameter
 
 from generator.errors import InputError
+from generator.naming import pascal
 from generator.pipeline.inputs import Environment, Placeholder, Stack
 
 CONNECTION_PATTERN = (r"^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:"
@@ -37,11 +38,6 @@ class PipelineParameter:
     @property
     def name(self) -> str:
         return self.parameter.title
-
-
-def pascal(name: str) -> str:
-    """``hardened-two-tier`` -> ``HardenedTwoTier`` (names are lowercase letters, digits and '-')."""
-    return "".join(part[:1].upper() + part[1:] for part in name.split("-") if part)
 
 
 def role_name(env: str) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from troposphere import GetAtt, If, NoValue, Ref, Sub, iam, kms, s3
 
 from generator.pipeline.inputs import Environment
-from generator.pipeline.parameters import CONNECTION, action_role_condition, action_role_name, pascal, role_name
+from generator.naming import pascal
+from generator.pipeline.parameters import CONNECTION, action_role_condition, action_role_name, role_name
 from generator.pipeline.stages import CHANGE_SET_NAME
 from generator.pipeline.suppressions import LOG_BUCKET_SELF_LOGGING, checkov_metadata
 
