@@ -31,6 +31,8 @@ DEFAULT_GROUP_FUNCTION = [
 #: ``"<kind>.<setting>"`` of a ``relax:`` key -> (checkov check ids, stackprint audit rule ids) it trips.
 #: Every key a model accepts under ``relax`` must be here (tests/test_relax.py checks both directions).
 RELAXATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # checkov's CKV_AWS_133 asks only for a retention above 0, which the language always has
+    "database.backup_retention": ((), ("DATA006",)),
     "database.deletion_protection": ((), ("DATA005",)),
     "database.enhanced_monitoring": (("CKV_AWS_118",), ()),
     "database.iam_authentication": (("CKV_AWS_161", "CKV_AWS_162"), ()),
