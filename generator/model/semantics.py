@@ -16,7 +16,7 @@ from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
-from generator.model import expectations, shared_balancers
+from generator.model import engine_versions, expectations, shared_balancers
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
@@ -314,6 +314,10 @@ def _databases(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
             if not re.fullmatch(pattern, database.version):
                 yield Issue(where + ("version",), f"'{database.version}' is not a {database.engine} version "
                                                   f"(e.g. '{example}')")
+            else:
+                wrong = engine_versions.problem(database.engine, database.version, pattern)
+                if wrong:
+                    yield Issue(where + ("version",), wrong)
         if database.backup_retention_days < MIN_BACKUP_RETENTION_DAYS and "backup_retention" not in database.relax:
             yield Issue(where + ("backup_retention_days",),
                         f"{database.backup_retention_days} day(s) of backups fails the build's audit (DATA006: keep "

@@ -74,3 +74,28 @@ def test_the_model_threshold_is_the_audit_rules():
     from generator.model.databases import MIN_BACKUP_RETENTION_DAYS
 
     assert MIN_BACKUP_RETENTION_DAYS == MIN_DAYS
+
+
+def test_a_version_cfn_lint_deprecates_is_refused_with_the_valid_ones(write_blueprint):
+    path = write_blueprint(DATABASE + "        version: '12.5'\n")
+    result = _validate(path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:16:14: databases.orders.version: '12.5' is a deprecated postgres version (cfn-lint flags it, so "
+        "build would fail; valid postgres 12.x: 12.22)"]
+
+
+def test_an_unknown_version_lists_the_valid_ones_of_its_major(write_blueprint):
+    path = write_blueprint(DATABASE.replace("postgres", "mysql") + "        version: 8.4.99\n")
+    result = _validate(path)
+    assert result.exit_code == 2
+    assert "databases.orders.version: '8.4.99' is not a known mysql version (cfn-lint flags it, so build would " \
+           "fail; valid mysql 8.x: 8.0.42," in result.stderr
+
+
+def test_the_default_versions_are_valid():
+    from generator.model.databases import DEFAULT_VERSIONS, VERSION_PATTERNS
+    from generator.model.engine_versions import problem
+
+    for engine, version in DEFAULT_VERSIONS.items():
+        assert problem(engine, version, VERSION_PATTERNS[engine][0]) is None, engine
