@@ -6,6 +6,11 @@ and the region the examples' ARNs name; the templates themselves are region-neut
 
 The rules load once per process and lint every template, as cfn-lint's own command line does for many files
 (``cfnlint.api.lint`` reloads them for each template: about 0.6 s a template, half of a build's time).
+
+The gate's configuration comes from stackprint alone: cfn-lint's own discovery of ``.cfnlintrc`` files (in the
+working directory and the home folder) is switched off, because such a file can ``append_rules`` (cfn-lint imports
+and runs Python from the path it names) or ``ignore_checks: [E, W]`` (the gate would pass anything), and
+``cli_args`` is an empty list so cfn-lint never parses stackprint's own command line.
 """
 from __future__ import annotations
 
@@ -24,11 +29,18 @@ LINT_REGIONS = ("us-east-1",)
 Finding = GateFinding
 
 
+class _GateConfig(ConfigMixIn):
+    """cfn-lint's configuration without config-file discovery: only the arguments given here count."""
+
+    def _find_config(self):
+        return "", ""  # no user (~/.cfnlintrc) or project (./.cfnlintrc) file: cfn-lint reads none
+
+
 @lru_cache(maxsize=None)
 def _runner(regions: tuple[str, ...], informational: bool) -> Runner:
     """cfn-lint with every built-in rule for ``regions`` (plus the informational ones), created on first use."""
     extra = {"include_checks": ["I"]} if informational else {}
-    return Runner(ConfigMixIn(regions=list(regions), **extra))
+    return Runner(_GateConfig([], regions=list(regions), **extra))
 
 
 def matches(text: str, regions: tuple[str, ...] = LINT_REGIONS, informational: bool = False) -> list:

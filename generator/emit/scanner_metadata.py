@@ -31,6 +31,8 @@ DEFAULT_GROUP_FUNCTION = [
 #: ``"<kind>.<setting>"`` of a ``relax:`` key -> (checkov check ids, stackprint audit rule ids) it trips.
 #: Every key a model accepts under ``relax`` must be here (tests/test_relax.py checks both directions).
 RELAXATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # checkov's CKV_AWS_133 asks only for a retention above 0, which the language always has
+    "database.backup_retention": ((), ("DATA006",)),
     "database.deletion_protection": ((), ("DATA005",)),
     "database.enhanced_monitoring": (("CKV_AWS_118",), ()),
     "database.iam_authentication": (("CKV_AWS_161", "CKV_AWS_162"), ()),
@@ -69,6 +71,26 @@ def _merge(metadata: dict, tool: str, key: str, entries: list[dict], *order: str
             merged.append(entry)
     section[key] = sorted(merged, key=lambda entry: tuple(entry[field] for field in order))
     metadata[tool] = section
+
+
+#: Where a task definition lists the environment variables the compiler wrote itself (from ``flows:``), per
+#: container: ``Metadata.stackprint.generated_environment: [{container: web, names: [API_HOST, API_PORT]}]``.
+#: The audit's ECS002 does not judge these names as secrets: they hold host names, ports and database names the
+#: plan derived, and a target named ``password-api`` must not make its callers' ``PASSWORD_API_PORT`` a "secret".
+GENERATED_ENVIRONMENT = "generated_environment"
+
+
+def mark_generated_environment(resource, container: str, names) -> None:
+    """Record on a task definition that ``names`` in ``container``'s Environment were written by the compiler."""
+    if not names:
+        return
+    metadata = dict(resource.resource.get("Metadata") or {})
+    section = dict(metadata.get("stackprint") or {})
+    entries = [e for e in section.get(GENERATED_ENVIRONMENT, []) if e["container"] != container]
+    entries.append({"container": container, "names": sorted(names)})
+    section[GENERATED_ENVIRONMENT] = sorted(entries, key=lambda entry: entry["container"])
+    metadata["stackprint"] = section
+    resource.Metadata = metadata
 
 
 def relax(resource, kind: str, relaxed: dict[str, str], *settings: str) -> None:

@@ -3,7 +3,8 @@
 The model holds what the blueprint may choose (engine, version, size, retention, key, names); everything a security
 review expects is not a field but a fixed default of the emitter (encrypted storage, no public access, credentials
 managed by RDS in Secrets Manager, TLS forced by a parameter group, isolated subnets). The four defaults that have a
-cost a dev environment may refuse are switched off only under ``relax:`` with a reason.
+cost a dev environment may refuse (and a backup retention under 7 days) are switched off only under
+``relax:`` with a reason.
 """
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ VERSION_PATTERNS = {"postgres": (r"^[0-9]{1,2}(\.[0-9]{1,2})?$", "17.6"),
 DEFAULT_INSTANCE_CLASS = "db.t4g.medium"
 DEFAULT_STORAGE_GB = 20
 DEFAULT_USERNAME = "app"
-DB_RELAX = ("deletion_protection", "enhanced_monitoring", "iam_authentication", "multi_az")
+DB_RELAX = ("backup_retention", "deletion_protection", "enhanced_monitoring", "iam_authentication", "multi_az")
+#: Fewer days of automated backups fail the build's audit (DATA006) unless ``relax: {backup_retention: why}``.
+MIN_BACKUP_RETENTION_DAYS = 7
 
 _INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
@@ -81,8 +84,10 @@ class Database(Model):
     storage_gb: bounded(20, 65536) | None = Field(
         None, description=f"Allocated gp3 storage in GiB, instances only (Aurora storage grows by itself). "
                           f"Default {DEFAULT_STORAGE_GB}.", examples=[20])
-    backup_retention_days: bounded(1, 35) = Field(7, description="Days of automated backups (1 to 35; backups "
-                                                                 "cannot be turned off).", examples=[7, 14])
+    backup_retention_days: bounded(1, 35) = Field(
+        MIN_BACKUP_RETENTION_DAYS, description=f"Days of automated backups (1 to 35; backups cannot be turned off). "
+                                               f"Under {MIN_BACKUP_RETENTION_DAYS} needs relax: {{backup_retention: "
+                                               f"<reason>}}.", examples=[7, 14])
     database_name: Annotated[str, AfterValidator(matching(_DATABASE_NAME, "'{value}' is not a database name (a "
                                                                           "letter, then letters, digits or _, at "
                                                                           "most 63)"))] | None = Field(

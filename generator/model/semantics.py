@@ -14,9 +14,9 @@ from typing import Callable, Iterator
 
 from generator import fargate
 from generator.model.blueprint import BlueprintSpec
-from generator.model.databases import VERSION_PATTERNS
+from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
-from generator.model import defaults, expectations, shared_balancers
+from generator.model import defaults, engine_versions, expectations, shared_balancers
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
@@ -46,7 +46,7 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
     """Every semantic issue of ``bp``; ``written(keypath)`` tells whether the blueprint set a value there
     (so an error about a defaulted value can point at the value the user did write)."""
     issues: list[Issue] = []
-    for checker in (_network, _balancers, _services, _databases, _logical_ids):
+    for checker in (_network, _balancers, _services, _databases, _logical_ids, _audit_rules):
         issues.extend(checker(bp, written))
     issues.extend(shared_balancers.check(bp, Issue))  # a caller of a shared internal balancer reaches all behind it
     issues.extend(expectations.check(bp, Issue))  # expect: names services and databases of the blueprint
@@ -346,6 +346,15 @@ def _databases(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
             if not re.fullmatch(pattern, database.version):
                 yield Issue(where + ("version",), f"'{database.version}' is not a {database.engine} version "
                                                   f"(e.g. '{example}')")
+            else:
+                wrong = engine_versions.problem(database.engine, database.version, pattern)
+                if wrong:
+                    yield Issue(where + ("version",), wrong)
+        if database.backup_retention_days < MIN_BACKUP_RETENTION_DAYS and "backup_retention" not in database.relax:
+            yield Issue(where + ("backup_retention_days",),
+                        f"{database.backup_retention_days} day(s) of backups fails the build's audit (DATA006: keep "
+                        f"at least {MIN_BACKUP_RETENTION_DAYS}); to accept it, state why under relax: "
+                        f"{{backup_retention: <reason>}}")
         if database.aurora and database.storage_gb is not None:
             yield Issue(where + ("storage_gb",), f"{database.engine} storage grows by itself (remove storage_gb, "
                                                  "or use engine postgres or mysql)")
@@ -364,3 +373,20 @@ def _logical_ids(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
                                              "CloudFormation logical ids (rename one)", at_key=True)
             else:
                 seen[fragment] = name
+
+
+# --- audit exceptions ----------------------------------------------------------------------------------------------
+
+def _audit_rules(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
+    """An ``audit.ignore`` entry naming no real rule would suppress nothing: refuse it with the closest rule id."""
+    scopes = [(("audit", "ignore"), bp.audit.ignore)]
+    scopes += [(("services", name, "audit", "ignore"), service.audit.ignore) for name, service in bp.services.items()]
+    if not any(ignore for _, ignore in scopes):
+        return
+    from generator.audit.rules import RULES  # only when needed: the rules are light, but validate starts fast
+
+    for where, ignore in scopes:
+        for index, exception in enumerate(ignore):
+            if exception.rule not in RULES:
+                yield Issue(where + (index, "rule"), f"unknown audit rule '{exception.rule}' "
+                                                     f"{did_you_mean(exception.rule, list(RULES))}")

@@ -82,21 +82,27 @@ class PropertyCheck(Rule):
         raise NotImplementedError
 
 
+def containers(ctx):
+    """``(logical id, key path, container, name)`` of every literal container definition of every task definition."""
+    for logical_id, props in ctx.template.of_type("AWS::ECS::TaskDefinition"):
+        definitions = props.get("ContainerDefinitions")
+        if not isinstance(definitions, list):
+            continue
+        for index, container in enumerate(definitions):
+            if not isinstance(container, dict) or is_intrinsic(container):
+                continue  # a container chosen by a condition: unknown
+            base = ("Resources", logical_id, "Properties", "ContainerDefinitions", index)
+            name = container.get("Name") if isinstance(container.get("Name"), str) else f"#{index}"
+            yield logical_id, base, container, name
+
+
 class ContainerCheck(Rule):
     """A rule over each container definition of each ECS task definition."""
 
     def check(self, ctx):
-        for logical_id, props in ctx.template.of_type("AWS::ECS::TaskDefinition"):
-            containers = props.get("ContainerDefinitions")
-            if not isinstance(containers, list):
-                continue
-            for index, container in enumerate(containers):
-                if not isinstance(container, dict) or is_intrinsic(container):
-                    continue  # a container chosen by a condition: unknown
-                base = ("Resources", logical_id, "Properties", "ContainerDefinitions", index)
-                name = container.get("Name") if isinstance(container.get("Name"), str) else f"#{index}"
-                for suffix, message in self.judge(container, name):
-                    yield Hit(logical_id, base + tuple(suffix), message)
+        for logical_id, base, container, name in containers(ctx):
+            for suffix, message in self.judge(container, name):
+                yield Hit(logical_id, base + tuple(suffix), message)
 
     def judge(self, container: dict, name: str):
         raise NotImplementedError
