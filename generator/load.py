@@ -390,12 +390,34 @@ def load_json(text: str, path: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", path=path, position=Position(exc.lineno, exc.colno)) from None
     except (_Refused, RecursionError, ValueError) as exc:
-        load_text(text, path)  # reports the duplicate, number or depth with its position
-        raise InputError(f"invalid JSON: {exc}", path=path) from None
+        doc = load_text(text, path)  # reports the duplicate, integer or depth with its position
+        # NaN, Infinity and 1e999 are plain strings to YAML: find the unquoted one to point at it.
+        keypath, position = _unquoted_non_number(doc, text)
+        raise InputError(str(exc), path=path, position=position, keypath=keypath) from None
     if limits.depth_of(data) > limits.MAX_DEPTH:
         load_text(text, path)
         raise InputError(f"nested deeper than {limits.MAX_DEPTH} levels (limit {limits.MAX_DEPTH})", path=path)
     return data
+
+
+def _unquoted_non_number(doc: Document, text: str) -> tuple[KeyPath, Position | None]:
+    """The first value JSON reads as a non-finite number (unquoted NaN, Infinity, 1e999), YAML as a string."""
+    lines = text.splitlines()
+    for keypath, position in sorted(doc.values.items(), key=lambda item: (item[1].line, item[1].col)):
+        value = doc.data
+        for part in keypath:
+            value = value[part]
+        if not isinstance(value, str) or position.line > len(lines):
+            continue
+        line = lines[position.line - 1]
+        if line[position.col - 1:position.col] in ("'", '"'):
+            continue
+        try:
+            if not math.isfinite(float(value)):
+                return keypath, position
+        except ValueError:
+            continue
+    return (), None
 
 
 class _Refused(ValueError):
@@ -425,7 +447,7 @@ def _finite_float(text: str) -> float:
 
 
 def _no_constant(text: str):
-    raise _Refused(f"{text} is not JSON (infinity and NaN are not allowed)")
+    raise _Refused(f"{text!r} is not a finite number (infinity and NaN are not allowed)")
 
 
 def read_text(path: str, *, expected: str = "a file", hint: str = "") -> str:

@@ -1,0 +1,170 @@
+"""Hostile inputs through the real CLI (a separate process each, so a crash of the interpreter would show):
+every class of issue 13 — YAML types, huge integers, deep nesting (hundreds and tens of thousands of levels),
+alias bombs, duplicate keys — given to `validate`, `build`, `audit` (templates and policy files) and `migrate`.
+
+Each must exit 2 with exactly one positioned line (`file:line:col: ...`), no traceback, nothing written, in
+under 5 seconds.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import limits
+
+POSITIONED = re.compile(r"^[^\s:][^:]*:\d+:\d+: \S")
+TIME_LIMIT = 5.0
+
+
+def _bomb(levels: int = 9) -> str:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def _deep_flow(depth: int) -> str:
+    return "name: x\nnetwork: " + "[" * depth + "]" * depth + "\n"
+
+
+def _deep_block(depth: int) -> str:
+    return "name: x\n" + "".join("  " * i + f"k{i}:\n" for i in range(depth)) + "  " * depth + "v: 1\n"
+
+
+#: YAML documents given to validate, build and audit (and audit --policy): name -> (text, words in the message).
+YAML_CASES = {
+    "inf": ("name: x\ncpu: .inf\n", "not a finite number"),
+    "nan": ("name: x\ncpu: .NaN\n", "not a finite number"),
+    "float-overflow": ("name: x\ncpu: 1.0e+999\n", "not a finite number"),
+    "tag-float-text": ("name: x\ncpu: !!float abc\n", "!!float"),
+    "tag-int-text": ("name: x\nmemory: !!int lots\n", "!!int"),
+    "tag-timestamp": ("name: x\nwhen: !!timestamp 2024-01-01\n", "!!timestamp"),
+    "tag-binary": ("name: x\nblob: !!binary aGVsbG8=\n", "!!binary"),
+    "tag-python": ("name: x\nobj: !!python/object:os.system {}\n", "tag"),
+    "tag-set": ("name: x\ns: !!set {a, b}\n", "!!set"),
+    "int-5000-digits": ("name: x\nmemory: " + "9" * 5000 + "\n", f"limit {limits.MAX_INT_DIGITS}"),
+    "int-400-digits": ("name: x\nmemory: " + "7" * 400 + "\n", f"limit {limits.MAX_INT_DIGITS}"),
+    "int-hex-huge": ("name: x\nmemory: 0x" + "f" * 5000 + "\n", f"limit {limits.MAX_INT_DIGITS}"),
+    "deep-300-flow": (_deep_flow(300), f"limit {limits.MAX_DEPTH}"),
+    "deep-300-block": (_deep_block(300), f"limit {limits.MAX_DEPTH}"),
+    "deep-50000-flow": (_deep_flow(50_000), f"limit {limits.MAX_DEPTH}"),
+    "deep-50000-mapping": ("name: x\nnetwork: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n",
+                           f"limit {limits.MAX_DEPTH}"),
+    "alias-bomb": (_bomb(), "alias"),
+    "alias-recursive": ("name: x\nnetwork: &n [*n]\n", "alias"),
+    "duplicate-key": ("name: x\nnetwork: {}\nname: y\n", "first at line 1 column 1"),
+}
+
+#: JSON task definitions given to migrate: name -> (text, words in the message).
+JSON_CASES = {
+    "int-5000-digits": ('{"family": "a", "memory": ' + "9" * 5000 + ', "containerDefinitions": []}',
+                        f"limit {limits.MAX_INT_DIGITS}"),
+    "int-400-digits": ('{"family": "a", "memory": ' + "4" * 400 + ', "containerDefinitions": []}',
+                       f"limit {limits.MAX_INT_DIGITS}"),
+    "nan": ('{"family": "a", "cpu": NaN, "containerDefinitions": []}', "not a finite number"),
+    "infinity": ('{"family": "a", "cpu": -Infinity, "containerDefinitions": []}', "not a finite number"),
+    "float-overflow": ('{"family": "a", "cpu": 1e999, "containerDefinitions": []}', "not a finite number"),
+    "deep-300": ('{"family": "a", "containerDefinitions": ' + "[" * 300 + "]" * 300 + "}",
+                 f"limit {limits.MAX_DEPTH}"),
+    "deep-50000": ('{"family": "a", "containerDefinitions": ' + "[" * 50_000 + "]" * 50_000 + "}",
+                   f"limit {limits.MAX_DEPTH}"),
+    "deep-50000-objects": ('{"family": ' + '{"a": ' * 50_000 + "1" + "}" * 50_000 + "}", f"limit {limits.MAX_DEPTH}"),
+    "duplicate-key": ('{"family": "a",\n "family": "b", "containerDefinitions": []}', "first at line 1 column 2"),
+}
+
+
+def _run(args, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+    env = dict(os.environ, PYTHONFAULTHANDLER="")
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=60)
+    return result, time.monotonic() - started
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _assert_refused(result: subprocess.CompletedProcess, elapsed: float, name: str, words: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    refusals = [line for line in lines if POSITIONED.match(line)]
+    assert len(refusals) == 1, lines
+    assert refusals[0].startswith(name + ":"), refusals[0]
+    assert words in refusals[0], refusals[0]
+    assert elapsed < TIME_LIMIT, f"took {elapsed:.1f} s"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("the previous build\n")
+    return tmp_path
+
+
+
+@pytest.mark.parametrize("case", sorted(YAML_CASES))
+@pytest.mark.parametrize("command", ["validate", "build", "audit", "audit-policy"])
+def test_hostile_yaml_is_one_positioned_error(workdir: Path, command: str, case: str):
+    text, words = YAML_CASES[case]
+    name = "hostile.yaml"
+    (workdir / name).write_text(text)
+    before = _snapshot(workdir / "out")
+    if command == "validate":
+        args = ["validate", name]
+    elif command == "build":
+        args = ["build", name, "--out", "out"]
+    elif command == "audit":
+        args = ["audit", name]
+    else:
+        (workdir / "t.yaml").write_text("Resources: {}\n")
+        args = ["audit", "t.yaml", "--policy", name]
+    result, elapsed = _run(args, workdir)
+    _assert_refused(result, elapsed, name, words)
+    assert _snapshot(workdir / "out") == before
+
+
+@pytest.mark.parametrize("case", sorted(JSON_CASES))
+def test_hostile_task_definition_is_one_positioned_error(workdir: Path, case: str):
+    text, words = JSON_CASES[case]
+    (workdir / "task.json").write_text(text)
+    result, elapsed = _run(["migrate", "task.json", "-o", "migrated.json"], workdir)
+    _assert_refused(result, elapsed, "task.json", words)
+    assert not (workdir / "migrated.json").exists()
+
+
+@pytest.mark.parametrize("case", ["deep-50000", "int-5000-digits", "duplicate-key"])
+def test_hostile_json_template_is_one_positioned_error(workdir: Path, case: str):
+    text, words = JSON_CASES[case]
+    (workdir / "t.json").write_text(text)
+    result, elapsed = _run(["audit", "t.json"], workdir)
+    _assert_refused(result, elapsed, "t.json", words)
+
+
+def test_merge_keys_still_work_and_explicit_keys_win():
+    from generator.load import load_text
+    doc = load_text("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  x: 3\n", "m.yaml")
+    assert doc.data["m"] == {"x": 3, "y": 2}
+
+
+def test_dates_stay_text_and_short_forms_still_load():
+    from generator.load import load_text
+    doc = load_text("AWSTemplateFormatVersion: 2010-09-09\nResources:\n  A: {Properties: {X: !GetAtt B.Arn, "
+                    "Y: !If [c, !Ref d, !Ref 'AWS::NoValue']}}\n", "t.yaml", cfn=True)
+    assert doc.data["AWSTemplateFormatVersion"] == "2010-09-09"
+    assert doc.data["Resources"]["A"]["Properties"] == {
+        "X": {"Fn::GetAtt": ["B", "Arn"]}, "Y": {"Fn::If": ["c", {"Ref": "d"}, {"Ref": "AWS::NoValue"}]}}
+
+
+def test_limits_admit_real_nesting():
+    from generator.load import load_text
+    depth = limits.MAX_DEPTH
+    assert load_text("[" * depth + "]" * depth, "ok.yaml").data is not None
+    with pytest.raises(Exception, match=f"limit {depth}"):
+        load_text("[" * (depth + 1) + "]" * (depth + 1), "deep.yaml")
