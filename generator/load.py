@@ -360,6 +360,11 @@ def load_text(text: str, path: str, *, cfn: bool = False) -> Document:
         position = Position(mark.line + 1, mark.column + 1) if mark else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise InputError(f"invalid YAML: {problem}", path=path, position=position) from None
+    except yaml.reader.ReaderError as exc:  # a control character or a bad code point: located by its offset
+        before = text[:exc.position]
+        position = Position(before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        raise InputError(f"invalid YAML: unacceptable character #x{exc.character:04x} (control characters are "
+                         f"not allowed)", path=path, position=position) from None
     except yaml.YAMLError as exc:  # pragma: no cover - pyyaml raises marked errors for syntax problems
         raise InputError(f"invalid YAML: {exc}", path=path) from None
     builder = _Builder(path, cfn, loader_class)

@@ -58,6 +58,8 @@ YAML_CASES = {
     "alias-bomb": (_bomb(), "alias"),
     "alias-recursive": ("name: x\nnetwork: &n [*n]\n", "alias"),
     "duplicate-key": ("name: x\nnetwork: {}\nname: y\n", "first at line 1 column 1"),
+    # found by tests/fuzz: a control character was reported without a position
+    "control-character": ("name: x\nnetwork: a\x1fb\n", "unacceptable character #x001f"),
 }
 
 #: JSON task definitions given to migrate: name -> (text, words in the message).
