@@ -216,3 +216,35 @@ def test_limits_admit_real_nesting():
     assert load_text("[" * depth + "]" * depth, "ok.yaml").data is not None
     with pytest.raises(Exception, match=f"limit {depth}"):
         load_text("[" * (depth + 1) + "]" * (depth + 1), "deep.yaml")
+
+
+TWO_TIER = Path(__file__).resolve().parents[1] / "blueprints" / "two-tier.yaml"
+
+
+@pytest.mark.parametrize("memory, words", [
+    ('"' + "9" * 400 + ' GB"', "is not a whole number of MiB"),    # overflowed to infinity: was a traceback
+    ('"' + "9" * 400 + '"', "is not a whole number of MiB"),
+    ('"\u0663 GB"', "is not a memory size"),                          # Arabic-Indic 3 is not 3
+])
+def test_memory_strings_beyond_any_size_are_located_errors(workdir: Path, memory: str, words: str):
+    text = TWO_TIER.read_text().replace("    memory: 512\n", f"    memory: {memory}\n", 1)
+    assert memory in text
+    (workdir / "m.yaml").write_text(text)
+    for args in (["validate", "m.yaml"], ["build", "m.yaml", "--out", "out"]):
+        before = _snapshot(workdir / "out")
+        result, elapsed = _run(args, workdir)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert all(POSITIONED.match(line) for line in result.stderr.strip().splitlines() if "m.yaml" in line)
+        assert words in result.stderr
+        assert _snapshot(workdir / "out") == before
+
+
+@pytest.mark.parametrize("field", ["cpu", "memory"])
+def test_task_definition_sizes_beyond_any_size_are_located_errors(workdir: Path, field: str):
+    (workdir / "t.json").write_text('{"family": "a", "%s": "%s", "containerDefinitions": '
+                                    '[{"name": "a", "image": "x", "memory": 512}]}' % (field, "9" * 400))
+    result, elapsed = _run(["migrate", "t.json", "-o", "new.json"], workdir)
+    assert result.returncode == 2
+    assert POSITIONED.match(result.stderr) and f"{field}: " in result.stderr
+    assert not (workdir / "new.json").exists()
