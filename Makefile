@@ -54,12 +54,13 @@ test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) $(AWSCLI_STAMP) chromium
 
 # The long fuzz profile: 20,000 random cases per target (validate, build, audit, migrate); `make test` runs the
 # bounded "ci" profile of the same targets. Takes hours on a small machine; run it before a release.
-# Targets run one after another, the slowest (build: cfn-lint per valid case) last.
+# Targets run one after another, the slowest (build: cfn-lint per valid case) last; every one runs even if one
+# fails. STACKPRINT_FUZZ_PROGRESS=FILE logs every 1,000th case (how far a long run got).
 fuzz: $(STAMP)
-	for target in validate audit migrate build; do \
+	status=0; for target in validate audit migrate build; do \
 		STACKPRINT_FUZZ_PROFILE=long $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
-			tests/fuzz/test_fuzz_targets.py::test_$$target --hypothesis-show-statistics || exit 1; \
-	done
+			tests/fuzz/test_fuzz_targets.py::test_$$target --hypothesis-show-statistics || status=1; \
+	done; exit $$status
 
 check: $(STAMP)
 	$(VENV)/bin/stackprint check

@@ -36,7 +36,8 @@ hostile_scalars = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=UNICODE_DIGITS + "0123456789.-", min_size=1, max_size=8),
     st.sampled_from(["", " ", "0", "-1", "1e999", "0x1F", "0o17", "1_000", "12:30:00", "2024-01-01", "yes", "~",
-                     "null", "=", "<<", "256 vCPU", "0.25 vCPU", "512", "2 GB", "99999999 GB", "a" * 300]),
+                     "null", "=", "<<", "256 vCPU", "0.25 vCPU", "512", "2 GB", "99999999 GB", "a" * 300,
+                     "9" * 400 + " GB", "9" * 400 + " vCPU", "9" * 400, "\u0663 GB", "1.5e308"]),
 )
 
 hostile_values = st.one_of(

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -40,6 +41,19 @@ class _cwd:
         os.chdir(self.old)
 
 
+_COUNTS: dict[str, int] = {}
+_STARTED = time.monotonic()
+
+
+def _progress(target: str) -> None:
+    """Count cases; every 1,000th appends a line to $STACKPRINT_FUZZ_PROGRESS (how far a long run got)."""
+    _COUNTS[target] = _COUNTS.get(target, 0) + 1
+    log = os.environ.get("STACKPRINT_FUZZ_PROGRESS")
+    if log and _COUNTS[target] % 1000 == 0:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{target}: {_COUNTS[target]} cases, {time.monotonic() - _STARTED:.0f} s\n")
+
+
 def _check(result, name: str) -> None:
     """The invariants every command keeps on any input."""
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -58,6 +72,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 @given(text=s.blueprint_texts())
 def test_validate(text: str):
+    _progress("validate")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "fuzz.yaml").write_text(text, encoding="utf-8")
         _check(_invoke(["validate", "fuzz.yaml"], Path(tmp)), "fuzz.yaml")
@@ -67,6 +82,7 @@ def test_validate(text: str):
 @settings(max_examples=40 if os.environ.get("STACKPRINT_FUZZ_PROFILE", "ci") == "ci" else settings().max_examples)
 @given(text=s.blueprint_texts())
 def test_build(text: str):
+    _progress("build")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "fuzz.yaml").write_text(text, encoding="utf-8")
@@ -80,6 +96,7 @@ def test_build(text: str):
 
 @given(text=s.template_texts())
 def test_audit(text: str):
+    _progress("audit")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "t.yaml").write_text(text, encoding="utf-8")
         _check(_invoke(["audit", "t.yaml"], Path(tmp)), "t.yaml")
@@ -87,6 +104,7 @@ def test_audit(text: str):
 
 @given(text=s.task_texts())
 def test_migrate(text: str):
+    _progress("migrate")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "task.json").write_text(text, encoding="utf-8")
         result = _invoke(["migrate", "task.json", "-o", "new.json", "--execution-role-arn",
