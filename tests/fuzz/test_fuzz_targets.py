@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 
 from generator.cli import main
-from tests.fuzz import strategies as s
+from . import strategies as s
 
 _LOCATED = r"^{name}:\d+:\d+: \S"
 
