@@ -285,6 +285,8 @@ class _Builder:
             frames.append(("key", key_node, key, value_node))
         if sources:
             stack.append(("merge", out, sources))
+        # Merge sources are built first, so the mapping's own keys record their positions last and win.
+        frames.sort(key=lambda frame: frame[0] != "node")
         for frame in reversed(frames):
             if frame[0] == "key":
                 _, key_node, key, value_node = frame

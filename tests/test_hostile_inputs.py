@@ -199,6 +199,10 @@ def test_merge_keys_still_work_and_explicit_keys_win():
     from generator.load import load_text
     doc = load_text("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  x: 3\n", "m.yaml")
     assert doc.data["m"] == {"x": 3, "y": 2}
+    later = load_text("base: &b {x: 1, y: 2}\nm:\n  x: 3\n  <<: *b\n", "m.yaml")
+    assert later.data["m"] == {"x": 3, "y": 2}
+    assert later.position(("m", "x")).line == 3 and later.position(("m", "x"), key=True).line == 3  # own key wins
+    assert later.position(("m", "y")).line == 1          # a merged key points where it was written
 
 
 def test_dates_stay_text_and_short_forms_still_load():
