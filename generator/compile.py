@@ -23,6 +23,7 @@ from generator.errors import InputError
 from generator.gate_findings import GateFinding
 from generator.load import load_text
 from generator.model import load_blueprint
+from generator.pipeline import pipeline_files
 from generator.plan import Layout, plan
 from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
 from generator.plan.names import balancer_group, database_group, service_group
@@ -70,6 +71,7 @@ class Build:
     environments: list[Environment]
     findings: list[GateFinding]
     warnings: list[str]
+    pipelines: dict[str, dict[str, bytes]] = field(default_factory=dict)  # blueprint -> pipeline.* files
 
     def units(self, whole_blueprints: bool) -> dict[str, dict[str, bytes]]:
         """Directories to replace on disk: whole ``<blueprint>/`` dirs, or only ``<blueprint>/<env>/`` ones."""
@@ -81,11 +83,17 @@ class Build:
                     unit[f"{environment.env}/{name}"] = data
             else:
                 units[environment.directory] = dict(environment.files)
+        if whole_blueprints:  # the pipeline spans every environment: only a whole-blueprint build rewrites it
+            for blueprint, files in self.pipelines.items():
+                units.setdefault(blueprint, {}).update(files)
         return units
 
     def files(self) -> dict[str, bytes]:
         """Every file relative to out/."""
-        return {f"{e.directory}/{name}": data for e in self.environments for name, data in e.files.items()}
+        files = {f"{e.directory}/{name}": data for e in self.environments for name, data in e.files.items()}
+        files.update({f"{bp}/{name}": data for bp, pipeline in self.pipelines.items()
+                      for name, data in pipeline.items()})
+        return files
 
 
 def blueprint_paths(paths: tuple[str, ...] | list[str], directory: str = "blueprints") -> list[str]:
@@ -175,6 +183,7 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
     Raises InputError for bad input (nothing is rendered in that case); gate findings come back in the Build.
     """
     environments: list[Environment] = []
+    pipelines: dict[str, dict[str, bytes]] = {}
     owners: dict[str, str] = {}
     for path in paths:
         models = load_blueprint(path)
@@ -191,10 +200,15 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
                                  f"(each blueprint needs its own name: it is the out/ directory)", path=path)
             environments.append(render(plan(bp), path))
             prove_expectations(environments[-1].layout, environments[-1].files)  # expect:, from rendered templates
+        if only_env is None:  # a whole-blueprint build also writes the pipeline that deploys every environment
+            pipelines[next(iter(models.values())).name] = pipeline_files(
+                path, models, {e.env: e.files for e in environments if e.source == path})
     if only_env is not None and not environments:
         raise InputError(f"--env {only_env}: no blueprint declares this environment")
     rendered = {f"{e.directory}/{name}": data.decode("utf-8") for e in environments
                 for name, data in e.files.items() if name.endswith(".template.yaml")}
+    rendered.update({f"{bp}/{name}": data.decode("utf-8") for bp, files in pipelines.items()
+                     for name, data in files.items() if name.endswith(".template.yaml")})
     findings: list[GateFinding] = []
     for gate in (GATES if gates is None else gates):
         findings.extend(gate(rendered))
@@ -202,4 +216,4 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
     warnings += [f"{path}: {len(text.encode('utf-8')):,} bytes exceeds the {INLINE_TEMPLATE_LIMIT:,}-byte inline "
                 f"limit of `aws cloudformation deploy` (upload it to S3 with --s3-bucket)"
                 for path, text in sorted(rendered.items()) if len(text.encode("utf-8")) > INLINE_TEMPLATE_LIMIT]
-    return Build(environments, sorted(findings), warnings)
+    return Build(environments, sorted(findings), warnings, pipelines)

@@ -28,11 +28,10 @@ COMBINATIONS: dict[int, tuple[int, ...]] = {
 
 #: The string forms of a cpu and a memory size, written once for the parser here and the blueprint's JSON Schema:
 #: letters spelled in both cases and groups kept to what ECMA-262 (the schema's regex dialect) also reads.
-CPU_PATTERN = r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([vV][cC][pP][uU]|[cC][pP][uU])?\s*$"
-MEMORY_PATTERN = r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([mM][iI]?[bB]|[gG][iI]?[bB])?\s*$"
-# ASCII: \d would also take other scripts' digits ('٣ GB' read as 3 GB).
-_CPU_RE = re.compile(CPU_PATTERN, re.ASCII)
-_MEM_RE = re.compile(MEMORY_PATTERN, re.ASCII)
+CPU_PATTERN = r"^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([vV][cC][pP][uU]|[cC][pP][uU])?\s*$"
+MEMORY_PATTERN = r"^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([mM][iI]?[bB]|[gG][iI]?[bB])?\s*$"
+_CPU_RE = re.compile(CPU_PATTERN)
+_MEM_RE = re.compile(MEMORY_PATTERN)
 
 
 def parse_cpu(value: int | float | str) -> int:

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 
 #: An AWS region name as it appears in endpoints and ARNs (us-east-1, us-gov-west-1, cn-north-1...).
-REGION = r"[a-z]{2}(?:-[a-z]+)+-\d"
-_PRIVATE_ECR = re.compile(rf"^(?P<account>\d{{12}})\.dkr\.ecr(?P<fips>-fips)?\.(?P<region>{REGION})"
+REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]"
+_PRIVATE_ECR = re.compile(rf"^(?P<account>[0-9]{{12}})\.dkr\.ecr(?P<fips>-fips)?\.(?P<region>{REGION})"
                           rf"\.amazonaws\.com(?:\.cn)?/(?P<repository>[^:@]+)")
 SECRETS_MANAGER_ARN = re.compile(
-    rf"^arn:aws[a-z-]*:secretsmanager:{REGION}:\d{{12}}:secret:[A-Za-z0-9/_+=.@-]+(?::[^:]*:[^:]*:[^:]*)?$")
-SSM_PARAMETER_ARN = re.compile(rf"^arn:aws[a-z-]*:ssm:{REGION}:\d{{12}}:parameter/[A-Za-z0-9/_.-]+$")
+    rf"^arn:aws[a-z-]*:secretsmanager:{REGION}:[0-9]{{12}}:secret:[A-Za-z0-9/_+=.@-]+(?::[^:]*:[^:]*:[^:]*)?$")
+SSM_PARAMETER_ARN = re.compile(rf"^arn:aws[a-z-]*:ssm:{REGION}:[0-9]{{12}}:parameter/[A-Za-z0-9/_.-]+$")
 #: The two stores a secret reference can name, by the IAM/endpoint service name.
 SECRETS_MANAGER, SSM = "secretsmanager", "ssm"
 

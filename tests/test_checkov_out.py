@@ -9,13 +9,15 @@ from __future__ import annotations
 import pytest
 
 from generator.emit import scanner_metadata as suppressions
+from generator.pipeline import suppressions as pipeline_suppressions
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
 
 
 def _documented() -> set[str]:
-    """Every checkov id the compiler may skip: its fixed design exceptions plus the relaxable defaults."""
-    fixed = {value[0] for value in vars(suppressions).values()
+    """Every checkov id the compiler may skip: its fixed design exceptions (stacks and pipeline) plus the relaxable
+    defaults."""
+    fixed = {value[0] for module in (suppressions, pipeline_suppressions) for value in vars(module).values()
              if isinstance(value, tuple) and len(value) == 2 and str(value[0]).startswith("CKV")}
     for value in vars(suppressions).values():
         if isinstance(value, list):

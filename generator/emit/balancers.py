@@ -15,11 +15,10 @@ from generator.emit import exports
 from generator.emit.parameters import StackParameter
 from generator.emit.scanner_metadata import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
 from generator.plan import BalancerPlan, Layout
-from generator.plan.flows import CLOUDFRONT_PREFIX_LIST, CLOUDFRONT_PREFIX_LIST_PARAMETER
+from generator.plan.flows import CLOUDFRONT_PREFIX_LIST, CLOUDFRONT_PREFIX_LIST_PARAMETER, HTTP_PORT, HTTPS_PORT
 from generator.plan.names import balancer_group
 
 ACCESS_LOG_EXPIRY_DAYS = 90  # long enough to investigate an incident, short enough not to hoard request logs
-HTTPS_PORT, HTTP_PORT = 443, 80
 CERTIFICATE_PATTERN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$"
 PREFIX_LIST_PATTERN = r"^pl-[0-9a-f]+$"
 #: config.json placeholders; each parameter's pattern rejects its placeholder, so a forgotten one fails the deploy.

@@ -19,7 +19,7 @@ from generator.plan.names import network_stack
 
 MONITORING_ROLE = "DatabaseMonitoringRole"
 MONITORING_POLICY = "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
-KMS_KEY_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+$"
+KMS_KEY_PATTERN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$"
 KMS_PLACEHOLDER = "REPLACE_WITH_KMS_KEY_ARN"
 #: Checkov checks that judge each resource type (a relax writes a skip only where the check looks).
 CHECKOV_JUDGES = {"CKV_AWS_157": "instance", "CKV_AWS_161": "instance", "CKV_AWS_118": "member",

@@ -77,28 +77,57 @@ def unique_ports(td: dict, report: Report) -> None:
                 seen[key] = (i, container["name"])
 
 
-def links(container: dict, base: tuple, report: Report) -> None:
-    """Remove ``links``; rewrite linked names used as hostnames in environment values to ``localhost``."""
+def links(container: dict, base: tuple, report: Report, task_names: list[str]) -> None:
+    """Remove ``links``; warn that their names stop resolving; rewrite them to ``localhost`` where it is safe.
+
+    A link ``mysql:db`` made the host names ``mysql`` and ``db`` resolve to the linked container. With awsvpc no
+    name resolves that way, so the removal is a warning naming them (an application's default host, such as a MySQL
+    client's ``mysql``, fails silently otherwise). Where the linked container is in the same task it listens on
+    ``localhost``, so environment values using the names as a host (the whole value, after ``://`` or ``@``, or
+    before ``:<port>``) are rewritten, each with its own change line; names of containers outside the task are left
+    alone (they need service discovery).
+    """
     if "links" not in container:
         return
-    names: list[str] = []
+    local: list[str] = []
+    elsewhere: list[str] = []
     for link in container.pop("links"):
-        for name in link.split(":", 1):
-            if name and name not in names:
-                names.append(name)
-    report.add("removed", base + ("links",), "links do not exist with awsvpc; containers of a task reach each "
-                                             "other on localhost")
+        target, _, alias = link.partition(":")
+        names = [name for name in (target, alias) if name]
+        bucket = local if target in task_names else elsewhere
+        bucket.extend(name for name in names if name not in local + elsewhere)
+    rewritten: list[str] = []
     for j, variable in enumerate(container.get("environment", [])):
         value = variable.get("value")
         if not isinstance(value, str):
             continue
-        new, replaced = rewrite_hosts(value, names)
+        new, replaced = rewrite_hosts(value, local)
         if replaced:
             variable["value"] = new
+            rewritten += [name for name in replaced if name not in rewritten]
             which = " and ".join(replaced)
             what = "is a linked container" if len(replaced) == 1 else "are linked containers"
             report.add("changed", base + ("environment", j, "value"),
-                       f"{show(value)} -> {show(new)}: {which} {what}, reached on localhost with awsvpc")
+                       f"{show(value)} -> {show(new)}: {which} {what} of this task, reached on localhost with "
+                       f"awsvpc")
+    report.add("warning", base + ("links",), _links_warning(local, elsewhere, rewritten))
+
+
+def _links_warning(local: list[str], elsewhere: list[str], rewritten: list[str]) -> str:
+    """What removing the links breaks: which host names stop resolving and what to use instead."""
+    quoted = ", ".join(show(name) for name in local + elsewhere)
+    parts = [f"removed: links do not exist with awsvpc, so the host name{'s' if len(local + elsewhere) > 1 else ''} "
+             f"{quoted} will no longer resolve"]
+    if local:
+        done = f" (environment values rewritten: {', '.join(show(n) for n in rewritten)})" if rewritten else ""
+        parts.append(f"containers of this task are reached on localhost{done}; configuration files and "
+                     f"application defaults that use {', '.join(show(n) for n in local)} must use localhost")
+    if elsewhere:
+        parts.append(f"{', '.join(show(n) for n in elsewhere)} "
+                     f"{'is not a container' if len(elsewhere) == 1 else 'are not containers'} of this task: reach "
+                     f"{'it' if len(elsewhere) == 1 else 'them'} through service discovery (ECS Service Connect or "
+                     f"Cloud Map)")
+    return "; ".join(parts)
 
 
 def rewrite_hosts(value: str, names: list[str]) -> tuple[str, list[str]]:
@@ -118,7 +147,7 @@ def rewrite_hosts(value: str, names: list[str]) -> tuple[str, list[str]]:
 def _localhost(match: re.Match, text: str, name: str, replaced: list[str]) -> str:
     """``localhost`` if this occurrence of ``name`` in ``text`` is used as a hostname, else the name unchanged."""
     before, after = text[:match.start()], text[match.end():]
-    if text == name or before.endswith(("://", "@")) or re.match(r":\d", after):
+    if text == name or before.endswith(("://", "@")) or re.match(r":[0-9]", after):
         if name not in replaced:
             replaced.append(name)
         return "localhost"

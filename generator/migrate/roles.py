@@ -10,7 +10,7 @@ import re
 from generator.migrate.report import Report
 from generator.references import private_ecr
 
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]{1,512}\Z", re.ASCII)
 
 
 def needs(td: dict) -> list[str]:

@@ -5,7 +5,13 @@ read fields without defending against every malformed input.
 """
 from __future__ import annotations
 
+import re
+
 from generator.migrate.input import Source
+from generator.migrate.roles import ROLE_ARN
+
+#: What ECS accepts as a container name (register-task-definition): ASCII letters, digits, hyphens, underscores.
+CONTAINER_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}", re.ASCII)
 
 _TYPES = {str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "an object"}
 
@@ -46,7 +52,15 @@ def check(source: Source) -> None:
     _optional(source, data, (), "networkMode", str, "bridge, host, awsvpc or none")
     _optional(source, data, (), "cpu", (str, int), "cpu units like \"256\" or \"0.25 vCPU\"")
     _optional(source, data, (), "memory", (str, int), "MiB like \"512\" or \"1 GB\"")
-    _optional(source, data, (), "executionRoleArn", str, "an IAM role ARN")
+    for key in ("executionRoleArn", "taskRoleArn"):
+        _optional(source, data, (), key, str, "an IAM role ARN")
+        if isinstance(data.get(key), str) and not ROLE_ARN.match(data[key]):
+            raise source.error((key,), f"{data[key]!r} is not an IAM role ARN "
+                                       f"(arn:aws:iam::123456789012:role/NAME, nothing before or after)")
+    _optional(source, data, (), "runtimePlatform", dict, "{\"operatingSystemFamily\": \"LINUX\"}")
+    for key in ("operatingSystemFamily", "cpuArchitecture"):
+        _optional(source, data.get("runtimePlatform") or {}, ("runtimePlatform",), key, str, "e.g. LINUX, X86_64")
+    _optional(source, data, (), "platformFamily", str, "e.g. windows")
     _list_of(source, data, (), "volumes", dict, "volumes are objects with a name")
     for i, volume in enumerate(data.get("volumes", [])):
         expect(source, ("volumes", i, "name"), volume.get("name"), str, "every volume has a name")
@@ -59,17 +73,29 @@ def check(source: Source) -> None:
     expect(source, ("containerDefinitions",), containers, list, "a list of container definitions")
     if not containers:
         raise source.error(("containerDefinitions",), "empty (a task definition has at least one container)")
+    seen: dict[str, int] = {}
     for i, container in enumerate(containers):
         _check_container(source, ("containerDefinitions", i), container)
+        name = container["name"]
+        if name in seen:
+            raise source.error(("containerDefinitions", i, "name"), f"'{name}' is also the name of "
+                                                                    f"containerDefinitions[{seen[name]}] (container "
+                                                                    f"names are unique within a task)")
+        seen[name] = i
 
 
 def _check_container(source: Source, base: tuple, container) -> None:
     expect(source, base, container, dict, "a container definition")
     expect(source, base + ("name",), container.get("name"), str, "every container has a name")
+    if not CONTAINER_NAME.fullmatch(container["name"]):
+        raise source.error(base + ("name",), f"{container['name']!r} is not a container name (1-255 ASCII "
+                                             f"letters, digits, hyphens or underscores)")
     expect(source, base + ("image",), container.get("image"), str, "every container has an image")
     for key, hint in (("cpu", "cpu units, e.g. 256"), ("memory", "MiB, e.g. 512"),
                       ("memoryReservation", "MiB, e.g. 512")):
         _optional(source, container, base, key, (int, str), hint)
+        if _is(container.get(key), int) and container[key] < 0:
+            raise source.error(base + (key,), f"{container[key]} is negative ({hint}; 0 or more)")
     _optional(source, container, base, "privileged", bool)
     _optional(source, container, base, "readonlyRootFilesystem", bool)
     _list_of(source, container, base, "links", str, "container names, optionally name:alias")

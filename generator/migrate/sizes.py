@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from generator import fargate
 from generator.migrate.input import Source
+from generator.migrate.platform import WINDOWS_FLOOR, WINDOWS_LARGEST_CPU
 from generator.migrate.report import Report, show
 
 _PARSERS = {"cpu": fargate.parse_cpu, "memory": fargate.parse_memory, "memoryReservation": fargate.parse_memory}
@@ -48,28 +49,47 @@ def _unit(key: str, amount: int) -> str:
     return f"{amount} cpu units" if key == "cpu" else f"{amount} MiB"
 
 
-def task_size(td: dict, report: Report, source: Source) -> None:
+def task_size(td: dict, report: Report, source: Source, windows: bool = False) -> None:
     """Set task-level ``cpu``/``memory`` to the smallest valid Fargate size holding the task; refuse above the
-    largest."""
+    largest. A Windows task is at least 1 vCPU with 2 GB and at most 4 vCPU (Fargate's Windows table)."""
     need_cpu, need_memory = _needed(td)
     given = {key: _parse(source, (key,), td[key], key) if key in td else None for key in ("cpu", "memory")}
-    want_cpu = max(given["cpu"] or 0, need_cpu)
-    want_memory = max(given["memory"] or 0, need_memory)
+    floor_cpu, floor_memory = WINDOWS_FLOOR if windows else (0, 0)
+    want_cpu = max(given["cpu"] or 0, need_cpu, floor_cpu)
+    want_memory = max(given["memory"] or 0, need_memory, floor_memory)
     fit = fargate.smallest_fitting(want_cpu, want_memory)
-    largest_cpu = max(fargate.COMBINATIONS)
+    largest_cpu = WINDOWS_LARGEST_CPU if windows else max(fargate.COMBINATIONS)
+    if fit is not None and fit[0] > largest_cpu:
+        fit = None
     largest_memory = max(fargate.COMBINATIONS[largest_cpu])
     if fit is None:
         key = "cpu" if want_cpu > largest_cpu else "memory"
         given_enough = given[key] is not None and given[key] >= (need_cpu if key == "cpu" else need_memory)
         origin = "the task asks for" if given_enough else "the containers ask for"
         amount = want_cpu if key == "cpu" else want_memory
-        report.refuse((key,), f"{origin} {_unit(key, amount)}, more than the largest Fargate size "
+        report.refuse((key,), f"{origin} {_unit(key, amount)}, more than the largest Fargate{' Windows' if windows else ''} size "
                               f"({largest_cpu} cpu units with {largest_memory} MiB); keep this task on EC2 or "
                               f"split it")
         return
     need = {"cpu": need_cpu, "memory": need_memory}
+    floor = {"cpu": floor_cpu, "memory": floor_memory}
     for key, value in zip(("cpu", "memory"), fit):
-        _set(td, report, key, value, given[key], need[key], fit)
+        if value == floor[key] and (given[key] or 0) < value and need[key] < value:
+            _set_windows_floor(td, report, key, value)
+        else:
+            _set(td, report, key, value, given[key], need[key], fit)
+
+
+def _set_windows_floor(td: dict, report: Report, key: str, value: int) -> None:
+    """Raise a Windows task to Fargate's smallest Windows size, saying so."""
+    old, new = td.get(key), str(value)
+    td[key] = new
+    why = (f"Fargate runs Windows tasks with at least {WINDOWS_FLOOR[0]} cpu units (1 vCPU) and "
+           f"{WINDOWS_FLOOR[1]} MiB (2 GB)")
+    if old is None:
+        report.add("added", (key,), f"{show(new)}: {why}")
+    else:
+        report.add("changed", (key,), f"{show(old)} -> {show(new)}: {why}")
 
 
 def _set(td: dict, report: Report, key: str, value: int, given: int | None, need: int, fit: tuple) -> None:

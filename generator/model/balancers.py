@@ -34,7 +34,7 @@ ALLOW_FROM = ("internet", "cloudfront")
 #: Secure defaults of a balancer a blueprint may turn off under ``relax:``.
 BALANCER_RELAX = ("deletion_protection",)
 
-_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate/[A-Za-z0-9-]+$")
+_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:certificate/[A-Za-z0-9-]+$")
 _PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,254}$")
 
 

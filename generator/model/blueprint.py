@@ -18,6 +18,7 @@ from generator.model.base import BalancerName, BlueprintName, DatabaseName, Envi
 from generator.model.databases import Database
 from generator.model.expectations import Expectation
 from generator.model.network import Network
+from generator.model.pipeline import PipelineSettings
 from generator.model.services import Service
 
 _TAG_KEY = re.compile(r"^[\w .:/=+@-]{1,128}$", re.UNICODE)
@@ -71,6 +72,9 @@ class BlueprintSpec(Model):
         {}, description="Reachability the build must prove from the rendered templates, by service or database "
                         "name (see docs/reach.md).", examples=[{"api": {"internet": "unreachable",
                                                                        "reachable_from": ["web"]}}])
+    pipeline: PipelineSettings = Field(PipelineSettings(), description="The CodePipeline that deploys this "
+                                       "blueprint's out/ (out/<name>/pipeline.template.yaml); set once, not per "
+                                       "environment.")
 
 
 class Blueprint(BlueprintSpec):

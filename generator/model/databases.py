@@ -21,10 +21,10 @@ AURORA_ENGINES = ("aurora-postgresql", "aurora-mysql")
 DEFAULT_VERSIONS = {"postgres": "17.6", "mysql": "8.4.6", "aurora-postgresql": "17.6",
                     "aurora-mysql": "8.0.mysql_aurora.3.10.0"}
 #: How each engine writes its versions (checked so the parameter-group family can be derived from it).
-VERSION_PATTERNS = {"postgres": (r"^\d{1,2}(\.\d{1,2})?$", "17.6"),
-                    "mysql": (r"^\d\.\d\.\d{1,2}(-rds\.\d{8})?$", "8.4.6"),
-                    "aurora-postgresql": (r"^\d{1,2}(\.\d{1,2})?$", "17.6"),
-                    "aurora-mysql": (r"^\d\.\d\.mysql_aurora\.\d\.\d{1,2}\.\d{1,2}$", "8.0.mysql_aurora.3.10.0")}
+VERSION_PATTERNS = {"postgres": (r"^[0-9]{1,2}(\.[0-9]{1,2})?$", "17.6"),
+                    "mysql": (r"^[0-9]\.[0-9]\.[0-9]{1,2}(-rds\.[0-9]{8})?$", "8.4.6"),
+                    "aurora-postgresql": (r"^[0-9]{1,2}(\.[0-9]{1,2})?$", "17.6"),
+                    "aurora-mysql": (r"^[0-9]\.[0-9]\.mysql_aurora\.[0-9]\.[0-9]{1,2}\.[0-9]{1,2}$", "8.0.mysql_aurora.3.10.0")}
 DEFAULT_INSTANCE_CLASS = "db.t4g.medium"
 DEFAULT_STORAGE_GB = 20
 DEFAULT_USERNAME = "app"
@@ -33,7 +33,7 @@ DB_RELAX = ("deletion_protection", "enhanced_monitoring", "iam_authentication", 
 _INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
 _DATABASE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
-_KMS_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$")
+_KMS_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$")
 _PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,254}$")
 #: Names RDS refuses as the master user (its own administrator, and the engines' built-in superusers).
 RESERVED_USERNAMES = ("rdsadmin", "rdsrepladmin", "postgres", "root", "mysql")

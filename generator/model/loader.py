@@ -20,8 +20,8 @@ from generator.model.errors import describe, did_you_mean
 from generator.model.overlay import Locator, merge
 
 DEFAULT_ENV = "default"
-#: Keys an overlay may not change: the name is part of every stack name, overlays do not nest.
-_FIXED_KEYS = ("name", "environments")
+#: Keys an overlay may not change: the name is part of every stack name, overlays do not nest, one pipeline per file.
+_FIXED_KEYS = ("name", "environments", "pipeline")
 #: Named collections whose members an overlay may change but not invent.
 #: Named collections an overlay may change but never add to (a typo would otherwise silently create a service, a
 #: balancer or a database), with what one member is called in messages.

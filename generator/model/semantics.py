@@ -16,7 +16,7 @@ from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
-from generator.model import expectations, shared_balancers
+from generator.model import defaults, expectations, shared_balancers
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
@@ -216,19 +216,13 @@ def _route(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issu
 
 def _rule_clashes(bp: BlueprintSpec) -> Iterator[Issue]:
     """On one balancer, two rules may not share a priority or a path pattern with the same host."""
-    seen_priority: dict[tuple, str] = {}
     seen_pattern: dict[tuple, str] = {}
+    yield from _priority_clashes(bp)
     for name, service in bp.services.items():
         route = service.route
         if route is None or route.load_balancer not in bp.load_balancers:
             continue
         where = ("services", name, "route")
-        if route.priority is not None:
-            other = seen_priority.setdefault((route.load_balancer, route.priority), name)
-            if other != name:
-                yield Issue(where + ("priority",), f"priority {route.priority} is also used by services.{other}."
-                                                   f"route on load balancer '{route.load_balancer}' (each rule "
-                                                   "needs its own)")
         for pattern in route.paths:
             other = seen_pattern.setdefault((route.load_balancer, route.host, pattern), name)
             if other != name:
@@ -237,6 +231,44 @@ def _rule_clashes(bp: BlueprintSpec) -> Iterator[Issue]:
                                                f"balancer '{route.load_balancer}' (one of the rules would never "
                                                "match; add a host or another path)")
                 break
+
+
+def _priority_clashes(bp: BlueprintSpec) -> Iterator[Issue]:
+    """No two rules of one balancer on one priority, explicit or derived (:func:`defaults.default_priority`).
+
+    A clash with a derived priority is reported at the explicit one if there is one (the number the user wrote),
+    else at the service whose name sorts later; the hint names the next free number after the clashing one, which
+    keeps the rule's place in the evaluation order."""
+    routed = {name: s.route for name, s in bp.services.items()
+              if s.route is not None and s.route.load_balancer in bp.load_balancers}
+    priorities = defaults.default_priorities(bp)
+    holders: dict[tuple, list[str]] = {}
+    for name, route in routed.items():
+        holders.setdefault((route.load_balancer, priorities[name]), []).append(name)
+    for (balancer, priority), names in holders.items():
+        first, *others = sorted(names, key=lambda n: (routed[n].priority is not None, n))  # derived ones first
+        for name in others:
+            if all(routed[n].priority is None and defaults.is_catch_all(routed[n]) for n in (first, name)):
+                continue  # two host-less '/*' rules: reported once, as the repeated path below
+            yield _priority_clash(balancer, priority, name, first, routed, priorities)
+
+
+def _priority_clash(balancer: str, priority: int, at: str, other: str, routed: dict, priorities: dict) -> Issue:
+    where = ("services", at, "route")
+    if routed[at].priority is not None and routed[other].priority is not None:
+        return Issue(where + ("priority",), f"priority {priority} is also used by services.{other}.route on load "
+                                            f"balancer '{balancer}' (each rule needs its own)")
+    taken = {p for n, p in priorities.items() if routed.get(n) and routed[n].load_balancer == balancer}
+    free = next((p for p in range(priority + 1, defaults.MAX_PRIORITY) if p not in taken), None)
+    if routed[at].priority is not None:
+        return Issue(where + ("priority",), f"priority {priority} is the derived priority of services.{other}.route "
+                                            f"on load balancer '{balancer}' (each rule needs its own: choose another"
+                                            f"{f', e.g. {free}' if free else ''}, or, if {other} is the service you "
+                                            "are adding, set a priority there)")
+    hint = f"priority: {free}" if free else "a priority"
+    return Issue(where, f"its derived priority {priority} (from host, path and service name) is also derived for "
+                        f"services.{other}.route on load balancer '{balancer}' (set {hint} on the one you are adding, "
+                        "so the other rule keeps its number)")
 
 
 def _flows(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issue]:

@@ -22,7 +22,7 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       3288, 3653)
 
 _IMAGE = re.compile(
-    r"^(?:(?P<registry>[a-zA-Z0-9.-]+(?::\d+)?)/)?"
+    r"^(?:(?P<registry>[a-zA-Z0-9.-]+(?::[0-9]+)?)/)?"
     r"(?P<repository>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
     r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
     r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?$")
@@ -200,8 +200,10 @@ class Route(Model):
     host: Annotated[str, AfterValidator(_host)] | None = Field(
         None, description="Host-header condition.", examples=["shop.example.com"])
     priority: bounded(1, 50000) | None = Field(
-        None, description="Listener rule priority (1 to 50000, lower wins). Default: derived from the routes on "
-                          "the balancer (host routes first, catch-all '/*' last, then by service name), step 10.")
+        None, description="Listener rule priority (1 to 50000, lower wins). Default: derived from this route alone "
+                          "(a band by specificity: host routes first, longer paths before broader ones, the catch-all "
+                          "'/*' without host 50000; the place in the band hashed from the service name), so adding "
+                          "or removing a service never renumbers another rule.")
     health_check: Annotated[str, AfterValidator(_health_path)] = Field(
         "/", description="Target-group health check path.", examples=["/healthz"])
 

@@ -24,6 +24,8 @@ CLOUDFRONT = "cloudfront"
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 CLOUDFRONT_PREFIX_LIST_PARAMETER = "CloudFrontOriginFacingPrefixListId"
 DATABASE = "database"
+#: The balancer's listener ports: HTTPS, and HTTP (which only redirects, or serves internal plain HTTP).
+HTTPS_PORT, HTTP_PORT = 443, 80
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Flow:
 
 def listener_port(balancer) -> int:
     """The port clients use on a balancer: 443 with HTTPS, else 80."""
-    return 443 if balancer.https is not None else 80
+    return HTTPS_PORT if balancer.https is not None else HTTP_PORT
 
 
 def redirects_http(balancer) -> bool:
@@ -77,11 +79,11 @@ def flows(bp) -> tuple[Flow, ...]:
 
     for name, balancer in bp.load_balancers.items():
         if balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
-            add(_flow(CLOUDFRONT, CLOUDFRONT_PREFIX_LIST, LOAD_BALANCER, name, 443, "HTTPS, CloudFront only"))
+            add(_flow(CLOUDFRONT, CLOUDFRONT_PREFIX_LIST, LOAD_BALANCER, name, HTTPS_PORT, "HTTPS, CloudFront only"))
         elif balancer.scheme == "internet-facing":
             if balancer.https is not None:
-                add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, 443, "HTTPS"))
-            add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, 80,
+                add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, HTTPS_PORT, "HTTPS"))
+            add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, HTTP_PORT,
                       "redirect to HTTPS" if balancer.https is not None else "HTTP"))
     for name, service in bp.services.items():
         if service.route is not None:

@@ -170,3 +170,99 @@ def test_environment_files_need_the_execution_role():
     result = invoke("-", input=json.dumps(data))
     assert result.exit_code == 1
     assert "containerDefinitions[0] (app) reads environmentFiles from S3" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Unicode digits, nulls, Windows (issue 13).
+
+ARABIC_12 = "١٢٣٤٥٦٧٨٩٠١٢"  # twelve Arabic-Indic digits: str.isdigit() and a Unicode \d accept them, AWS does not
+
+
+def test_unicode_digits_pass_no_pattern_in_versions_and_arns():
+    from generator import fargate
+    from generator.migrate.roles import ROLE_ARN
+    from generator.references import SSM_PARAMETER_ARN, private_ecr
+
+    assert private_ecr(f"{ARABIC_12}.dkr.ecr.us-east-1.amazonaws.com/app:1") is None
+    assert private_ecr("123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1") is not None
+    assert not ROLE_ARN.match(f"arn:aws:iam::{ARABIC_12}:role/app")
+    assert not ROLE_ARN.match("arn:aws:iam::123456789012:role/app\n")
+    assert not ROLE_ARN.match("arn:aws:iam::123456789012:role/ápp")
+    assert not SSM_PARAMETER_ARN.match(f"arn:aws:ssm:us-east-1:{ARABIC_12}:parameter/x")
+    for text in ("٢٥٦", "２５６", "1.٥ vCPU"):
+        with pytest.raises(ValueError):
+            fargate.parse_cpu(text)
+        with pytest.raises(ValueError):
+            fargate.parse_memory(text)
+
+
+def test_no_pattern_in_generator_uses_a_unicode_digit_class():
+    """``\\d`` in a Python str pattern matches every Unicode digit: versions and ARNs use ``[0-9]`` instead."""
+    import re
+
+    import generator
+
+    root = Path(generator.__file__).parent
+    offenders = [f"{path.relative_to(root)}:{number}" for path in sorted(root.rglob("*.py"))
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 if re.search(r"\\d", line) and path.relative_to(root).as_posix() != "model/base.py"]
+    # model/base.py reads the length out of our own ASCII patterns, never a user's value
+    assert offenders == []
+
+
+def _walk(value):
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def test_no_output_of_the_corpus_carries_a_null(monkeypatch):
+    for case in sorted(CORPUS.iterdir()):
+        expected = case / "expected.json"
+        if expected.exists():
+            assert None not in list(_walk(json.loads(expected.read_text()))), case.name
+
+
+def test_explicit_nulls_are_dropped_at_any_depth_with_one_line_each(tmp_path):
+    taskdef = {"family": "app", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256",
+               "memory": "512", "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "ulimits": None,
+                                                           "linuxParameters": {"initProcessEnabled": None}}]}
+    path = tmp_path / "td.json"
+    path.write_text(json.dumps(taskdef))
+    result = invoke(str(path))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["containerDefinitions"][0] == {"name": "web", "image": "nginx:1.27"}
+    assert [line.split(": ")[1] for line in result.stderr.splitlines()] == [
+        "containerDefinitions[0].ulimits", "containerDefinitions[0].linuxParameters.initProcessEnabled"]
+
+
+@pytest.mark.parametrize("given, expected", [((None, None), ("1024", "2048")), (("4096", "8192"), ("4096", "8192")),
+                                             (("2048", "3072"), ("2048", "4096"))])
+def test_windows_tasks_get_runtime_platform_and_the_windows_minimum(tmp_path, given, expected):
+    taskdef = {"family": "iis", "containerDefinitions": [
+        {"name": "iis", "image": "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"}]}
+    if given[0]:
+        taskdef.update(cpu=given[0], memory=given[1])
+    path = tmp_path / "td.json"
+    path.write_text(json.dumps(taskdef))
+    result = invoke(str(path))
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["runtimePlatform"] == {"cpuArchitecture": "X86_64", "operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"}
+    assert (out["cpu"], out["memory"]) == expected
+
+
+def test_a_windows_task_above_4_vcpu_is_refused(tmp_path):
+    taskdef = {"family": "big", "runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL"},
+               "cpu": "8192", "memory": "16384", "containerDefinitions": [{"name": "app", "image": "myorg/app:1"}]}
+    path = tmp_path / "td.json"
+    path.write_text(json.dumps(taskdef))
+    result = invoke(str(path))
+    assert result.exit_code == 1
+    assert "more than the largest Fargate Windows size (4096 cpu units" in result.stderr
+    assert result.stdout == ""

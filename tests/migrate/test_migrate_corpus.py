@@ -145,7 +145,7 @@ def fargate_violations(td: dict) -> list[str]:
             needs_role = True
     if needs_role and not td.get("executionRoleArn"):
         found.append("no executionRoleArn although awslogs, ECR or secrets are used")
-    for v in td.get("volumes", []):
+    for v in td.get("volumes") or []:
         if "dockerVolumeConfiguration" in v or v.get("host", {}).get("sourcePath"):
             found.append(f"volume {v['name']} is a Docker volume or host path")
     return found

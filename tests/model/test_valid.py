@@ -50,7 +50,8 @@ def test_defaults(write_blueprint):
     assert web.read_only_root_filesystem is True
     assert (web.flows, web.environment, web.secrets, web.egress, web.task_permissions) == ([], {}, {}, [], [])
     assert (web.command, web.health_check) == (None, None)
-    assert (web.route.paths, web.route.host, web.route.priority, web.route.health_check) == (["/*"], None, 10, "/")
+    assert (web.route.paths, web.route.host, web.route.priority, web.route.health_check) == (["/*"], None, 50000,
+                                                                                              "/")
 
 
 def test_full_service(write_blueprint):
@@ -130,9 +131,10 @@ def test_route_priorities_derive_from_specificity(write_blueprint):
           beta: {image: "example/beta:1.0", port: 80, route: {load_balancer: public, path: /beta/*, priority: 20}}
         """)
     services = load_blueprint(path)["default"].services
-    # host rule first, then paths by name skipping the explicit 20, the catch-all '/*' (web) last
-    assert {name: s.route.priority for name, s in services.items()} == {"admin": 10, "api": 30, "beta": 20,
-                                                                         "web": 40}
+    # the host rule first, then the path rule, the explicit 20 as written, the host-less catch-all '/*' (web) last;
+    # the numbers are a function of each route alone (band by specificity + hash of the name), pinned here
+    assert {name: s.route.priority for name, s in services.items()} == {"admin": 24624, "api": 46526, "beta": 20,
+                                                                         "web": 50000}
 
 
 OVERLAY = """
