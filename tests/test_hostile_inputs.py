@@ -252,3 +252,17 @@ def test_task_definition_sizes_beyond_any_size_are_located_errors(workdir: Path,
     assert result.returncode == 2
     assert POSITIONED.match(result.stderr) and f"{field}: " in result.stderr
     assert not (workdir / "new.json").exists()
+
+
+@pytest.mark.parametrize("text, words", [
+    # found by tests/fuzz: both were TypeError tracebacks
+    ('{"family": "api", "cpu": "512", "memory": "1024", "containerDefinitions": 1}', "containerDefinitions"),
+    ('{"family": "t", "containerDefinitions": [{"name": "t", "image": "e/t:5", "cpu": 256, "memory": 512, '
+     '"resourceRequirements": 1}]}', "resourceRequirements"),
+])
+def test_task_definition_fields_of_the_wrong_type_are_located_errors(workdir: Path, text: str, words: str):
+    (workdir / "t.json").write_text(text)
+    result, elapsed = _run(["migrate", "t.json", "-o", "new.json"], workdir)
+    assert result.returncode == 2, result.stderr
+    assert POSITIONED.match(result.stderr) and words in result.stderr, result.stderr
+    assert not (workdir / "new.json").exists()
