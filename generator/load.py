@@ -400,6 +400,10 @@ def load_json(text: str, path: str) -> Any:
         doc = load_text(text, path)  # reports the duplicate, integer or depth with its position
         # NaN, Infinity and 1e999 are plain strings to YAML: find the unquoted one to point at it.
         keypath, position = _unquoted_non_number(doc, text)
+        if position is None:  # YAML read the text another way (e.g. two numbers on two lines): find the token
+            offset = max(0, text.find(getattr(exc, "token", "") or "\0"))
+            before = text[:offset]
+            position = Position(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
         raise InputError(str(exc), path=path, position=position, keypath=keypath) from None
     if limits.depth_of(data) > limits.MAX_DEPTH:
         load_text(text, path)
@@ -428,33 +432,37 @@ def _unquoted_non_number(doc: Document, text: str) -> tuple[KeyPath, Position | 
 
 
 class _Refused(ValueError):
-    """A JSON value the limits refuse (duplicate key, NaN/Infinity, oversized number)."""
+    """A JSON value the limits refuse (duplicate key, NaN/Infinity, oversized number), and its text."""
+
+    def __init__(self, message: str, token: str = ""):
+        super().__init__(message)
+        self.token = token
 
 
 def _no_duplicates(pairs: list) -> dict:
     out: dict = {}
     for key, value in pairs:
         if key in out:
-            raise _Refused(f"duplicate key '{key}' (each key may appear once)")
+            raise _Refused(f"duplicate key '{key}' (each key may appear once)", f'"{key}"')
         out[key] = value
     return out
 
 
 def _bounded_int(text: str) -> int:
     if limits.int_digits(text) > limits.MAX_INT_DIGITS:
-        raise _Refused(f"integer with {limits.int_digits(text)} digits (limit {limits.MAX_INT_DIGITS})")
+        raise _Refused(f"integer with {limits.int_digits(text)} digits (limit {limits.MAX_INT_DIGITS})", text)
     return int(text)
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused(f"{text!r} is not a finite number (infinity and NaN are not allowed)")
+        raise _Refused(f"{text!r} is not a finite number (infinity and NaN are not allowed)", text)
     return value
 
 
 def _no_constant(text: str):
-    raise _Refused(f"{text!r} is not a finite number (infinity and NaN are not allowed)")
+    raise _Refused(f"{text!r} is not a finite number (infinity and NaN are not allowed)", text)
 
 
 def read_text(path: str, *, expected: str = "a file", hint: str = "") -> str:

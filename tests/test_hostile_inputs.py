@@ -80,6 +80,8 @@ JSON_CASES = {
                    f"limit {limits.MAX_DEPTH}"),
     "deep-50000-objects": ('{"family": ' + '{"a": ' * 50_000 + "1" + "}" * 50_000 + "}", f"limit {limits.MAX_DEPTH}"),
     "duplicate-key": ('{"family": "a",\n "family": "b", "containerDefinitions": []}', "first at line 1 column 2"),
+    # found by the long fuzz run: YAML reads this as one string, so the number was reported without a position
+    "int-33-digits-twice": ("1" + "0" * 32 + "\n" + "1" + "0" * 32 + "\n", f"limit {limits.MAX_INT_DIGITS}"),
 }
 
 
