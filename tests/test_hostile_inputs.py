@@ -268,3 +268,14 @@ def test_task_definition_fields_of_the_wrong_type_are_located_errors(workdir: Pa
     assert result.returncode == 2, result.stderr
     assert POSITIONED.match(result.stderr) and words in result.stderr, result.stderr
     assert not (workdir / "new.json").exists()
+
+
+def test_a_capability_that_is_not_a_name_is_removed_not_a_traceback(workdir: Path):
+    # found by the long fuzz run: an object among linuxParameters.capabilities.add was a TypeError (unhashable)
+    (workdir / "t.json").write_text('{"family": "a", "containerDefinitions": [{"name": "a", "image": "e/a:1", '
+                                    '"cpu": 256, "memory": 512, "linuxParameters": {"capabilities": '
+                                    '{"add": [{"k": 1}, "SYS_PTRACE"]}}}]}')
+    result, elapsed = _run(["migrate", "t.json", "-o", "new.json"], workdir)
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    assert "removed [{" in result.stderr or 'removed [{"k"' in result.stderr or "capabilities.add" in result.stderr
