@@ -279,3 +279,12 @@ def test_a_capability_that_is_not_a_name_is_removed_not_a_traceback(workdir: Pat
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     assert "removed [{" in result.stderr or 'removed [{"k"' in result.stderr or "capabilities.add" in result.stderr
+
+
+def test_task_definition_errors_are_located_even_where_yaml_cannot_read_the_json(workdir: Path):
+    # found by the long fuzz run: a DEL character in a key (valid JSON, invalid YAML) left "missing family" unlocated
+    (workdir / "t.json").write_text('{"\x7ffamily": "api", "containerDefinitions": [{"name": "a", "image": "e/a:1", '
+                                    '"cpu": 256, "memory": 512}]}')
+    result, elapsed = _run(["migrate", "t.json"], workdir)
+    assert result.returncode == 2
+    assert result.stderr.startswith("t.json:1:1: ") and "missing family" in result.stderr

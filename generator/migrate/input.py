@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
-from generator.errors import InputError
+from generator.errors import InputError, Position
 from generator.load import Document, load_json, load_text
 from generator.load import read_text as read_file
 from generator.migrate.report import Report, show
@@ -41,7 +41,7 @@ class Source:
 def error_at(text: str, name: str, keypath: tuple, message: str) -> InputError:
     """An input error at ``keypath`` of the JSON ``text``, positioned when the YAML loader can read the text."""
     doc = _positions(text, name)
-    position = doc.position(keypath) if doc else None
+    position = doc.position(keypath) if doc else Position(1, 1)  # YAML cannot read this JSON: the document
     return InputError(message, path=name, position=position, keypath=keypath)
 
 
