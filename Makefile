@@ -13,7 +13,7 @@ AWSCLI_VENV := .venv-awscli
 AWSCLI_VERSION := 1.46.3
 AWSCLI_STAMP := $(AWSCLI_VENV)/.installed
 
-.PHONY: build test check bench clean chromium
+.PHONY: build test check bench clean chromium fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,16 @@ test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) $(AWSCLI_STAMP) chromium
 	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov STACKPRINT_WHEELHOUSE=$(CURDIR)/$(WHEELHOUSE) \
 		STACKPRINT_CHROMIUM=$$(command -v chromium || echo chromium) STACKPRINT_AWS=$(CURDIR)/$(AWSCLI_VENV)/bin/aws \
 		$(VENV)/bin/python -m pytest -q
+
+# The long fuzz profile: 20,000 random cases per target (validate, build, audit, migrate); `make test` runs the
+# bounded "ci" profile of the same targets. Takes hours on a small machine; run it before a release.
+# Targets run one after another, the slowest (build: cfn-lint per valid case) last; every one runs even if one
+# fails. STACKPRINT_FUZZ_PROGRESS=FILE logs every 1,000th case (how far a long run got).
+fuzz: $(STAMP)
+	status=0; for target in validate audit migrate build; do \
+		STACKPRINT_FUZZ_PROFILE=long $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
+			tests/fuzz/test_fuzz_targets.py::test_$$target --hypothesis-show-statistics || status=1; \
+	done; exit $$status
 
 check: $(STAMP)
 	$(VENV)/bin/stackprint check

@@ -5,6 +5,7 @@ table lives in exactly one place. Source: the Amazon ECS developer guide, "Task 
 """
 from __future__ import annotations
 
+import math
 import re
 
 GIB = 1024
@@ -49,7 +50,7 @@ def parse_cpu(value: int | float | str) -> int:
             raise ValueError(f"'{value}' is not a CPU size (use units like 256 or '0.25 vCPU')")
         number, unit = float(match.group(1)), match.group(2)
     units = number * 1024 if unit else number
-    if units != int(units) or units <= 0:
+    if not math.isfinite(units) or units != int(units) or units <= 0:  # '999…9 vCPU' overflows to infinity
         raise ValueError(f"'{value}' is not a whole number of CPU units (use units like 256 or '0.25 vCPU')")
     return int(units)
 
@@ -69,7 +70,7 @@ def parse_memory(value: int | float | str) -> int:
             raise ValueError(f"'{value}' is not a memory size (use MiB like 512 or '1 GB')")
         number, unit = float(match.group(1)), (match.group(2) or "").lower()
     mib = number * GIB if unit in ("gb", "gib") else number
-    if mib != int(mib) or mib <= 0:
+    if not math.isfinite(mib) or mib != int(mib) or mib <= 0:  # '999…9 GB' overflows to infinity
         raise ValueError(f"'{value}' is not a whole number of MiB (use MiB like 512 or '1 GB')")
     return int(mib)
 

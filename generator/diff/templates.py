@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 import posixpath
 
-from generator.errors import InputError
-from generator.load import load_text
+from generator.load import load_json, load_text
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
@@ -17,10 +16,7 @@ TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 def parse(text: str, path: str):
     """The document at ``path`` as Python data; a syntax error is an InputError naming the file."""
     if path.endswith(".json"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}", path=path) from None
+        return load_json(text, path)  # within the loader's limits (depth, numbers, duplicates), errors located
     return load_text(text, path, cfn=True).data
 
 
@@ -41,7 +37,7 @@ def stack_names(files: dict[str, str]) -> dict[str, str]:
             continue
         try:
             stacks = json.loads(text)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or beyond what json can read: not stackprint's
             continue
         directory = posixpath.dirname(path)
         for stack in stacks if isinstance(stacks, list) else []:

@@ -7,12 +7,11 @@ times slower than :mod:`json`, so valid inputs never pay for it.
 """
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 
 from generator.errors import InputError, Position
-from generator.load import Document, load_text
+from generator.load import Document, load_json, load_text
 from generator.load import read_text as read_file
 from generator.migrate.report import Report, show
 
@@ -42,7 +41,7 @@ class Source:
 def error_at(text: str, name: str, keypath: tuple, message: str) -> InputError:
     """An input error at ``keypath`` of the JSON ``text``, positioned when the YAML loader can read the text."""
     doc = _positions(text, name)
-    position = doc.position(keypath) if doc else None
+    position = doc.position(keypath) if doc else Position(1, 1)  # YAML cannot read this JSON: the document
     return InputError(message, path=name, position=position, keypath=keypath)
 
 
@@ -54,29 +53,15 @@ def read_text(path: str) -> tuple[str, str]:
                      hint="pass a task definition JSON file, or - for stdin"), path
 
 
-def _no_duplicates(pairs: list) -> dict:
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Duplicate(key)
-        out[key] = value
-    return out
-
-
-class _Duplicate(Exception):
-    pass
-
-
 def parse(text: str, name: str):
-    """JSON text to Python data; syntax errors and duplicate keys are exit-2 errors with a position."""
+    """JSON text to Python data within the loader's limits (:func:`generator.load.load_json`): syntax errors,
+    duplicate keys, NaN/Infinity, oversized numbers and deep nesting are exit-2 errors with a position."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg} (the input must be a task definition in JSON)", path=name,
-                         position=Position(exc.lineno, exc.colno)) from None
-    except _Duplicate as exc:
-        _positions(text, name)  # the positioned loader reports the duplicate with its position
-        raise InputError(f"duplicate key '{exc.args[0]}' (each key may appear once)", path=name) from None
+        return load_json(text, name)
+    except InputError as exc:
+        if exc.message.startswith("invalid JSON: ") and exc.position is not None:
+            exc.message += " (the input must be a task definition in JSON)"
+        raise
 
 
 def _positions(text: str, name: str) -> Document | None:

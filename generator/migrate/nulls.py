@@ -38,7 +38,8 @@ def drop(data: dict, report: Report) -> None:
 
 def secret_options(data: dict, report: Report, source: Source) -> None:
     """``secretOptions`` as an object of name -> ARN becomes the list of ``{"name", "valueFrom"}`` ECS takes."""
-    for i, container in enumerate(data.get("containerDefinitions") or []):
+    definitions = data.get("containerDefinitions")
+    for i, container in enumerate(definitions if isinstance(definitions, list) else []):  # shape.check judges
         log = container.get("logConfiguration") if isinstance(container, dict) else None
         options = log.get("secretOptions") if isinstance(log, dict) else None
         if options is None or isinstance(options, list):

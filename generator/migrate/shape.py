@@ -115,6 +115,7 @@ def _check_container(source: Source, base: tuple, container) -> None:
         _optional(source, variable, base + ("environment", j), "value", str, "environment values are strings")
     _list_of(source, container, base, "secrets", dict, "{\"name\": \"KEY\", \"valueFrom\": \"arn:...\"}")
     _list_of(source, container, base, "mountPoints", dict, "{\"sourceVolume\": \"data\", \"containerPath\": \"/d\"}")
+    _list_of(source, container, base, "resourceRequirements", dict, "{\"type\": \"GPU\", \"value\": \"1\"}")
     _optional(source, container, base, "logConfiguration", dict, "{\"logDriver\": \"awslogs\", \"options\": {...}}")
     if isinstance(container.get("logConfiguration"), dict):
         expect(source, base + ("logConfiguration", "logDriver"), container["logConfiguration"].get("logDriver"),

@@ -97,9 +97,10 @@ def container_fields(container: dict, base: tuple, report: Report) -> None:
             report.add("warning", base + ("linuxParameters", key), f"removed: {LINUX_PARAMETERS[key]}")
     capabilities = linux.get("capabilities")
     if isinstance(capabilities, dict) and isinstance(capabilities.get("add"), list):
-        dropped = [c for c in capabilities["add"] if c not in FARGATE_CAPABILITIES]
+        kept = [c for c in capabilities["add"] if isinstance(c, str) and c in FARGATE_CAPABILITIES]  # {} unhashable
+        dropped = [c for c in capabilities["add"] if c not in kept]
         if dropped:
-            capabilities["add"] = [c for c in capabilities["add"] if c in FARGATE_CAPABILITIES]
+            capabilities["add"] = kept
             report.add("warning", base + ("linuxParameters", "capabilities", "add"),
                        f"removed {show(dropped)}: Fargate lets a container add only SYS_PTRACE")
             if not capabilities["add"]:

@@ -152,7 +152,7 @@ def test_blueprint_service_names_follow_the_language():
 def test_duplicate_keys_are_input_errors_with_a_position():
     result = invoke("-", input='{"family": "a",\n "family": "b", "containerDefinitions": []}')
     assert result.exit_code == 2
-    assert result.stderr == "<stdin>:2:2: family: duplicate key 'family' (each key may appear once)\n"
+    assert result.stderr == "<stdin>:2:2: family: duplicate key 'family' (first at line 1 column 2; each key may appear once)\n"
 
 
 def test_wrong_types_inside_describe_output_point_into_the_wrapper():

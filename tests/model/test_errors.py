@@ -23,7 +23,7 @@ CASES = [
         BASE
             port: 9090
         """,
-     [f"{P}:13:5: services.web.port: duplicate key 'port' (each key may appear once)"]),
+     [f"{P}:13:5: services.web.port: duplicate key 'port' (first at line 11 column 5; each key may appear once)"]),
     ("yaml-tag", """
         name: shop
         network: !Ref VpcCidr
@@ -219,7 +219,7 @@ CASES = [
             https: {certificate: {parameter: CertificateArn}}
           spare: {scheme: internal}
         """,
-     [f"{P}:13:1: load_balancers: duplicate key 'load_balancers' (each key may appear once)"]),
+     [f"{P}:13:1: load_balancers: duplicate key 'load_balancers' (first at line 4 column 1; each key may appear once)"]),
     ("certificate-arn", """
         name: shop
         network: {cidr: 10.0.0.0/16}
@@ -264,7 +264,7 @@ CASES = [
             port: 9000
             route: {load_balancer: public, path: /api/*, priority: 5}
         """,
-     [f"{P}:13:5: services.web.route: duplicate key 'route' (each key may appear once)"]),
+     [f"{P}:13:5: services.web.route: duplicate key 'route' (first at line 12 column 5; each key may appear once)"]),
     ("duplicate-priority", """
         name: shop
         network: {cidr: 10.0.0.0/16}
