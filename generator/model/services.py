@@ -79,6 +79,8 @@ def _log_retention(value: int) -> int:
 def _path_patterns(value: object) -> object:
     """``path`` may be one pattern or a list; the model always holds a list. A single pattern is checked here so
     its error names ``path``, as written, not ``path[0]``."""
+    if isinstance(value, list) and not value:
+        raise ValueError("an empty list matches no request (give at least one pattern, e.g. '/*')")
     return [_path_pattern(value)] if isinstance(value, str) else value
 
 

@@ -46,6 +46,16 @@ CASES = [
             prot: 80
         """,
      [f"{P}:13:5: services.web.prot: unknown key (did you mean 'port'?)"]),
+    ("route-empty-path-list", """
+        BASE
+          api:
+            image: example/api:2.0
+            port: 9000
+            route: {load_balancer: public, path: []}
+        """,
+     # found by the long fuzz run: the derived priority took max() of no patterns (a traceback)
+     [f"{P}:16:42: services.api.route.path: an empty list matches no request (give at least one pattern, "
+      f"e.g. '/*')"]),
     ("unknown-route-key", """
         BASE
           api:
