@@ -4,9 +4,9 @@
 """
 from __future__ import annotations
 
-from troposphere import Template
+from troposphere import Ref, Template
 
-from generator.emit import balancers, data, default_group, network, security, services, vpc_endpoints
+from generator.emit import balancers, data, default_group, exports, network, security, services, vpc_endpoints
 from generator.emit.data import KMS_PLACEHOLDER
 from generator.emit.parameters import StackParameter
 from generator.plan import Layout, Stack
@@ -15,20 +15,31 @@ __all__ = ["templates", "stack_parameters", "StackParameter", "KMS_PLACEHOLDER"]
 
 
 def network_template(layout: Layout, stack_name: str) -> Template:
-    """VPC, subnets, routes, NAT, flow log, cluster, every security group and rule, VPC endpoints, the default
-    group's restriction, balancers."""
-    template = Template(Description=f"stackprint {layout.name} {layout.env}: network, load balancers, security groups")
+    """VPC, subnets, routes, NAT, flow log, cluster, VPC endpoints and their groups, the default group's restriction,
+    the balancers' access-log bucket: what does not grow with the services (docs/output.md)."""
+    template = Template(Description=f"stackprint {layout.name} {layout.env}: network")
     template.set_version("2010-09-09")
     network.add_vpc(template, layout)
     network.add_logs_key(template, stack_name)
     network.add_flow_log(template)
     network.add_cluster(template)
     network.add_discovery_namespace(template, layout, stack_name)
-    security.add_security_groups(template, layout, stack_name)
+    security.add_security_groups(template, layout, stack_name, Ref("Vpc"))
+    security.add_rules(template, layout, stack_name)
     vpc_endpoints.add_endpoints(template, layout)
     default_group.add_default_group_restriction(template, layout)
-    balancers.add_balancers(template, layout, stack_name)
+    balancers.add_log_bucket(template, layout, stack_name)
     network.add_exports(template, layout, stack_name)
+    return template
+
+
+def firewall_template(layout: Layout, stack_name: str, shard: int) -> Template:
+    """One firewall shard: the security groups of the services and databases hashed to it, ids exported."""
+    template = Template(Description=f"stackprint {layout.name} {layout.env}: security groups, shard {shard}")
+    template.set_version("2010-09-09")
+    network_name = layout.stack_of("network").name
+    security.add_security_groups(template, layout, stack_name,
+                                 exports.import_value(network_name, exports.VPC_ID))
     return template
 
 
@@ -38,6 +49,10 @@ def templates(layout: Layout) -> dict[str, Template]:
     for stack in layout.stacks:
         if stack.kind == "network":
             result[stack.name] = network_template(layout, stack.name)
+        elif stack.kind == "firewall":
+            result[stack.name] = firewall_template(layout, stack.name, stack.shard)
+        elif stack.kind == "balancer":
+            result[stack.name] = balancers.balancer_template(layout, stack.balancer, stack.name)
         elif stack.kind == "data":
             result[stack.name] = data.data_template(layout, stack.name)
         else:
@@ -47,8 +62,8 @@ def templates(layout: Layout) -> dict[str, Template]:
 
 def stack_parameters(layout: Layout, stack: Stack) -> list[StackParameter]:
     """What a pipeline must supply to ``stack``, from the emitters that declared the parameters."""
-    if stack.kind == "network":
-        return balancers.parameters(layout)
+    if stack.kind == "balancer":
+        return balancers.parameters(next(b for b in layout.balancers if b.name == stack.balancer))
     if stack.kind == "data":
         return data.parameters(layout)
     return []

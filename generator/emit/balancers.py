@@ -1,4 +1,9 @@
-"""Application load balancers, their listeners and the encrypted access-log bucket.
+"""Application load balancers, one stack each, with their listeners; the encrypted access-log bucket they share.
+
+A balancer's stack holds its security group, its targets groups (one per container port it routes to), the
+balancer, its listeners and every rule whose protected side is the balancer or its targets (see
+:mod:`generator.plan.stacks`); additions per balancer (a WAF association...) belong in :func:`balancer_template`.
+The shared access-log bucket lives in the network stack (:func:`add_log_bucket`), which exports its name.
 
 With HTTPS: a 443 listener with the blueprint's TLS policy and an 80 listener that only answers 301 to HTTPS.
 Without (internal balancers only): one HTTP listener on 80. Unmatched requests get a fixed 404, so nothing is
@@ -7,11 +12,11 @@ over TLS only.
 """
 from __future__ import annotations
 
-from troposphere import FindInMap, GetAtt, Ref, Sub, Template
+from troposphere import FindInMap, GetAtt, Ref, Split, Sub, Template
 from troposphere import elasticloadbalancingv2 as elb
 from troposphere import s3
 
-from generator.emit import exports
+from generator.emit import exports, security
 from generator.emit.parameters import StackParameter
 from generator.emit.scanner_metadata import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
 from generator.plan import BalancerPlan, Layout
@@ -42,32 +47,35 @@ ELB_ACCOUNTS = {
 }
 
 
-def certificate_parameters(layout: Layout) -> list[str]:
-    """Names of the stack parameters a pipeline must supply (certificate ARNs), sorted."""
-    return sorted({b.certificate_parameter for b in layout.balancers if b.certificate_parameter})
+def certificate_parameters(balancer: BalancerPlan) -> list[str]:
+    """Names of the stack parameters a pipeline must supply to the balancer's stack (its certificate ARN)."""
+    return [balancer.certificate_parameter] if balancer.certificate_parameter else []
 
 
-def prefix_list_parameters(layout: Layout) -> list[str]:
-    """Names of the managed prefix-list id parameters the network stack takes (CloudFront-only balancers)."""
-    return [CLOUDFRONT_PREFIX_LIST_PARAMETER] if any(b.cloudfront_only for b in layout.balancers) else []
+def prefix_list_parameters(balancer: BalancerPlan) -> list[str]:
+    """Names of the managed prefix-list id parameters the balancer's stack takes (CloudFront-only balancers)."""
+    return [CLOUDFRONT_PREFIX_LIST_PARAMETER] if balancer.cloudfront_only else []
 
 
-def parameters(layout: Layout) -> list[StackParameter]:
-    """The network stack's parameters for the balancers: certificate ARNs, then the CloudFront prefix-list id."""
+def parameters(balancer: BalancerPlan) -> list[StackParameter]:
+    """The balancer stack's parameters: its certificate ARN, then the CloudFront prefix-list id."""
     found = [StackParameter(name, "ARN of the ACM certificate for the HTTPS listener", CERTIFICATE_PATTERN,
                             "must be an ACM certificate ARN", CERTIFICATE_PLACEHOLDER)
-             for name in certificate_parameters(layout)]
+             for name in certificate_parameters(balancer)]
     found += [StackParameter(name, f"Id of the AWS-managed prefix list {CLOUDFRONT_PREFIX_LIST} in this region "
                                    "(aws ec2 describe-managed-prefix-lists)", PREFIX_LIST_PATTERN,
                              "must be a prefix list id (pl-...)", PREFIX_LIST_PLACEHOLDER,
                              guidance="Id of the CloudFront origin-facing prefix list in the stack's region: "
                                       f"`{PREFIX_LIST_COMMAND}`")
-              for name in prefix_list_parameters(layout)]
+              for name in prefix_list_parameters(balancer)]
     return found
 
 
-def add_log_bucket(template: Template) -> None:
-    """The access-log bucket: SSE-S3 (the only encryption ALB logs support), no public access, versioned, expiring."""
+def add_log_bucket(template: Template, layout: Layout, stack_name: str) -> None:
+    """The access-log bucket every balancer writes to (in the network stack, when there is a balancer): SSE-S3 (the
+    only encryption ALB logs support), no public access, versioned, expiring."""
+    if not layout.balancers:
+        return
     template.add_mapping("ElbLogDeliveryAccount", {region: {"AccountId": account}
                                                    for region, account in sorted(ELB_ACCOUNTS.items())})
     template.add_resource(s3.Bucket(
@@ -97,40 +105,45 @@ def add_log_bucket(template: Template) -> None:
              "Resource": [GetAtt("AccessLogBucket", "Arn"), Sub("${AccessLogBucket.Arn}/*")],
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
         ]}))
+    exports.export(template, stack_name, exports.ACCESS_LOG_BUCKET, Ref("AccessLogBucket"),
+                   "Bucket the load balancers write their access logs to")
 
 
 def _find_in_map() -> FindInMap:
     return FindInMap("ElbLogDeliveryAccount", Ref("AWS::Region"), "AccountId")
 
 
-def add_balancers(template: Template, layout: Layout, stack_name: str) -> None:
-    """Every balancer of the environment with its listeners; exports the listener that routes attach to."""
-    if not layout.balancers:
-        return
-    add_log_bucket(template)
-    for parameter in parameters(layout):
+def balancer_template(layout: Layout, name: str, stack_name: str) -> Template:
+    """One balancer's stack: parameters, its groups and the rules on its side, the balancer and its listeners."""
+    balancer = next(b for b in layout.balancers if b.name == name)
+    network = layout.stack_of("network").name
+    template = Template(Description=f"stackprint {layout.name} {layout.env}: {name} load balancer")
+    template.set_version("2010-09-09")
+    for parameter in parameters(balancer):
         parameter.add_to(template)
-    for balancer in layout.balancers:
-        _add_balancer(template, layout, stack_name, balancer)
+    security.add_security_groups(template, layout, stack_name, exports.import_value(network, exports.VPC_ID))
+    security.add_rules(template, layout, stack_name)
+    _add_balancer(template, layout, stack_name, balancer, network)
+    return template
 
 
-def _add_balancer(template: Template, layout: Layout, stack_name: str, balancer: BalancerPlan) -> None:
+def _add_balancer(template: Template, layout: Layout, stack_name: str, balancer: BalancerPlan, network: str) -> None:
     name, prefix, tier = balancer.name, balancer.prefix, balancer.tier
     lb_id = f"{prefix}LoadBalancer"
     protected = balancer.deletion_protection
     resource = template.add_resource(elb.LoadBalancer(
         lb_id, Type="application", Scheme=balancer.scheme, IpAddressType="ipv4",
-        Subnets=[Ref(s.logical_id) for s in layout.subnets_of(tier)],
+        Subnets=Split(",", exports.import_value(network, exports.PUBLIC_SUBNET_IDS if tier == "public"
+                                                else exports.PRIVATE_SUBNET_IDS)),
         SecurityGroups=[GetAtt(balancer_group(name), "GroupId")],
         LoadBalancerAttributes=[elb.LoadBalancerAttributes(Key=k, Value=v) for k, v in (
             ("access_logs.s3.enabled", "true"),
-            ("access_logs.s3.bucket", Ref("AccessLogBucket")),
+            ("access_logs.s3.bucket", exports.import_value(network, exports.ACCESS_LOG_BUCKET)),
             ("access_logs.s3.prefix", name),
             ("deletion_protection.enabled", "true" if protected else "false"),
             ("routing.http.desync_mitigation_mode", balancer.desync_mitigation),
             ("routing.http.drop_invalid_header_fields.enabled", "true"),
-        )],
-        DependsOn=["AccessLogBucketPolicy"] + (["InternetGatewayAttachment"] if tier == "public" else [])))
+        )]))  # the bucket policy and the internet gateway's attachment: the network stack, deployed before
     relax(resource, "load_balancer", balancer.relax, "deletion_protection")
     not_found = [elb.Action(Type="fixed-response", FixedResponseConfig=elb.FixedResponseConfig(
         StatusCode="404", ContentType="text/plain", MessageBody="Not Found"))]

@@ -1,8 +1,8 @@
 """The data stack: per database a DB subnet group over the isolated subnets, a parameter group that forces TLS, and
 the RDS instance or Aurora cluster with its members; one enhanced-monitoring role shared by them.
 
-The security group of each database lives in the network stack with the rest of the firewall; this stack imports
-it. What the services need (address, port, the RDS-managed secret's ARN) is exported. Credentials never appear in
+The security group of each database lives in a firewall shard; this stack imports it and holds the rules that admit
+the services flowing to the database. What the services need (address, port, the RDS-managed secret's ARN) is exported. Credentials never appear in
 a template: ``ManageMasterUserPassword`` makes RDS generate the password and keep it in Secrets Manager.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from troposphere import GetAtt, Ref, Split, Sub, Template
 from troposphere import iam, rds
 
-from generator.emit import exports
+from generator.emit import exports, security
 from generator.emit.parameters import StackParameter
 from generator.emit.scanner_metadata import RELAXATIONS, add_suppressions
 from generator.plan import Layout
@@ -77,20 +77,20 @@ def _add_monitoring_role(template: Template) -> None:
         ManagedPolicyArns=[Sub(MONITORING_POLICY)]))
 
 
-def _add_instance(template: Template, db: DatabasePlan, network: str, common: dict) -> rds.DBInstance:
+def _add_instance(template: Template, db: DatabasePlan, group, common: dict) -> rds.DBInstance:
     instance = rds.DBInstance(
         db.members[0], Engine=db.engine, EngineVersion=db.engine_version,
         DBInstanceClass=db.instance_class, AllocatedStorage=str(db.storage), StorageType="gp3",
         DBName=db.database_name, MasterUsername=db.username, ManageMasterUserPassword=True,
         MultiAZ=db.multi_az, PubliclyAccessible=False, DBParameterGroupName=Ref(f"{db.prefix}ParameterGroup"),
-        VPCSecurityGroups=[exports.import_value(network, exports.group_id(db.security_group))],
+        VPCSecurityGroups=[group],
         DeletionPolicy="Snapshot", UpdateReplacePolicy="Snapshot",
         **common, **_monitoring(db), **_kms(db))
     _relax(instance, db, INSTANCE)
     return template.add_resource(instance)
 
 
-def _add_cluster(template: Template, db: DatabasePlan, network: str, common: dict) -> None:
+def _add_cluster(template: Template, db: DatabasePlan, group, common: dict) -> None:
     template.add_resource(rds.DBClusterParameterGroup(
         f"{db.prefix}ClusterParameterGroup", Family=db.family, Parameters=db.tls_parameters,
         Description=f"{db.name}: refuse connections without TLS"))
@@ -98,7 +98,7 @@ def _add_cluster(template: Template, db: DatabasePlan, network: str, common: dic
         f"{db.prefix}Cluster", Engine=db.engine, EngineVersion=db.engine_version,
         DatabaseName=db.database_name, MasterUsername=db.username, ManageMasterUserPassword=True,
         Port=db.port, DBClusterParameterGroupName=Ref(f"{db.prefix}ClusterParameterGroup"),
-        VpcSecurityGroupIds=[exports.import_value(network, exports.group_id(db.security_group))],
+        VpcSecurityGroupIds=[group],
         DeletionPolicy="Snapshot", UpdateReplacePolicy="Snapshot",
         **{k: v for k, v in common.items() if k != "AutoMinorVersionUpgrade"}, **_kms(db))
     _relax(cluster, db, CLUSTER)
@@ -113,7 +113,8 @@ def _add_cluster(template: Template, db: DatabasePlan, network: str, common: dic
         template.add_resource(instance)
 
 
-def _add_database(template: Template, db: DatabasePlan, network: str, stack_name: str) -> None:
+def _add_database(template: Template, layout: Layout, db: DatabasePlan, network: str, stack_name: str) -> None:
+    group = security.group_id(layout, stack_name, db.security_group)
     template.add_resource(rds.DBSubnetGroup(
         f"{db.prefix}SubnetGroup", DBSubnetGroupDescription=f"{db.name}: isolated subnets (no route out of the VPC)",
         SubnetIds=Split(",", exports.import_value(network, exports.ISOLATED_SUBNET_IDS))))
@@ -123,12 +124,12 @@ def _add_database(template: Template, db: DatabasePlan, network: str, stack_name
                   AutoMinorVersionUpgrade=True, EnableCloudwatchLogsExports=list(db.log_exports),
                   DBSubnetGroupName=Ref(f"{db.prefix}SubnetGroup"))
     if db.aurora:
-        _add_cluster(template, db, network, common)
+        _add_cluster(template, db, group, common)
     else:
         template.add_resource(rds.DBParameterGroup(
             f"{db.prefix}ParameterGroup", Family=db.family, Parameters=db.tls_parameters,
             Description=f"{db.name}: refuse connections without TLS"))
-        _add_instance(template, db, network, common)
+        _add_instance(template, db, group, common)
     address = "Endpoint.Address"
     exports.export(template, stack_name, exports.database_address(db.name), GetAtt(db.resource, address),
                    f"Host name of the {db.name} database" + (" (the cluster's writer endpoint)" if db.aurora else ""))
@@ -149,5 +150,6 @@ def data_template(layout: Layout, stack_name: str) -> Template:
     if any(db.enhanced_monitoring for db in layout.databases):
         _add_monitoring_role(template)
     for db in layout.databases:
-        _add_database(template, db, network, stack_name)
+        _add_database(template, layout, db, network, stack_name)
+    security.add_rules(template, layout, stack_name)
     return template

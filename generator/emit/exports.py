@@ -11,6 +11,8 @@ from generator.plan.names import pascal
 VPC_ID = "VpcId"
 PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
 ISOLATED_SUBNET_IDS = "IsolatedSubnetIds"
+PUBLIC_SUBNET_IDS = "PublicSubnetIds"
+ACCESS_LOG_BUCKET = "AccessLogBucketName"
 CLUSTER_NAME = "ClusterName"
 CLUSTER_ARN = "ClusterArn"
 LOGS_KEY_ARN = "LogsKeyArn"

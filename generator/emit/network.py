@@ -1,4 +1,4 @@
-"""The network stack's base: VPC, subnets in three tiers, routes, NAT, VPC flow log and the ECS cluster.
+"""The network stack's base (bounded whatever the number of services): VPC, subnets in three tiers, routes, NAT, VPC flow log and the ECS cluster.
 
 Public subnets route to the internet gateway and hold only balancers and NAT gateways; private subnets route to a
 NAT gateway (per zone, a single one, or none); isolated subnets have no route beyond the VPC at all.
@@ -137,6 +137,10 @@ def add_discovery_namespace(template: Template, layout: Layout, stack_name: str)
 def add_exports(template: Template, layout: Layout, stack_name: str) -> None:
     """What every service stack imports: VPC, private subnets, cluster."""
     exports.export(template, stack_name, exports.VPC_ID, Ref("Vpc"), "VPC id")
+    if layout.balancers:
+        exports.export(template, stack_name, exports.PUBLIC_SUBNET_IDS,
+                       Join(",", [Ref(s.logical_id) for s in layout.subnets_of("public")]),
+                       "Public subnet ids, comma-separated, in zone order (internet-facing balancers)")
     exports.export(template, stack_name, exports.PRIVATE_SUBNET_IDS,
                    Join(",", [Ref(s.logical_id) for s in layout.subnets_of("private")]),
                    "Private subnet ids, comma-separated, in zone order")

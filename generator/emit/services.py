@@ -2,7 +2,10 @@
 
 The execution role may only pull the image (private ECR only), write to the service's own log group and read the
 named secrets; the task role, created only when ``task_permissions`` is set, holds exactly those statements.
-Tasks run in private subnets without a public IP, behind the task security group the network stack owns. A service
+Tasks run in private subnets without a public IP, behind their task security group (a firewall shard owns it), the
+targets group of the balancer that routes to them and the VPC endpoint clients' group. The rules admitting the
+service's direct callers live here (the plan places a rule with what it protects), and the ECS service waits for
+them. A service
 that others call directly registers in the environment's Cloud Map namespace; callers receive ``<TARGET>_HOST`` and
 ``<TARGET>_PORT`` (see :mod:`generator.plan.discovery`).
 """
@@ -16,7 +19,8 @@ from troposphere import elasticloadbalancingv2 as elb
 from generator.emit import exports
 from generator.emit.scanner_metadata import mark_generated_environment
 from generator.plan import Layout, ServicePlan
-from generator.plan.names import data_stack, network_stack, service_group
+from generator.emit import security
+from generator.plan.names import balancer_stack, data_stack, network_stack
 from generator.references import SECRETS_MANAGER, SSM, private_ecr, secret_store
 
 #: Seconds ECS ignores failing load-balancer health checks after a task starts: time for the application to boot
@@ -72,7 +76,7 @@ def _endpoint_environment(layout: Layout, name: str, network: str) -> dict[str, 
         if endpoint.caller != name:
             continue
         host = endpoint.host if endpoint.balancer is None else exports.import_value(
-            network, exports.balancer_dns_name(endpoint.balancer))
+            balancer_stack(layout.name, layout.env, endpoint.balancer), exports.balancer_dns_name(endpoint.balancer))
         variables[endpoint.host_variable] = host
         variables[endpoint.port_variable] = str(endpoint.port)
     return variables
@@ -183,6 +187,9 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         service_props["ServiceRegistries"] = [ecs.ServiceRegistry(RegistryArn=GetAtt("DiscoveryService", "Arn"))]
     if service.exec:
         service_props["EnableExecuteCommand"] = True
+    rules = security.add_rules(template, layout, stack_name)
+    if rules:  # the service registers in Cloud Map once its callers are admitted
+        service_props["DependsOn"] = service_props.get("DependsOn", []) + rules
     desired = service.desired_count
     template.add_resource(ecs.Service(
         "Service", Cluster=exports.import_value(network, exports.CLUSTER_ARN), LaunchType="FARGATE",
@@ -193,7 +200,7 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
             MinimumHealthyPercent=MINIMUM_HEALTHY_PERCENT, MaximumPercent=MAXIMUM_PERCENT),
         NetworkConfiguration=ecs.NetworkConfiguration(AwsvpcConfiguration=ecs.AwsvpcConfiguration(
             AssignPublicIp="DISABLED",
-            SecurityGroups=[exports.import_value(network, exports.group_id(service_group(name)))],
+            SecurityGroups=[security.group_id(layout, stack_name, group) for group in layout.placement.interfaces[name]],
             Subnets=Split(",", exports.import_value(network, exports.PRIVATE_SUBNET_IDS)))),
         **service_props))
     if service.scaling is not None:
@@ -229,7 +236,8 @@ def _add_route(template: Template, layout: Layout, network: str, route, port: in
         conditions.append(elb.Condition(Field="host-header", HostHeaderConfig=elb.HostHeaderConfig(
             Values=[route.host])))
     template.add_resource(elb.ListenerRule(
-        "ListenerRule", ListenerArn=exports.import_value(network, exports.listener_arn(route.load_balancer)),
+        "ListenerRule", ListenerArn=exports.import_value(balancer_stack(layout.name, layout.env, route.load_balancer),
+                                                         exports.listener_arn(route.load_balancer)),
         Priority=route.priority, Conditions=conditions,
         Actions=[elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref("TargetGroup"))]))
 

@@ -18,13 +18,14 @@ from generator.plan.databases import DatabaseEndpoint, DatabasePlan, database_en
 from generator.plan.discovery import Endpoint, endpoints, namespace, registered
 from generator.plan.vpc_endpoints import VpcEndpoint, declared_endpoints, endpoint_groups, endpoint_rules
 from generator.plan.flows import Flow, flows, listener_port
+from generator.plan.names import BALANCER, FIREWALL
 from generator.plan.routes import Route, routes
 from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, group_rules, security_groups
-from generator.plan.stacks import Stack, stacks
+from generator.plan.stacks import FIREWALL_SHARDS, Placement, Stack, placement, stacks
 
 __all__ = ["Layout", "plan", "Subnet", "Flow", "Endpoint", "DatabaseEndpoint", "DatabasePlan", "Route", "CidrRule",
            "GroupRule", "SecurityGroup", "Stack", "listener_port", "VpcEndpoint", "NetworkPlan", "BalancerPlan",
-           "ServicePlan", "AuditException"]
+           "ServicePlan", "AuditException", "Placement"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Layout:
     rules: tuple[GroupRule, ...]
     routes: tuple[Route, ...]
     stacks: tuple[Stack, ...]
+    placement: Placement  # the stack of every security group and rule, the groups each service carries
     endpoints: tuple[Endpoint, ...]  # how each caller finds each flow target
     databases: tuple[DatabasePlan, ...] = ()
     database_endpoints: tuple[DatabaseEndpoint, ...] = ()  # how each caller finds each database it flows to
@@ -73,22 +75,40 @@ class Layout:
         """The plan of one database."""
         return next(d for d in self.databases if d.name == name)
 
+    def groups_in(self, stack: str) -> tuple[SecurityGroup, ...]:
+        """The security groups created in ``stack``."""
+        return self.placement.groups_in(stack, self.groups)
+
+    def rules_in(self, stack: str) -> tuple[GroupRule, ...]:
+        """The group-to-group rules created in ``stack``."""
+        return self.placement.rules_in(stack, self.rules)
+
+    def stack_of(self, kind: str, name: str | None = None) -> Stack | None:
+        """The stack of ``kind`` (``network``, ``data``), or of the balancer ``name`` for kind ``balancer``."""
+        return next((s for s in self.stacks if s.kind == kind and (name is None or s.balancer == name)), None)
+
     def route_of(self, service: str) -> Route | None:
         """The listener rule of a service, if it is routed."""
         return next((r for r in self.routes if r.service == service), None)
 
 
-RESERVED_SERVICE_NAMES = ("network",)
+RESERVED_SERVICE_NAMES = ("network",) + tuple(f"{FIREWALL}-{n}" for n in range(FIREWALL_SHARDS))
 DATA_STACK_NAME = "data"
 
 
 def _check_names(bp) -> None:
-    """Names that would collide with a stack's: a service called ``network`` would share the network stack's name
-    (``validate`` runs the plan for this; names mapping to the same logical id are the model's check)."""
+    """Names that would collide with a stack's: a service called ``network`` would share the network stack's name,
+    one called ``lb-public`` the stack of a balancer called ``public`` (``validate`` runs the plan for this; names
+    mapping to the same logical id are the model's check)."""
     for name in RESERVED_SERVICE_NAMES:
         if name in bp.services:
             raise bp.error_at(("services", name), f"{name!r} is reserved: the environment's {name} stack is "
                                                   f"{bp.name}-{bp.env}-{name} (rename the service)")
+    for balancer in sorted(bp.load_balancers):
+        name = f"{BALANCER}-{balancer}"
+        if name in bp.services:
+            raise bp.error_at(("services", name), f"{name!r} is reserved: the stack of the {balancer} load balancer "
+                                                  f"is {bp.name}-{bp.env}-{name} (rename the service)")
     if bp.databases and DATA_STACK_NAME in bp.services:
         raise bp.error_at(("services", DATA_STACK_NAME), f"{DATA_STACK_NAME!r} is reserved when the blueprint has "
                                                          f"databases: the environment's data stack is "
@@ -101,7 +121,9 @@ def plan(bp) -> Layout:
     all_flows = flows(bp)
     rules = tuple(sorted(group_rules(all_flows) + endpoint_rules(bp), key=lambda rule: rule.logical_id))
     all_endpoints = endpoints(bp)
-    all_stacks = stacks(bp)
+    groups = security_groups(bp, all_flows, rules, extra=endpoint_groups(bp))
+    place = placement(bp, groups, rules)
+    all_stacks = stacks(bp, place, rules)
     return Layout(
         name=bp.name,
         env=bp.env,
@@ -112,10 +134,11 @@ def plan(bp) -> Layout:
         services=service_plans(bp),
         subnets=allocate(bp),
         flows=all_flows,
-        groups=security_groups(bp, all_flows, rules, extra=endpoint_groups(bp)),
+        groups=groups,
         rules=rules,
         routes=routes(bp),
         stacks=all_stacks,
+        placement=place,
         endpoints=all_endpoints,
         databases=database_plans(bp),
         database_endpoints=database_endpoints(bp),

@@ -8,7 +8,10 @@ from __future__ import annotations
 from generator.naming import pascal
 
 __all__ = ["pascal", "network_stack", "service_stack", "service_group", "data_stack", "database_group",
-           "balancer_group"]
+           "balancer_group", "firewall_stack", "balancer_stack", "targets_group", "FIREWALL", "BALANCER"]
+
+#: The short names (after ``<blueprint>-<env>-``) of the firewall shards and the balancer stacks.
+FIREWALL, BALANCER = "firewall", "lb"
 
 
 def network_stack(blueprint: str, env: str) -> str:
@@ -39,3 +42,19 @@ def database_group(database: str) -> str:
 def balancer_group(balancer: str) -> str:
     """Logical id of a load balancer's security group."""
     return f"{pascal(balancer)}LoadBalancerSecurityGroup"
+
+
+def firewall_stack(blueprint: str, env: str, shard: int) -> str:
+    """Name of one firewall shard (security-group shells of services and databases, see plan/placement.py)."""
+    return f"{blueprint}-{env}-{FIREWALL}-{shard}"
+
+
+def balancer_stack(blueprint: str, env: str, balancer: str) -> str:
+    """Name of one load balancer's stack (its groups, listeners and the rules on its side)."""
+    return f"{blueprint}-{env}-{BALANCER}-{balancer}"
+
+
+def targets_group(balancer: str, port: int) -> str:
+    """Logical id of the group every task routed by ``balancer`` on container port ``port`` carries: the balancer
+    names it once per port, so its rule count does not grow with the services it routes to."""
+    return f"{pascal(balancer)}LoadBalancerTargets{port}SecurityGroup"

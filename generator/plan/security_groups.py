@@ -1,7 +1,11 @@
 """Security groups and their rules, derived from the flows.
 
 One group per load balancer, per service and per database (a database's admits only the services that flow to it,
-on the engine port, and sends nothing). Rules naming another group are standalone ingress/egress resources
+on the engine port, and sends nothing), plus one "targets" group per (balancer, container port): every task the
+balancer routes to on that port carries it, and it admits only that balancer on that port. The balancer's egress
+names it once per port, so a balancer shared by hundreds of services still needs one egress rule per distinct port,
+not per service (the 60-rules-per-group quota), and the flow matrix stays exact: only tasks routed by the balancer
+on that port carry the group. Rules naming another group are standalone ingress/egress resources
 (``SourceSecurityGroupId`` / ``DestinationSecurityGroupId``) so groups never reference each other and the template
 has no cycle. CIDR rules are inline. Every group declares inline egress: without it AWS keeps its implicit
 allow-all egress, so a group with no CIDR egress gets the well-known placeholder rule (CDK's approach), which matches
@@ -13,9 +17,10 @@ from dataclasses import dataclass
 
 from generator.plan.flows import (CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET, LOAD_BALANCER,
                                   SERVICE, Flow, redirects_http)
-from generator.plan.names import balancer_group, database_group, pascal, service_group
+from generator.plan.names import balancer_group, database_group, pascal, service_group, targets_group
 
 RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
+TARGETS = "targets"  # owner_kind of a balancer's targets group
 #: A rule naming a managed prefix list counts as the list's max entries against the quota: CloudFront's
 #: origin-facing list weighs 55 (AWS: "Work with AWS-managed prefix lists").
 PREFIX_LIST_WEIGHTS = {CLOUDFRONT_PREFIX_LIST_PARAMETER: 55}
@@ -75,7 +80,7 @@ class SecurityGroup:
     """One group with its inline CIDR rules; group-to-group rules live in :class:`GroupRule`."""
 
     logical_id: str
-    owner_kind: str  # "load_balancer" | "service"
+    owner_kind: str  # "load_balancer" | "targets" | "service" | "database" | "endpoint" | "endpoint_client"
     owner: str
     description: str
     ingress: tuple[CidrRule, ...]
@@ -142,19 +147,43 @@ def _balancer_prefix_ingress(flows: tuple[Flow, ...], name: str) -> tuple[Prefix
                  for f in flows if f.source_kind == CLOUDFRONT and f.target == name)
 
 
+def _targets_rules(flow: Flow) -> tuple[GroupRule, GroupRule]:
+    """Balancer -> its targets group on the container port (one pair per balancer and port, whatever the number of
+    services routed there)."""
+    balancer, targets = _rule_name(LOAD_BALANCER, flow.source), f"{pascal(flow.source)}LoadBalancerTargets{flow.port}"
+    what = f"{flow.source} load balancer to the tasks it routes to on {flow.port}"
+    return (GroupRule(f"{targets}IngressFrom{balancer}", "ingress", targets_group(flow.source, flow.port),
+                      balancer_group(flow.source), flow.protocol, flow.port, f"from {what}"),
+            GroupRule(f"{balancer}EgressToTargets{flow.port}", "egress", balancer_group(flow.source),
+                      targets_group(flow.source, flow.port), flow.protocol, flow.port, f"to {what}"))
+
+
+def targets_groups(bp, flows: tuple[Flow, ...]) -> tuple[SecurityGroup, ...]:
+    """One group per (balancer, container port) that some service is routed on."""
+    pairs = sorted({(f.source, f.port) for f in flows if f.source_kind == LOAD_BALANCER and f.target_kind == SERVICE})
+    return tuple(SecurityGroup(targets_group(balancer, port), TARGETS, balancer,
+                               f"{bp.name} {bp.env}: tasks behind the {balancer} load balancer on {port}",
+                               (), (PLACEHOLDER_EGRESS,)) for balancer, port in pairs)
+
+
 def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
-    """An ingress rule on the target and an egress rule on the source for every group-to-group flow."""
-    rules = []
+    """An ingress rule on the target and an egress rule on the source for every group-to-group flow; a balancer's
+    flows to the services it routes to become one pair per port through its targets group."""
+    rules: dict[str, GroupRule] = {}
     for flow in flows:
         if flow.source_kind in (INTERNET, CLOUDFRONT):
             continue
+        if flow.source_kind == LOAD_BALANCER and flow.target_kind == SERVICE:
+            rules.update((rule.logical_id, rule) for rule in _targets_rules(flow))
+            continue
         source, target = _group_of(flow.source_kind, flow.source), _group_of(flow.target_kind, flow.target)
         source_name, target_name = _rule_name(flow.source_kind, flow.source), _rule_name(flow.target_kind, flow.target)
-        rules.append(GroupRule(f"{target_name}IngressFrom{source_name}", "ingress", target, source,
-                               flow.protocol, flow.port, f"from {flow.description}"))
-        rules.append(GroupRule(f"{source_name}EgressTo{target_name}", "egress", source, target,
-                               flow.protocol, flow.port, f"to {flow.description}"))
-    return tuple(sorted(rules, key=lambda rule: rule.logical_id))
+        for rule in (GroupRule(f"{target_name}IngressFrom{source_name}", "ingress", target, source,
+                               flow.protocol, flow.port, f"from {flow.description}"),
+                     GroupRule(f"{source_name}EgressTo{target_name}", "egress", source, target,
+                               flow.protocol, flow.port, f"to {flow.description}")):
+            rules[rule.logical_id] = rule
+    return tuple(rules[key] for key in sorted(rules))
 
 
 def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
@@ -175,12 +204,14 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
         groups.append(SecurityGroup(database_group(name), DATABASE, name,
                                     f"{bp.name} {bp.env}: {name} database ({database.engine})",
                                     (), (PLACEHOLDER_EGRESS,)))
+    groups.extend(targets_groups(bp, flows))
     groups.extend(extra)
     for group in groups:
         inbound = group.inbound_weight + sum(1 for r in rules if r.group == group.logical_id and r.direction == "ingress")
         outbound = len([r for r in group.egress if not r.placeholder]) + sum(
             1 for r in rules if r.group == group.logical_id and r.direction == "egress")
-        where = {LOAD_BALANCER: ("load_balancers", group.owner), SERVICE: ("services", group.owner),
+        where = {LOAD_BALANCER: ("load_balancers", group.owner), TARGETS: ("load_balancers", group.owner),
+                 SERVICE: ("services", group.owner),
                  DATABASE: ("databases", group.owner)}.get(group.owner_kind, ("network", group.owner))
         for direction, count in (("inbound", inbound), ("outbound", outbound)):
             if count > RULE_QUOTA:

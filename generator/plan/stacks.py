@@ -1,36 +1,170 @@
-"""Which resources go into which stack, and the deploy order.
+"""Which resources go into which stack, and the deploy order: a layout that stays within CloudFormation's quotas
+(500 resources, 200 outputs, 200 parameters, 1 MB of template per stack) as a blueprint grows, and in which growth
+alone never moves a resource.
 
-One network stack per environment (VPC, subnets, routes, NAT, balancers, cluster and the whole firewall), then a
-data stack when the blueprint declares databases, then one stack per service importing what it needs (a service
-that flows to a database depends on the data stack too). Services never reference each other's stacks, so any
-one of them can be deployed alone once the stacks it depends on exist.
+Every placement is a function of one name, never of a count or of the order things were added in, so adding or
+removing a service, balancer or database changes no existing resource's stack or logical id, and no stack name:
+
+- ``network``: VPC, subnets, routes, NAT, flow log, logs key, cluster, Cloud Map namespace, VPC endpoints with their
+  two groups, the default group's restriction and the balancers' access-log bucket: VPC-level, bounded whatever
+  the number of services.
+- ``firewall-<n>``: the security-group shells (the group and its inline CIDR rules, id exported) of services and
+  databases, in shard ``n`` = the first byte of the SHA-256 of the group's logical id modulo
+  :data:`FIREWALL_SHARDS`. These groups are named by stacks of two later layers (a service's ingress from its
+  callers, a database's, an internal balancer's), so they must exist before any of them. Only non-empty shards are
+  emitted.
+- ``lb-<balancer>``: one stack per balancer: its group, its targets groups, the balancer, its listeners and every
+  rule whose protected side is the balancer or its targets. Bounded by the rule quota of its group.
+- ``data``: the databases and the rules that admit services to them.
+- ``<service>``: one per service: the task definition, ECS service, target group, listener rule, and the rules that
+  admit the service's direct callers.
+
+A rule joining two groups lives with what its target side protects (the stack of the service, balancer or database
+it admits traffic to, the network for the VPC endpoints), and both of its groups are created in an earlier layer,
+so no two stacks reference each other. The layers deploy in order network -> firewall -> balancers -> data ->
+services, and every rule a balancer's health checks need (balancer -> targets) is in the balancer's stack, which a
+routed service depends on: the ECS service never waits for targets the firewall does not yet admit.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 
-from generator.plan.names import data_stack, network_stack, service_stack
+from generator.plan.flows import DATABASE, LOAD_BALANCER, SERVICE, internal_balancer_of
+from generator.plan.names import (balancer_stack, data_stack, database_group, firewall_stack, network_stack,
+                                  service_group, service_stack, targets_group)
+from generator.plan.security_groups import TARGETS, GroupRule, SecurityGroup
+from generator.plan.vpc_endpoints import ENDPOINT_CLIENT_GROUP
+
+#: Firewall shards: 8 keeps a 3-service blueprint at 1-3 firewall stacks, and at 500 services each with a database
+#: (about 1,000 groups, 125 per shard) every shard stays well under the 200 outputs (one per group) it is allowed.
+FIREWALL_SHARDS = 8
+OUTPUT_QUOTA = 200  # CloudFormation: outputs per stack
+GROUPS_PER_INTERFACE = 5  # AWS default: security groups per network interface
 
 
 @dataclass(frozen=True)
 class Stack:
-    """A stack in deploy order; ``service`` is None for the network stack."""
+    """A stack in deploy order; ``service`` is set for a service's stack, ``balancer`` for a balancer's."""
 
     name: str
-    kind: str  # "network" | "data" | "service"
+    kind: str  # "network" | "firewall" | "balancer" | "data" | "service"
     service: str | None
     depends_on: tuple[str, ...]
+    balancer: str | None = None
+    shard: int | None = None
 
 
-def stacks(bp) -> tuple[Stack, ...]:
-    """The network stack first, then the services sorted by name, each depending only on the network."""
-    network = network_stack(bp.name, bp.env)
-    result = [Stack(network, "network", None, ())]
-    data = data_stack(bp.name, bp.env)
-    if bp.databases:
-        result.append(Stack(data, "data", None, (network,)))
+@dataclass(frozen=True)
+class Placement:
+    """Where each security group and each group-to-group rule lives, and the groups each service's tasks carry."""
+
+    groups: dict = field(hash=False)  # group logical id -> stack name
+    rules: dict = field(hash=False)  # rule logical id -> stack name
+    interfaces: dict = field(hash=False)  # service name -> the group logical ids its tasks carry, own group first
+
+    def groups_in(self, stack: str, groups: tuple[SecurityGroup, ...]) -> tuple[SecurityGroup, ...]:
+        return tuple(g for g in groups if self.groups[g.logical_id] == stack)
+
+    def rules_in(self, stack: str, rules: tuple[GroupRule, ...]) -> tuple[GroupRule, ...]:
+        return tuple(r for r in rules if self.rules[r.logical_id] == stack)
+
+
+def shard(group_logical_id: str) -> int:
+    """The firewall shard of a group: a stable hash of its logical id (never Python's salted ``hash``)."""
+    return hashlib.sha256(group_logical_id.encode("utf-8")).digest()[0] % FIREWALL_SHARDS
+
+
+def _group_home(bp, group: SecurityGroup) -> str:
+    if group.owner_kind in (SERVICE, DATABASE):
+        return firewall_stack(bp.name, bp.env, shard(group.logical_id))
+    if group.owner_kind in (LOAD_BALANCER, TARGETS):
+        return balancer_stack(bp.name, bp.env, group.owner)
+    return network_stack(bp.name, bp.env)  # the VPC endpoints' groups
+
+
+def _protector(bp, group: SecurityGroup) -> str:
+    """The stack of what ``group`` protects: where the rules admitting traffic to it live."""
+    if group.owner_kind == SERVICE:
+        return service_stack(bp.name, bp.env, group.owner)
+    if group.owner_kind == DATABASE:
+        return data_stack(bp.name, bp.env)
+    return _group_home(bp, group)
+
+
+def _interfaces(bp, groups: dict[str, SecurityGroup]) -> dict[str, tuple[str, ...]]:
+    """The groups each service's tasks carry: its own, its balancer's targets group, the endpoint clients'."""
+    found = {}
     for name in sorted(bp.services):
-        uses_data = any(target in bp.databases for target in bp.services[name].flows)
-        result.append(Stack(service_stack(bp.name, bp.env, name), "service", name,
-                            (network, data) if uses_data else (network,)))
+        service = bp.services[name]
+        carried = [service_group(name)]
+        if service.route is not None:
+            carried.append(targets_group(service.route.load_balancer, service.port))
+        if ENDPOINT_CLIENT_GROUP in groups:
+            carried.append(ENDPOINT_CLIENT_GROUP)
+        if len(carried) > GROUPS_PER_INTERFACE:  # at most 3 by construction; kept so a new group cannot slip by
+            raise bp.error_at(("services", name), f"the tasks would carry {len(carried)} security groups "
+                                                  f"(at most {GROUPS_PER_INTERFACE} per network interface)")
+        found[name] = tuple(carried)
+    return found
+
+
+def placement(bp, groups: tuple[SecurityGroup, ...], rules: tuple[GroupRule, ...]) -> Placement:
+    """Place every group and rule; refuses a firewall shard that would pass the output quota, at the group's
+    owner (only a blueprint far beyond the documented limit can get there)."""
+    by_id = {g.logical_id: g for g in groups}
+    homes = {g.logical_id: _group_home(bp, g) for g in groups}
+    counts: dict[str, int] = {}
+    for group in groups:
+        if group.owner_kind in (SERVICE, DATABASE):
+            counts[homes[group.logical_id]] = counts.get(homes[group.logical_id], 0) + 1
+            if counts[homes[group.logical_id]] > OUTPUT_QUOTA:
+                where = ("services" if group.owner_kind == SERVICE else "databases", group.owner)
+                raise bp.error_at(where, f"firewall stack {homes[group.logical_id]} would export more than "
+                                         f"{OUTPUT_QUOTA} security groups (the outputs quota; see docs/output.md "
+                                         f"for the layout's limits)")
+    placed = {r.logical_id: _protector(bp, by_id[r.group if r.direction == "ingress" else r.peer]) for r in rules}
+    return Placement(homes, placed, _interfaces(bp, by_id))
+
+
+def stacks(bp, place: Placement, rules: tuple[GroupRule, ...]) -> tuple[Stack, ...]:
+    """Every stack in deploy order (network, firewall shards, balancers, data, services), each depending on the
+    stacks whose exports it imports."""
+    network, data = network_stack(bp.name, bp.env), data_stack(bp.name, bp.env)
+    result = [Stack(network, "network", None, ())]
+    shards = sorted({shard(g) for g, home in place.groups.items() if home == firewall_stack(bp.name, bp.env, shard(g))})
+    result += [Stack(firewall_stack(bp.name, bp.env, n), "firewall", None, (network,), shard=n) for n in shards]
+    order = {stack.name: i for i, stack in enumerate(result)}
+
+    def after(stack_name: str, extra: set[str]) -> tuple[str, ...]:
+        """``extra`` plus the homes of the groups the rules of ``stack_name`` join, in deploy order."""
+        needed = set(extra) | {network}
+        for rule in rules:
+            if place.rules[rule.logical_id] == stack_name:
+                needed |= {place.groups[rule.group], place.groups[rule.peer]}
+        needed.discard(stack_name)
+        return tuple(sorted(needed, key=lambda name: order[name]))
+
+    for name in sorted(bp.load_balancers):
+        stack_name = balancer_stack(bp.name, bp.env, name)
+        result.append(Stack(stack_name, "balancer", None, after(stack_name, set()), balancer=name))
+        order[stack_name] = len(result) - 1
+    if bp.databases:
+        result.append(Stack(data, "data", None, after(data, {place.groups[database_group(d)] for d in bp.databases})))
+        order[data] = len(result) - 1
+    for name in sorted(bp.services):
+        stack_name = service_stack(bp.name, bp.env, name)
+        service = bp.services[name]
+        extra = {place.groups[g] for g in place.interfaces[name]}
+        extra |= {balancer_stack(bp.name, bp.env, e) for e in _called_balancers(bp, name)}
+        if any(target in bp.databases for target in service.flows):
+            extra.add(data)
+        result.append(Stack(stack_name, "service", name, after(stack_name, extra)))
+        order[stack_name] = len(result) - 1
     return tuple(result)
+
+
+def _called_balancers(bp, service: str) -> set[str]:
+    """Internal balancers ``service`` calls (their DNS names are its ``<TARGET>_HOST``)."""
+    return {b for t in bp.services[service].flows if t in bp.services
+            for b in [internal_balancer_of(bp, t)] if b is not None}

@@ -1,21 +1,24 @@
 """VPC endpoints: which ones the environment gets, and the one security group every interface endpoint shares.
 
 Interface endpoints put an ENI per zone in the private subnets. Their group admits HTTPS (443) only from the
-services' task groups, one standalone ingress rule per service with the matching egress rule on the service's
-group (the same group-to-group pattern as the flows), and allows nothing out (placeholder egress): an endpoint
-answers, it never initiates. The S3 gateway endpoint is a route in the private route tables and has no group.
+"endpoint clients" group, which every service's tasks carry and whose only egress is HTTPS to the endpoint group
+(standalone rules, the same group-to-group pattern as the flows); the endpoint group allows nothing out
+(placeholder egress): an endpoint answers, it never initiates. One pair of rules for any number of services keeps
+both groups far from the 60-rules quota (a rule per service stopped at 60 services). The S3 gateway endpoint is a route in the private route tables and has no group.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from generator.model.vpc_endpoints import GATEWAY_ENDPOINTS
-from generator.plan.names import pascal, service_group
+from generator.plan.names import pascal
 from generator.plan.security_groups import PLACEHOLDER_EGRESS, GroupRule, SecurityGroup
 
 ENDPOINT_GROUP = "EndpointSecurityGroup"
 ENDPOINT_PORT = 443
 ENDPOINT_OWNER_KIND = "endpoint"
+ENDPOINT_CLIENT_GROUP = "EndpointClientSecurityGroup"
+ENDPOINT_CLIENT_OWNER_KIND = "endpoint_client"
 
 
 @dataclass(frozen=True)
@@ -47,27 +50,26 @@ def _interface_names(bp) -> list[str]:
 
 
 def endpoint_rules(bp) -> tuple[GroupRule, ...]:
-    """HTTPS from each service's group to the endpoint group: ingress on the endpoint group, egress on the
-    service's. None when there is no interface endpoint (then there is no group either)."""
-    names = _interface_names(bp)
-    if not names:
+    """HTTPS from the endpoint clients' group to the endpoint group: ingress on the endpoint group, egress on the
+    clients'. None when there is no interface endpoint (then there are no groups either)."""
+    if not _interface_names(bp):
         return ()
-    rules = []
-    for service in bp.services:
-        task = f"{pascal(service)}Task"
-        what = f"{service} tasks to VPC interface endpoints on {ENDPOINT_PORT} (AWS APIs)"
-        rules.append(GroupRule(f"EndpointIngressFrom{task}", "ingress", ENDPOINT_GROUP, service_group(service),
-                               "tcp", ENDPOINT_PORT, f"from {what}"))
-        rules.append(GroupRule(f"{task}EgressToEndpoints", "egress", service_group(service), ENDPOINT_GROUP,
-                               "tcp", ENDPOINT_PORT, f"to {what}"))
-    return tuple(rules)
+    what = f"service tasks to VPC interface endpoints on {ENDPOINT_PORT} (AWS APIs)"
+    return (GroupRule("EndpointIngressFromEndpointClients", "ingress", ENDPOINT_GROUP, ENDPOINT_CLIENT_GROUP,
+                      "tcp", ENDPOINT_PORT, f"from {what}"),
+            GroupRule("EndpointClientEgressToEndpoints", "egress", ENDPOINT_CLIENT_GROUP, ENDPOINT_GROUP,
+                      "tcp", ENDPOINT_PORT, f"to {what}"))
 
 
 def endpoint_groups(bp) -> tuple[SecurityGroup, ...]:
-    """The interface endpoints' group (no inline ingress: services come in through :func:`endpoint_rules`)."""
+    """The interface endpoints' group (no inline ingress: clients come in through :func:`endpoint_rules`) and the
+    clients' group every service carries (its egress is the standalone rule; the inline one is the placeholder)."""
     names = _interface_names(bp)
     if not names:
         return ()
     return (SecurityGroup(ENDPOINT_GROUP, ENDPOINT_OWNER_KIND, "endpoints",
                           f"{bp.name} {bp.env}: VPC interface endpoints ({', '.join(names)})",
-                          (), (PLACEHOLDER_EGRESS,)),)
+                          (), (PLACEHOLDER_EGRESS,)),
+            SecurityGroup(ENDPOINT_CLIENT_GROUP, ENDPOINT_CLIENT_OWNER_KIND, "endpoint clients",
+                          f"{bp.name} {bp.env}: service tasks that call the VPC interface endpoints",
+                          (), (PLACEHOLDER_EGRESS,)))
