@@ -172,7 +172,8 @@ def test_engine_change_follows_the_schema_not_a_list():
 
 def test_add_flow_is_one_flow_line_per_environment():
     report = diff_of("web-api", _add_flow)
-    assert [(e.flows_added, e.flows_removed) for e in report.environments] == \
+    # The pipeline (web-api/) changes too: the worker's stack now waits for the internal balancer's.
+    assert [(e.flows_added, e.flows_removed) for e in report.environments if "/" in e.directory] == \
         [(["worker → internal-lb tcp/80"], [])] * 2
 
 
@@ -182,11 +183,16 @@ def test_rename_replaces_everything_of_the_service():
     assert statuses["two-tier-default-web.template.yaml"] == "removed"
     assert statuses["two-tier-default-frontend.template.yaml"] == "added"
     assert report.danger
-    # The network stack drops the old group's export, which the old web stack imports until it is deleted.
+    # The firewall shard drops the old group's export, which the backend's stack (it holds the rule admitting web)
+    # imports until it is updated, and the old web stack until it is deleted.
     environment = next(e for e in report.environments if e.directory == "two-tier/default")  # not the pipeline's
     assert environment.notes == [
-        "two-tier/default/two-tier-default-network.template.yaml stops exporting "
-        "two-tier-default-network-WebTaskSecurityGroupId, which two-tier/default/two-tier-default-web.template.yaml "
+        "two-tier/default/two-tier-default-firewall-0.template.yaml stops exporting "
+        "two-tier-default-firewall-0-WebTaskSecurityGroupId, which "
+        "two-tier/default/two-tier-default-backend.template.yaml imports until it is updated: deploy "
+        "two-tier/default/two-tier-default-backend.template.yaml first",
+        "two-tier/default/two-tier-default-firewall-0.template.yaml stops exporting "
+        "two-tier-default-firewall-0-WebTaskSecurityGroupId, which two-tier/default/two-tier-default-web.template.yaml "
         "imports until its stack is deleted: delete that stack first"]
     assert report.exit_code(allow_replace=True) == 0  # a note is advice, not a failure
 
@@ -209,7 +215,9 @@ def test_json_shape():
     data = json.loads(render(report, "json"))
     assert set(data) == {"old", "new", "counts", "environments"}
     (environment,) = data["environments"]
-    assert environment["flows"] == {"added": ["public-lb → web tcp/8081"], "removed": ["public-lb → web tcp/8080"]}
+    # The balancer's egress names its targets group per port; web's own group admits it on web's port.
+    assert environment["flows"] == {"added": ["public-lb → public-lb-targets tcp/8081", "public-lb → web tcp/8081"],
+                                    "removed": ["public-lb → public-lb-targets tcp/8080", "public-lb → web tcp/8080"]}
     changes = {(s["path"].rsplit("/", 1)[-1], r["logical_id"]): r for s in environment["stacks"]
                for r in s["resources"]}
     target = changes[("two-tier-default-web.template.yaml", "TargetGroup")]
@@ -352,12 +360,12 @@ def test_check_diff_prints_the_report_for_stale_files(tmp_path, monkeypatch):
     (repo / "blueprints").mkdir(parents=True)
     shutil.copy(REPO / "blueprints" / "two-tier.yaml", repo / "blueprints")
     _write(repo / "out", _files("two-tier", _blueprint("two-tier")))
-    network = repo / "out/two-tier/default/two-tier-default-network.template.yaml"
-    network.write_text(network.read_text().replace("ToPort: 8080", "ToPort: 8081"))
+    web = repo / "out/two-tier/default/two-tier-default-web.template.yaml"  # holds the rule admitting the balancer
+    web.write_text(web.read_text().replace("ToPort: 8080", "ToPort: 8081"))
     monkeypatch.chdir(repo)
     result = CliRunner().invoke(main, ["check", "--diff"])
     assert result.exit_code == 1
-    assert "differs: out/two-tier/default/two-tier-default-network.template.yaml" in result.output
+    assert "differs: out/two-tier/default/two-tier-default-web.template.yaml" in result.output
     assert "+ public-lb → web tcp/8080" in result.output and "- public-lb → web tcp/8080-8081" in result.output
 
 
@@ -469,6 +477,9 @@ def test_removing_a_service_changes_only_what_referred_to_it(example):
         assert own and not own & set(new.templates)
         for path, template in old.templates.items():
             if path in own:
+                continue
+            if path not in new.templates:  # a firewall shard that held only the removed service's group
+                assert all(_mentions(resource, service) for resource in template["Resources"].values()), path
                 continue
             before, after = template["Resources"], new.templates[path]["Resources"]
             assert set(after) <= set(before), f"removing {service}: {path}: new ids {set(after) - set(before)}"

@@ -89,6 +89,11 @@ class Attachments:
         """Whether the group is attached, or its id is mentioned somewhere that may attach it out of sight."""
         return bool(self.attached_types(group_id)) or group_id in self._scan[1]
 
+    def exported(self, group_id: str) -> bool:
+        """Whether the group's id leaves the template through an output (other stacks may attach it, or write
+        standalone rules on it that this template cannot see)."""
+        return "Outputs" in self._scan[2].get(group_id, set())
+
     def only_worn_by(self, group_id: str, kinds) -> bool:
         """Whether resources of ``kinds`` certainly wear the group and nothing else in the template can: no other
         resource, output, condition or conditional attachment mentions it, and no transform adds resources."""

@@ -6,6 +6,11 @@ Fn::ImportValue to the group's template, so a rule written in one stack about a 
 A flow allowed by both an egress rule and the matching ingress rule is one line. Groups are named the way
 stackprint names them where recognisable (``web`` tasks, ``orders-db`` database, ``public-lb`` balancer), by
 logical id otherwise; peers that are addresses are shown as CIDRs, with ``0.0.0.0/0`` as ``internet``.
+
+A "role" group that every task wears besides its own (the VPC endpoint clients' group) has no identity of its own: a
+flow from it is shown once per group worn with it (``web → EndpointSecurityGroup tcp/443``). A balancer's targets
+group is shown as ``<name>-lb-targets``: the balancer's egress names it per port, each service's own group admits
+the balancer on its own port (the ``public-lb → web`` line).
 """
 from __future__ import annotations
 
@@ -21,6 +26,10 @@ ATTACH_KEYS = frozenset({"SecurityGroupIds", "SecurityGroups", "VPCSecurityGroup
 _PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "-1": "all", "all": "all"}
 #: stackprint's group descriptions: ``'<blueprint> <env>: <name> tasks'`` (or ``database``, ``load balancer``).
 _DESCRIPTION = re.compile(r"^\S+ \S+: (?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*) (?P<kind>tasks|database|load balancer)\b")
+#: stackprint's role group: the endpoint clients' group every service wears.
+_ROLE = re.compile(r"^\S+ \S+: service tasks that call the VPC interface endpoints$")
+#: A balancer's targets group: ``'<blueprint> <env>: tasks behind the <lb> load balancer'``.
+_TARGETS = re.compile(r"^\S+ \S+: tasks behind the (?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*) load balancer$")
 _SUFFIXES = (("TaskSecurityGroup", ""), ("DatabaseSecurityGroup", ""), ("LoadBalancerSecurityGroup", "-lb"))
 #: CDK's and stackprint's "no egress" placeholder: ICMP type 252 code 86 to a host that does not exist.
 _PLACEHOLDER = {"CidrIp": "255.255.255.255/32", "IpProtocol": "icmp", "FromPort": 252, "ToPort": 86}
@@ -78,6 +87,9 @@ class Firewall:
         path, logical_id = group
         resource = (self.env.templates[path].get("Resources") or {}).get(logical_id) or {}
         description = (resource.get("Properties") or {}).get("GroupDescription")
+        targets = _TARGETS.match(description) if isinstance(description, str) else None
+        if targets:
+            return targets["name"] + "-lb-targets"
         match = _DESCRIPTION.match(description) if isinstance(description, str) else None
         if match:
             return match["name"] + ("-lb" if match["kind"] == "load balancer" else "")
@@ -131,13 +143,64 @@ class Firewall:
                 rules.append((direction, group, peer, ports(rule)))
         return rules
 
+    def _role(self, group) -> bool:
+        if not isinstance(group, tuple):
+            return False
+        path, logical_id = group
+        resource = (self.env.templates[path].get("Resources") or {}).get(logical_id) or {}
+        description = (resource.get("Properties") or {}).get("GroupDescription")
+        return isinstance(description, str) and bool(_ROLE.match(description))
+
+    @cached_property
+    def _worn_with(self) -> dict:
+        """Role group -> labels of the other, non-role groups worn on the same interface (across stacks)."""
+        found: dict = {}
+
+        def walk(value, path: str) -> None:
+            if isinstance(value, dict):
+                for key, inner in value.items():
+                    if key in ATTACH_KEYS and isinstance(inner, list):
+                        groups = [self._group(item, path) for item in inner]
+                        for group in groups:
+                            if self._role(group):
+                                found.setdefault(group, set()).update(
+                                    self.label(other) for other in groups if other != group and not self._role(other))
+                    else:
+                        walk(inner, path)
+            elif isinstance(value, list):
+                for inner in value:
+                    walk(inner, path)
+
+        for path, template in self.env.templates.items():
+            for resource in (template.get("Resources") or {}).values():
+                if isinstance(resource, dict):
+                    walk(resource.get("Properties"), path)
+        return found
+
+    def _names(self, group) -> list[str]:
+        """How a group appears in flow lines: its label, or for a role group the labels of those worn with it."""
+        if isinstance(group, tuple) and self._worn_with.get(group):
+            return sorted(self._worn_with[group])
+        return [self.label(group)]
+
     def flows(self) -> set[str]:
         """``source → target ports`` for every rule; an egress and its matching ingress give one line."""
         lines = set()
+        by_label = {}
         for direction, group, peer, spec in self.rules:
-            name = self.label(group)
-            lines.add(f"{peer} → {name} {spec}" if direction == "ingress" else f"{name} → {peer} {spec}")
+            for name in self._names(group):
+                for other in self._peers(group, peer, by_label):
+                    lines.add(f"{other} → {name} {spec}" if direction == "ingress" else f"{name} → {other} {spec}")
         return lines
+
+    def _peers(self, group, peer: str, by_label: dict) -> list[str]:
+        """A rule's peer label, expanded when it names a role group (found by label among the rules' groups)."""
+        if not by_label:
+            for _, known, _, _ in self.rules:
+                if isinstance(known, tuple):
+                    by_label.setdefault(self.label(known), known)
+        known = by_label.get(peer)
+        return self._names(known) if known is not None else [peer]
 
     @cached_property
     def attachments(self) -> dict:

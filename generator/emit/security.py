@@ -28,7 +28,8 @@ def _prefix_list(rule: PrefixListRule) -> ec2.SecurityGroupRule:
 
 
 #: Groups other stacks name (tasks attach them, rules join them): their ids are exported.
-EXPORTED_KINDS = {"service": "tasks", "database": "database", "targets": "load balancer's targets",
+EXPORTED_KINDS = {"service": "tasks", "database": "database", "load_balancer": "load balancer",
+                  "targets": "load balancer's targets",
                   "endpoint_client": "VPC endpoint clients"}
 
 

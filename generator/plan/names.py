@@ -54,7 +54,7 @@ def balancer_stack(blueprint: str, env: str, balancer: str) -> str:
     return f"{blueprint}-{env}-{BALANCER}-{balancer}"
 
 
-def targets_group(balancer: str, port: int) -> str:
-    """Logical id of the group every task routed by ``balancer`` on container port ``port`` carries: the balancer
-    names it once per port, so its rule count does not grow with the services it routes to."""
-    return f"{pascal(balancer)}LoadBalancerTargets{port}SecurityGroup"
+def targets_group(balancer: str) -> str:
+    """Logical id of the group every task routed by ``balancer`` carries: the balancer's egress names it once per
+    container port, so the balancer's rule count does not grow with the services it routes to."""
+    return f"{pascal(balancer)}LoadBalancerTargetsSecurityGroup"

@@ -1,11 +1,13 @@
 """Security groups and their rules, derived from the flows.
 
 One group per load balancer, per service and per database (a database's admits only the services that flow to it,
-on the engine port, and sends nothing), plus one "targets" group per (balancer, container port): every task the
-balancer routes to on that port carries it, and it admits only that balancer on that port. The balancer's egress
-names it once per port, so a balancer shared by hundreds of services still needs one egress rule per distinct port,
-not per service (the 60-rules-per-group quota), and the flow matrix stays exact: only tasks routed by the balancer
-on that port carry the group. Rules naming another group are standalone ingress/egress resources
+on the engine port, and sends nothing), plus one "targets" group per balancer that routes to services: every task
+the balancer routes to carries it, and the balancer's egress names it once per container port in use, so a balancer
+shared by hundreds of services needs one egress rule per distinct port, not per service (the 60-rules-per-group
+quota). The flow matrix stays exact because each routed service's own group admits the balancer on the service's
+port only: a connection needs both the balancer's egress and the target's ingress, so a service on 8080 behind a
+balancer that also sends to 9090 is still reachable on 8080 alone. The targets group has no ingress and never
+changes with the ports, so changing a service's port changes rules, never an exported group. Rules naming another group are standalone ingress/egress resources
 (``SourceSecurityGroupId`` / ``DestinationSecurityGroupId``) so groups never reference each other and the template
 has no cycle. CIDR rules are inline. Every group declares inline egress: without it AWS keeps its implicit
 allow-all egress, so a group with no CIDR egress gets the well-known placeholder rule (CDK's approach), which matches
@@ -147,34 +149,34 @@ def _balancer_prefix_ingress(flows: tuple[Flow, ...], name: str) -> tuple[Prefix
                  for f in flows if f.source_kind == CLOUDFRONT and f.target == name)
 
 
-def _targets_rules(flow: Flow) -> tuple[GroupRule, GroupRule]:
-    """Balancer -> its targets group on the container port (one pair per balancer and port, whatever the number of
-    services routed there)."""
-    balancer, targets = _rule_name(LOAD_BALANCER, flow.source), f"{pascal(flow.source)}LoadBalancerTargets{flow.port}"
-    what = f"{flow.source} load balancer to the tasks it routes to on {flow.port}"
-    return (GroupRule(f"{targets}IngressFrom{balancer}", "ingress", targets_group(flow.source, flow.port),
-                      balancer_group(flow.source), flow.protocol, flow.port, f"from {what}"),
+def _routed_rules(flow: Flow) -> tuple[GroupRule, GroupRule]:
+    """Balancer -> a service it routes to: the service's group admits the balancer on the service's port; the
+    balancer's egress names its targets group on that port (one egress rule per port, shared by the services)."""
+    balancer, service = _rule_name(LOAD_BALANCER, flow.source), _rule_name(SERVICE, flow.target)
+    return (GroupRule(f"{service}IngressFrom{balancer}", "ingress", service_group(flow.target),
+                      balancer_group(flow.source), flow.protocol, flow.port, f"from {flow.description}"),
             GroupRule(f"{balancer}EgressToTargets{flow.port}", "egress", balancer_group(flow.source),
-                      targets_group(flow.source, flow.port), flow.protocol, flow.port, f"to {what}"))
+                      targets_group(flow.source), flow.protocol, flow.port,
+                      f"to the tasks the {flow.source} load balancer routes to on {flow.port}"))
 
 
 def targets_groups(bp, flows: tuple[Flow, ...]) -> tuple[SecurityGroup, ...]:
-    """One group per (balancer, container port) that some service is routed on."""
-    pairs = sorted({(f.source, f.port) for f in flows if f.source_kind == LOAD_BALANCER and f.target_kind == SERVICE})
-    return tuple(SecurityGroup(targets_group(balancer, port), TARGETS, balancer,
-                               f"{bp.name} {bp.env}: tasks behind the {balancer} load balancer on {port}",
-                               (), (PLACEHOLDER_EGRESS,)) for balancer, port in pairs)
+    """One group per balancer that routes to some service."""
+    balancers = sorted({f.source for f in flows if f.source_kind == LOAD_BALANCER and f.target_kind == SERVICE})
+    return tuple(SecurityGroup(targets_group(balancer), TARGETS, balancer,
+                               f"{bp.name} {bp.env}: tasks behind the {balancer} load balancer",
+                               (), (PLACEHOLDER_EGRESS,)) for balancer in balancers)
 
 
 def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
     """An ingress rule on the target and an egress rule on the source for every group-to-group flow; a balancer's
-    flows to the services it routes to become one pair per port through its targets group."""
+    egress to the services it routes to names its targets group, once per port."""
     rules: dict[str, GroupRule] = {}
     for flow in flows:
         if flow.source_kind in (INTERNET, CLOUDFRONT):
             continue
         if flow.source_kind == LOAD_BALANCER and flow.target_kind == SERVICE:
-            rules.update((rule.logical_id, rule) for rule in _targets_rules(flow))
+            rules.update((rule.logical_id, rule) for rule in _routed_rules(flow))
             continue
         source, target = _group_of(flow.source_kind, flow.source), _group_of(flow.target_kind, flow.target)
         source_name, target_name = _rule_name(flow.source_kind, flow.source), _rule_name(flow.target_kind, flow.target)

@@ -99,7 +99,7 @@ def _interfaces(bp, groups: dict[str, SecurityGroup]) -> dict[str, tuple[str, ..
         service = bp.services[name]
         carried = [service_group(name)]
         if service.route is not None:
-            carried.append(targets_group(service.route.load_balancer, service.port))
+            carried.append(targets_group(service.route.load_balancer))
         if ENDPOINT_CLIENT_GROUP in groups:
             carried.append(ENDPOINT_CLIENT_GROUP)
         if len(carried) > GROUPS_PER_INTERFACE:  # at most 3 by construction; kept so a new group cannot slip by

@@ -1,4 +1,8 @@
-"""SG008: two security groups with identical rules in the same VPC."""
+"""SG008: two security groups with identical rules in the same VPC.
+
+A group whose id is exported is left out: other stacks may write standalone rules on it (a stack of security-group
+shells, whose rules live with what each group protects), so its rule set is not known from this template.
+"""
 import json
 
 from generator.audit.resolve import UNKNOWN
@@ -21,6 +25,8 @@ class DuplicateGroup(Rule):
             return  # a rule might belong to any group: sets are not known
         first_seen: dict = {}
         for group_id in ctx.template.by_type.get("AWS::EC2::SecurityGroup", ()):
+            if ctx.attachments.exported(group_id):
+                continue  # its rules may be written in the stacks that import it
             props = ctx.template.properties(group_id)
             egress = groups.inline_egress(group_id)
             ingress = props.get("SecurityGroupIngress", [])
