@@ -58,11 +58,16 @@ def test_a_database_group_has_no_cidr_rule_and_sends_nothing():
 
 
 def test_the_data_stack_sits_between_network_and_the_services_that_use_it():
-    stacks = {s.name: s for s in layout_of().stacks}
-    assert [s.kind for s in layout_of().stacks] == ["network", "data", "service", "service", "service"]
-    assert stacks["shop-default-data"].depends_on == ("shop-default-network",)
-    assert stacks["shop-default-web"].depends_on == ("shop-default-network", "shop-default-data")
-    assert stacks["shop-default-report"].depends_on == ("shop-default-network",)
+    layout = layout_of()
+    stacks = {s.name: s for s in layout.stacks}
+    kinds = [s.kind for s in layout.stacks]
+    assert kinds == ["network"] + ["firewall"] * kinds.count("firewall") + ["balancer", "data"] + ["service"] * 3
+    # the data stack holds the rules admitting services to the databases: it needs their groups, nothing later
+    assert {"shop-default-network", layout.placement.groups["WebTaskSecurityGroup"]} <= \
+        set(stacks["shop-default-data"].depends_on)
+    assert not any(d.startswith(("shop-default-lb-", "shop-default-web")) for d in stacks["shop-default-data"].depends_on)
+    assert "shop-default-data" in stacks["shop-default-web"].depends_on
+    assert "shop-default-data" not in stacks["shop-default-report"].depends_on
 
 
 def test_secure_defaults_are_on_and_relax_turns_off_exactly_what_it_names():

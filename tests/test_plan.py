@@ -102,11 +102,49 @@ def test_more_than_sixty_inbound_rules_is_a_positioned_error():
         in str(raised.value)
 
 
-def test_stacks_deploy_network_first_then_services_by_name():
-    stacks = layout_of(BASE).stacks
-    assert [s.name for s in stacks] == ["shop-default-network", "shop-default-api", "shop-default-cache",
-                                        "shop-default-web", "shop-default-worker"]
-    assert all(s.depends_on == ("shop-default-network",) for s in stacks[1:])
+def test_stacks_deploy_in_layers_each_after_the_stacks_it_imports_from():
+    """network -> firewall shards -> balancers -> services (by name); a stack depends on the homes of the groups
+    its rules join and of what it attaches, never on a stack of its own layer or a later one."""
+    from generator.plan.stacks import shard
+    layout = layout_of(BASE)
+    stacks = {s.name: s for s in layout.stacks}
+    fw = {name: f"shop-default-firewall-{shard(f'{name}TaskSecurityGroup')}" for name in ("Web", "Api", "Cache",
+                                                                                            "Worker")}
+    assert [s.kind for s in layout.stacks] == ["network"] + ["firewall"] * len(set(fw.values())) + \
+        ["balancer"] * 2 + ["service"] * 4
+    assert [s.name for s in layout.stacks if s.kind == "firewall"] == sorted(set(fw.values()))
+    assert [s.name for s in layout.stacks[-6:]] == ["shop-default-lb-internal", "shop-default-lb-public",
+                                                   "shop-default-api", "shop-default-cache", "shop-default-web",
+                                                   "shop-default-worker"]
+    # the internal balancer admits web (its caller): web's group must exist first
+    assert set(stacks["shop-default-lb-internal"].depends_on) == {"shop-default-network", fw["Web"]}
+    assert stacks["shop-default-lb-public"].depends_on == ("shop-default-network",)
+    # cache holds the rule admitting web; web attaches the public balancer's targets group, calls the internal one
+    assert set(stacks["shop-default-cache"].depends_on) == {"shop-default-network", fw["Cache"], fw["Web"]}
+    assert set(stacks["shop-default-web"].depends_on) == {"shop-default-network", fw["Web"],
+                                                          "shop-default-lb-internal", "shop-default-lb-public"}
+    order = [s.name for s in layout.stacks]
+    for stack in layout.stacks:
+        assert all(order.index(d) < order.index(stack.name) for d in stack.depends_on), stack.name
+
+
+def test_every_rule_lives_with_what_it_protects():
+    layout = layout_of(BASE)
+    place = layout.placement.rules
+    assert place["CacheTaskIngressFromWebTask"] == place["WebTaskEgressToCacheTask"] == "shop-default-cache"
+    assert place["ApiTaskIngressFromInternalLoadBalancer"] == "shop-default-api"
+    assert place["InternalLoadBalancerEgressToTargets9000"] == "shop-default-lb-internal"
+    assert place["InternalLoadBalancerIngressFromWebTask"] == "shop-default-lb-internal"
+    assert layout.placement.interfaces["web"] == ("WebTaskSecurityGroup", "PublicLoadBalancerTargetsSecurityGroup")
+    assert layout.placement.interfaces["worker"] == ("WorkerTaskSecurityGroup",)
+
+
+def test_a_service_named_like_a_balancer_or_a_firewall_stack_is_rejected():
+    for name in ("lb-public", "firewall-3"):
+        text = BASE.replace("  worker: {", f"  {name}: {{")
+        with pytest.raises(InputError) as raised:
+            layout_of(text)
+        assert f"{name!r} is reserved" in str(raised.value) and str(raised.value).startswith("shop.yaml:10:")
 
 
 def test_a_service_named_network_is_rejected_at_its_position():
@@ -187,14 +225,15 @@ services:
 
 
 def test_the_endpoint_group_admits_https_from_each_service_and_nothing_else():
+    """Through the endpoint clients' group every service's tasks carry: two rules whatever the number of services."""
     layout = layout_of(PRIVATE)
     endpoint_rules = [r for r in layout.rules if "EndpointSecurityGroup" in (r.group, r.peer)]
     assert {(r.direction, r.group, r.peer, r.protocol, r.port) for r in endpoint_rules} == {
-        ("ingress", "EndpointSecurityGroup", "WebTaskSecurityGroup", "tcp", 443),
-        ("egress", "WebTaskSecurityGroup", "EndpointSecurityGroup", "tcp", 443),
-        ("ingress", "EndpointSecurityGroup", "WorkerTaskSecurityGroup", "tcp", 443),
-        ("egress", "WorkerTaskSecurityGroup", "EndpointSecurityGroup", "tcp", 443),
+        ("ingress", "EndpointSecurityGroup", "EndpointClientSecurityGroup", "tcp", 443),
+        ("egress", "EndpointClientSecurityGroup", "EndpointSecurityGroup", "tcp", 443),
     }
+    assert {name: groups[-1] for name, groups in layout.placement.interfaces.items()} == {
+        "web": "EndpointClientSecurityGroup", "worker": "EndpointClientSecurityGroup"}
     (group,) = [g for g in layout.groups if g.logical_id == "EndpointSecurityGroup"]
     assert group.ingress == ()  # services come in only through the standalone rules above
     assert [r.placeholder for r in group.egress] == [True]

@@ -171,21 +171,25 @@ def targets_groups(bp, flows: tuple[Flow, ...]) -> tuple[SecurityGroup, ...]:
 def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
     """An ingress rule on the target and an egress rule on the source for every group-to-group flow; a balancer's
     egress to the services it routes to names its targets group, once per port."""
-    rules: dict[str, GroupRule] = {}
+    rules: list[GroupRule] = []
+    shared: set[str] = set()  # the balancers' egress rules to their targets groups, one per (balancer, port)
     for flow in flows:
         if flow.source_kind in (INTERNET, CLOUDFRONT):
             continue
         if flow.source_kind == LOAD_BALANCER and flow.target_kind == SERVICE:
-            rules.update((rule.logical_id, rule) for rule in _routed_rules(flow))
+            ingress, egress = _routed_rules(flow)
+            rules.append(ingress)
+            if egress.logical_id not in shared:
+                shared.add(egress.logical_id)
+                rules.append(egress)
             continue
         source, target = _group_of(flow.source_kind, flow.source), _group_of(flow.target_kind, flow.target)
         source_name, target_name = _rule_name(flow.source_kind, flow.source), _rule_name(flow.target_kind, flow.target)
-        for rule in (GroupRule(f"{target_name}IngressFrom{source_name}", "ingress", target, source,
-                               flow.protocol, flow.port, f"from {flow.description}"),
-                     GroupRule(f"{source_name}EgressTo{target_name}", "egress", source, target,
-                               flow.protocol, flow.port, f"to {flow.description}")):
-            rules[rule.logical_id] = rule
-    return tuple(rules[key] for key in sorted(rules))
+        rules.append(GroupRule(f"{target_name}IngressFrom{source_name}", "ingress", target, source,
+                               flow.protocol, flow.port, f"from {flow.description}"))
+        rules.append(GroupRule(f"{source_name}EgressTo{target_name}", "egress", source, target,
+                               flow.protocol, flow.port, f"to {flow.description}"))
+    return tuple(sorted(rules, key=lambda rule: rule.logical_id))
 
 
 def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
