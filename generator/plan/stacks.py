@@ -15,12 +15,13 @@ removing a service, balancer or database changes no existing resource's stack or
   emitted.
 - ``lb-<balancer>``: one stack per balancer: its group, its targets groups, the balancer, its listeners and every
   rule whose protected side is the balancer or its targets. Bounded by the rule quota of its group.
-- ``data``: the databases and the rules that admit services to them.
-- ``<service>``: one per service: the task definition, ECS service, target group, listener rule, and the rules that
-  admit the service's direct callers.
+- ``data``: the databases (at most :data:`DATA_STACK_DATABASES`).
+- ``<service>``: one per service: the task definition, ECS service, target group, listener rule, the rules that
+  admit its balancer and its direct callers, and the rules that admit it to the databases it flows to.
 
-A rule joining two groups lives with what its target side protects (the stack of the service, balancer or database
-it admits traffic to, the network for the VPC endpoints), and both of its groups are created in an earlier layer,
+A rule joining two groups lives with what its target side protects (the stack of the service or balancer it admits
+traffic to, the network for the VPC endpoints) — except a service's access to a database, which lives with the
+service so the data stack does not grow with its callers — and both of its groups are created in an earlier layer,
 so no two stacks reference each other. The layers deploy in order network -> firewall -> balancers -> data ->
 services, and every rule a balancer's health checks need (balancer -> targets) is in the balancer's stack, which a
 routed service depends on: the ECS service never waits for targets the firewall does not yet admit.
@@ -41,6 +42,8 @@ from generator.plan.vpc_endpoints import ENDPOINT_CLIENT_GROUP
 FIREWALL_SHARDS = 8
 OUTPUT_QUOTA = 200  # CloudFormation: outputs per stack
 GROUPS_PER_INTERFACE = 5  # AWS default: security groups per network interface
+#: The data stack exports a database's address, port and secret ARN: 66 databases fill its 200 outputs.
+DATA_STACK_DATABASES = OUTPUT_QUOTA // 3
 
 
 @dataclass(frozen=True)
@@ -83,13 +86,18 @@ def _group_home(bp, group: SecurityGroup) -> str:
     return network_stack(bp.name, bp.env)  # the VPC endpoints' groups
 
 
-def _protector(bp, group: SecurityGroup) -> str:
-    """The stack of what ``group`` protects: where the rules admitting traffic to it live."""
-    if group.owner_kind == SERVICE:
-        return service_stack(bp.name, bp.env, group.owner)
-    if group.owner_kind == DATABASE:
+def _rule_home(bp, rule: GroupRule, by_id: dict[str, SecurityGroup]) -> str:
+    """The stack of what the rule's target side protects; a rule admitting a service to a database lives with the
+    service instead, so the data stack does not grow with the number of callers."""
+    target, source = (rule.group, rule.peer) if rule.direction == "ingress" else (rule.peer, rule.group)
+    protected, caller = by_id[target], by_id[source]
+    if protected.owner_kind == DATABASE and caller.owner_kind == SERVICE:
+        return service_stack(bp.name, bp.env, caller.owner)
+    if protected.owner_kind == SERVICE:
+        return service_stack(bp.name, bp.env, protected.owner)
+    if protected.owner_kind == DATABASE:
         return data_stack(bp.name, bp.env)
-    return _group_home(bp, group)
+    return _group_home(bp, protected)
 
 
 def _interfaces(bp, groups: dict[str, SecurityGroup]) -> dict[str, tuple[str, ...]]:
@@ -123,7 +131,12 @@ def placement(bp, groups: tuple[SecurityGroup, ...], rules: tuple[GroupRule, ...
                 raise bp.error_at(where, f"firewall stack {homes[group.logical_id]} would export more than "
                                          f"{OUTPUT_QUOTA} security groups (the outputs quota; see docs/output.md "
                                          f"for the layout's limits)")
-    placed = {r.logical_id: _protector(bp, by_id[r.group if r.direction == "ingress" else r.peer]) for r in rules}
+    if len(bp.databases) > DATA_STACK_DATABASES:
+        name = sorted(bp.databases)[DATA_STACK_DATABASES]
+        raise bp.error_at(("databases", name), f"the data stack holds at most {DATA_STACK_DATABASES} databases "
+                                               f"(3 outputs each, {OUTPUT_QUOTA} per stack); this is database "
+                                               f"{DATA_STACK_DATABASES + 1}")
+    placed = {r.logical_id: _rule_home(bp, r, by_id) for r in rules}
     return Placement(homes, placed, _interfaces(bp, by_id))
 
 
