@@ -50,7 +50,8 @@ def cloudfront_prefix_list() -> str:
 
 
 def deploy(env_dir: Path) -> dict[str, str]:
-    """Create every stack of one environment; returns logical id -> physical id of the network stack."""
+    """Create every stack of one environment in stacks.json order; returns logical id -> physical id of the
+    network stack's resources and of every security group (firewall shards, balancer stacks), and every balancer."""
     cfn = boto3.client("cloudformation", region_name=REGION)
     certificate = boto3.client("acm", region_name=REGION).request_certificate(
         DomainName="example.com")["CertificateArn"]
@@ -64,9 +65,10 @@ def deploy(env_dir: Path) -> dict[str, str]:
                          Parameters=parameters, Tags=[{"Key": k, "Value": v} for k, v in config["Tags"].items()])
         status = cfn.describe_stacks(StackName=stack["stack_name"])["Stacks"][0]
         assert status["StackStatus"] == "CREATE_COMPLETE", (stack["stack_name"], status.get("StackStatusReason"))
-        if not stack["depends_on"]:
-            network_resources = {r.get("LogicalResourceId"): r.get("PhysicalResourceId") for r in
-                                 cfn.describe_stack_resources(StackName=stack["stack_name"])["StackResources"]}
+        for resource in cfn.describe_stack_resources(StackName=stack["stack_name"])["StackResources"]:
+            if not stack["depends_on"] or resource.get("ResourceType") in (
+                    "AWS::EC2::SecurityGroup", "AWS::ElasticLoadBalancingV2::LoadBalancer"):
+                network_resources[resource.get("LogicalResourceId")] = resource.get("PhysicalResourceId")
     return network_resources
 
 
@@ -79,7 +81,9 @@ def expected_rules(bp) -> dict[str, set]:
     lb = {name: f"{_pascal(name)}LoadBalancerSecurityGroup" for name in bp.load_balancers}
     svc = {name: f"{_pascal(name)}TaskSecurityGroup" for name in bp.services}
     db = {name: f"{_pascal(name)}DatabaseSecurityGroup" for name in bp.databases}
-    rules = {group: set() for group in [*lb.values(), *svc.values(), *db.values()]}
+    targets = {name: f"{_pascal(name)}LoadBalancerTargetsSecurityGroup" for name in bp.load_balancers
+               if any(s.route is not None and s.route.load_balancer == name for s in bp.services.values())}
+    rules = {group: set() for group in [*lb.values(), *targets.values(), *svc.values(), *db.values()]}
 
     def allow(source: str, target: str, port: int) -> None:
         rules[source].add(("egress", "tcp", port, port, target))
@@ -94,16 +98,20 @@ def expected_rules(bp) -> dict[str, set]:
             if balancer.https is not None:
                 rules[lb[name]].add(("ingress", "tcp", 443, 443, "0.0.0.0/0"))
     interface_endpoints = [name for name in bp.network.endpoints if name != "s3"]
-    if interface_endpoints:
+    for group in targets.values():  # worn by the routed tasks: named by the balancer's egress, admits nothing
+        rules[group].add(("egress", "icmp", 252, 86, "255.255.255.255/32"))
+    if interface_endpoints:  # the endpoint clients' group, worn by every task, is the only one admitted
         rules["EndpointSecurityGroup"] = {("egress", "icmp", 252, 86, "255.255.255.255/32")}
+        rules["EndpointClientSecurityGroup"] = {("egress", "icmp", 252, 86, "255.255.255.255/32")}
+        allow("EndpointClientSecurityGroup", "EndpointSecurityGroup", 443)
     for name, service in bp.services.items():
         rules[svc[name]].add(("egress", "tcp", 443, 443, "0.0.0.0/0"))  # via NAT, or only S3's gateway route
-        if interface_endpoints:
-            allow(svc[name], "EndpointSecurityGroup", 443)
         for egress in service.egress:
             rules[svc[name]].add(("egress", egress.protocol, egress.port, egress.port, str(egress.cidr)))
-        if service.route is not None:
-            allow(lb[service.route.load_balancer], svc[name], service.port)
+        if service.route is not None:  # the balancer sends to its targets group, the task admits it on its port
+            rules[lb[service.route.load_balancer]].add(
+                ("egress", "tcp", service.port, service.port, targets[service.route.load_balancer]))
+            rules[svc[name]].add(("ingress", "tcp", service.port, service.port, lb[service.route.load_balancer]))
         for target in service.flows:
             if target in bp.databases:  # the engine's port, whatever the template says
                 allow(svc[name], db[target], ENGINE_PORTS[bp.databases[target].engine])
@@ -144,10 +152,10 @@ def test_every_stack_deploys_and_the_firewall_is_exactly_the_flows(aws, env_dir,
     skipped = {r.getMessage().rsplit(" ", 1)[-1] for r in caplog.records
                if r.getMessage().startswith("No Moto CloudFormation support for ")}
     assert skipped <= set(MOTO_GAPS), f"undocumented moto gap: {sorted(skipped - set(MOTO_GAPS))}"
-    assert_firewall_is_the_flows(bp, network)
+    assert_firewall_is_the_flows(bp, network, env_dir)
 
 
-def assert_firewall_is_the_flows(bp, network: dict[str, str]) -> None:
+def assert_firewall_is_the_flows(bp, network: dict[str, str], env_dir: Path | None = None) -> None:
     """Every group deployed holds exactly the rules the blueprint's words imply, each described."""
     expected = expected_rules(bp)
     ids = {logical: network[logical] for logical in expected}
@@ -159,6 +167,8 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str]) -> None:
         rules, descriptions = actual_rules(group, names)
         assert rules == expected[names[group["GroupId"]]], names[group["GroupId"]]
         assert all(descriptions), f"{names[group['GroupId']]} has a rule without a description"
+    if env_dir is not None:
+        assert_tasks_wear_their_groups(bp, env_dir, names)
     (default,) = boto3.client("ec2", region_name=REGION).describe_security_groups(Filters=[
         {"Name": "vpc-id", "Values": [network["Vpc"]]}, {"Name": "group-name", "Values": ["default"]}])[
         "SecurityGroups"]
@@ -166,6 +176,28 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str]) -> None:
         assert default["IpPermissionsEgress"], "relaxed: the default group keeps its rules"
     else:
         assert (default["IpPermissions"], default["IpPermissionsEgress"]) == ([], [])
+
+
+def assert_tasks_wear_their_groups(bp, env_dir: Path, names: dict[str, str]) -> None:
+    """Each ECS service's tasks wear exactly their own group, their balancer's targets group (when routed) and the
+    endpoint clients' group (with interface endpoints): what makes the rules above exact per service. moto keeps no
+    network configuration on ECS services (MOTO_GAPS), so the deployed template's imports are resolved through the
+    exports CloudFormation actually holds."""
+    from generator.load import load_text
+
+    exports = {e["Name"]: e["Value"] for e in boto3.client("cloudformation", region_name=REGION).list_exports()[
+        "Exports"]}
+    endpoints = [name for name in bp.network.endpoints if name != "s3"]
+    for name, service in bp.services.items():
+        template = load_text((env_dir / f"{bp.name}-{bp.env}-{name}.template.yaml").read_text(), name, cfn=True)
+        groups = template.data["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"][
+            "SecurityGroups"]
+        expected = [f"{_pascal(name)}TaskSecurityGroup"]
+        if service.route is not None:
+            expected.append(f"{_pascal(service.route.load_balancer)}LoadBalancerTargetsSecurityGroup")
+        if endpoints:
+            expected.append("EndpointClientSecurityGroup")
+        assert sorted(names[exports[g["Fn::ImportValue"]]] for g in groups) == sorted(expected), name
 
 
 def test_endpoints_sit_in_the_private_tier_and_private_routes_never_leave_the_vpc(aws):
@@ -286,7 +318,7 @@ def test_a_cloudfront_only_origin_with_exec_and_scratch_deploys_as_written(aws, 
     skipped = {r.getMessage().rsplit(" ", 1)[-1] for r in caplog.records
                if r.getMessage().startswith("No Moto CloudFormation support for ")}
     assert skipped <= set(MOTO_GAPS), f"undocumented moto gap: {sorted(skipped - set(MOTO_GAPS))}"
-    assert_firewall_is_the_flows(bp, network)
+    assert_firewall_is_the_flows(bp, network, tmp_path)
 
     elbv2 = boto3.client("elbv2", region_name=REGION)
     attributes = {a["Key"]: a["Value"] for a in elbv2.describe_load_balancer_attributes(
