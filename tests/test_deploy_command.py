@@ -100,7 +100,7 @@ def test_a_changed_service_count_is_one_in_place_modify(server, tmp_path):
     assert changed.exit_code == 0, changed.output
     assert modify_lines(changed.output) == ["~ Modify   Service  AWS::ECS::Service"]
     assert "! Replace" not in changed.output
-    assert changed.output.count("  no changes") == 3
+    assert changed.output.count("  no changes") == len(json.loads((env_dir / "stacks.json").read_text())) - 1
     ecs = server.client("ecs")
     resources = server.client("cloudformation").describe_stack_resources(StackName="web-api-dev-web")
     (service,) = [r["PhysicalResourceId"] for r in resources["StackResources"] if r["LogicalResourceId"] == "Service"]
@@ -139,7 +139,8 @@ def test_status_before_and_after_deploy_then_destroy_removes_everything(server):
 
 def test_destroy_lists_what_blocks_and_stops_where_cloudformation_refuses(server):
     """prod keeps its balancers deletion-protected: destroy names them (from the templates) before it starts, the
-    service stacks go, and the network stack ends DELETE_FAILED with the balancers' reasons: exit 1."""
+    service stacks go, and the first balancer stack (reverse deploy order) ends DELETE_FAILED with its balancer's
+    reason, where destroy stops: exit 1."""
     env_dir = OUT / "web-api" / "prod"
     names = [s["stack_name"] for s in json.loads((env_dir / "stacks.json").read_text())]
     assert run("deploy", str(env_dir), "--yes", *placeholder_values(server, env_dir)).exit_code == 0
@@ -149,16 +150,17 @@ def test_destroy_lists_what_blocks_and_stops_where_cloudformation_refuses(server
     result = run("destroy", str(env_dir), "--yes")
     assert result.exit_code == 1, result.output
     before, after = result.output.split(f"{names[-1]}: deleting", 1)
-    for balancer in ("InternalLoadBalancer", "PublicLoadBalancer"):
-        assert f"web-api-prod-network: {balancer} (AWS::ElasticLoadBalancingV2::LoadBalancer): blocks the delete: " \
+    for stack, balancer in (("lb-internal", "InternalLoadBalancer"), ("lb-public", "PublicLoadBalancer")):
+        assert f"web-api-prod-{stack}: {balancer} (AWS::ElasticLoadBalancingV2::LoadBalancer): blocks the delete: " \
                "deletion_protection.enabled is true" in before
-        assert re.search(rf"^  {balancer} \(AWS::ElasticLoadBalancingV2::LoadBalancer\): .*deletion protection is "
-                         "enabled", after, re.M), after
+    assert re.search(r"^  PublicLoadBalancer \(AWS::ElasticLoadBalancingV2::LoadBalancer\): .*deletion protection is "
+                     "enabled", after, re.M), after
     assert "DELETE_FAILED: failed" in result.output
     cfn = server.client("cloudformation")
     states = {s["StackName"]: s["StackStatus"] for s in cfn.list_stacks()["StackSummaries"]
               if s["StackStatus"] != "DELETE_COMPLETE"}
-    assert states == {"web-api-prod-network": "DELETE_FAILED"}
+    kept = names[:names.index("web-api-prod-lb-public")]  # everything deployed before it stays, untouched
+    assert states == {"web-api-prod-lb-public": "DELETE_FAILED", **{name: "CREATE_COMPLETE" for name in kept}}
 
 
 def test_dry_run_describes_the_first_stack_and_executes_nothing(server):
@@ -166,7 +168,8 @@ def test_dry_run_describes_the_first_stack_and_executes_nothing(server):
     dry = run("deploy", str(env_dir), "--dry-run", *placeholder_values(server, env_dir))
     assert dry.exit_code == 0, dry.output
     assert change_lines(dry.output) and all(line.startswith("+ Add") for line in change_lines(dry.output))
-    assert dry.output.count("not described: it depends on web-api-dev-network") == 3
+    later = len(json.loads((env_dir / "stacks.json").read_text())) - 1
+    assert dry.output.count("not described: it depends on web-api-dev-") == later
     cfn = server.client("cloudformation")
     states = {s["StackName"]: s["StackStatus"] for s in cfn.list_stacks()["StackSummaries"]}
     assert states == {"web-api-dev-network": "REVIEW_IN_PROGRESS"}  # an empty stack awaiting review, as in AWS
@@ -243,8 +246,8 @@ def test_an_unfilled_placeholder_names_parameter_and_stack_before_any_call(no_aw
     result = run("deploy", str(OUT / "web-api" / "dev"), "--yes")
     assert result.exit_code == 2
     (line,) = result.output.splitlines()
-    assert "web-api-dev-network.config.json" in line and "parameter PublicCertificateArn of stack " \
-        "web-api-dev-network is still the placeholder REPLACE_WITH_ACM_CERTIFICATE_ARN" in line
+    assert "web-api-dev-lb-public.config.json" in line and "parameter PublicCertificateArn of stack " \
+        "web-api-dev-lb-public is still the placeholder REPLACE_WITH_ACM_CERTIFICATE_ARN" in line
     unknown = run("deploy", str(OUT / "web-api" / "dev"), "--yes", "--parameter", "Nope=1",
                   "--parameter", "PublicCertificateArn=arn:aws:acm:us-east-1:111122223333:certificate/x")
     assert unknown.exit_code == 2 and "--parameter Nope: no stack of this environment takes it" in unknown.output
