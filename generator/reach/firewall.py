@@ -280,6 +280,16 @@ def _peer(evaluator: Evaluator, stack: str, rule: dict, direction: str):
     return Unknown("a rule without a peer")
 
 
+#: The well-known "no egress" placeholder (CDK's and stackprint's): ICMP type 252 code 86 to the broadcast address.
+_PLACEHOLDER = {"IpProtocol": "icmp", "FromPort": 252, "ToPort": 86, "CidrIp": "255.255.255.255/32"}
+
+
+def _matches_nothing(evaluator: Evaluator, stack: str, rule: dict) -> bool:
+    """Whether an inline rule is the placeholder, which no packet matches (it only removes EC2's default egress):
+    a task wearing a group with it besides its own reaches nothing more."""
+    return all(evaluator.eval(stack, rule.get(k)) == v for k, v in _PLACEHOLDER.items())
+
+
 def read_firewall(evaluator: Evaluator) -> Firewall:
     """Every group and rule of the environment, inline and standalone."""
     firewall = Firewall()
@@ -294,6 +304,8 @@ def read_firewall(evaluator: Evaluator) -> Firewall:
                 rules.append(Rule(key, direction, Unknown(inline.reason), inline, key))
                 continue
             for index, rule in enumerate(inline or []):
+                if isinstance(rule, dict) and _matches_nothing(evaluator, stack, rule):
+                    continue
                 if isinstance(rule, dict):
                     rules.append(Rule(key, direction, _ports(evaluator, stack, rule),
                                       _peer(evaluator, stack, rule, direction), key + (name, index)))

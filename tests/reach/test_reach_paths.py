@@ -200,3 +200,12 @@ def test_command_rejects_a_missing_path(tmp_path):
     result = CliRunner().invoke(main, ["reach", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "no such file or folder" in result.output
+
+
+def test_a_second_group_with_the_placeholder_egress_adds_no_outbound_path():
+    """web wears its own group and its balancer's targets group, whose only inline egress is the "Disallow all
+    traffic" placeholder (ICMP 252/86 to 255.255.255.255/32): no packet matches it, so web's outbound stays HTTPS."""
+    reach = analyse(from_paths([str(Path(__file__).parents[2] / "out" / "web-api" / "dev")]))
+    web = _by_name(reach)["web"]
+    assert [p.text for p in web.outbound_paths] == [f"PrivateSubnet{zone} → NatGateway1 (NAT) → internet (tcp/443)"
+                                                    for zone in (1, 2)]
