@@ -129,10 +129,18 @@ def test_stages_follow_the_blueprint_and_actions_follow_stacks_json(blueprint):
 
 
 def test_independent_service_stacks_share_a_run_order():
+    """api and web both wait for the internal balancer's stack (step 3, after the firewall shard of web, which it
+    admits); worker needs only the network and its firewall shard, so it deploys beside the internal balancer.
+    Every change set is created after what it depends on executed."""
     actions = _stages("web-api")[1]["Actions"]
-    orders = {_action(actions, f"web-api-dev-{s}", "CHANGE_SET_REPLACE")["RunOrder"] for s in ("api", "web", "worker")}
+    orders = {_action(actions, f"web-api-dev-{s}", "CHANGE_SET_REPLACE")["RunOrder"] for s in ("api", "web")}
     assert len(orders) == 1
-    assert orders.pop() > _action(actions, "web-api-dev-network", "CHANGE_SET_EXECUTE")["RunOrder"]
+    worker = _action(actions, "web-api-dev-worker", "CHANGE_SET_REPLACE")["RunOrder"]
+    balancer = _action(actions, "web-api-dev-lb-internal", "CHANGE_SET_REPLACE")["RunOrder"]
+    assert worker == balancer < orders.pop()
+    for stack in _stacks("web-api", "dev"):
+        created = _action(actions, stack["stack_name"], "CHANGE_SET_REPLACE")["RunOrder"]
+        assert all(created > _action(actions, d, "CHANGE_SET_EXECUTE")["RunOrder"] for d in stack["depends_on"])
 
 
 @pytest.mark.parametrize("blueprint", EXAMPLES)
@@ -400,7 +408,8 @@ def test_declared_order_protected_list_and_out_path(project):
     assert [s["Name"] for s in stages] == ["Source", "test", "staging", "dev"]  # the file's order, not sorted
     approvals = {s["Name"]: [a["Name"] for a in s["Actions"] if a["ActionTypeId"]["Category"] == "Approval"]
                  for s in stages[1:]}
-    assert approvals == {"test": [], "staging": ["approve-step-1", "approve-step-2"], "dev": []}
+    # staging deploys in 4 steps: network, firewall shards, the balancer (it admits worker), the services
+    assert approvals == {"test": [], "staging": [f"approve-step-{n}" for n in range(1, 5)], "dev": []}
     create = next(a for a in stages[1]["Actions"] if a["Name"] == "network-create-change-set")
     assert create["Configuration"]["TemplatePath"] == \
         "SourceOutput::infra/out/small/test/small-test-network.template.yaml"

@@ -32,8 +32,10 @@ def _layout():
 
 
 def _network(layout) -> dict:
-    template = templates(layout)["shop-default-network"]
-    return template.to_dict()["Resources"]
+    """The resources of the balancer stacks (each balancer's group lives with its balancer)."""
+    rendered = templates(layout)
+    return {**rendered["shop-default-lb-public"].to_dict()["Resources"],
+            **rendered["shop-default-lb-internal"].to_dict()["Resources"]}
 
 
 def _skips(resource: dict) -> list[str]:
@@ -51,7 +53,7 @@ def test_the_redirect_skip_sits_only_on_the_balancer_that_redirects():
 def _opened_to_the_world(layout):
     """The planted bug: the internal balancer's group admits 0.0.0.0/0 on port 80."""
     groups = tuple(dataclasses.replace(g, ingress=g.ingress + (CidrRule("tcp", 80, "0.0.0.0/0", "HTTP from the internet"),))
-                   if g.owner == "internal" else g for g in layout.groups)
+                   if g.owner == "internal" and g.owner_kind == "load_balancer" else g for g in layout.groups)
     return dataclasses.replace(layout, groups=groups)
 
 
@@ -59,7 +61,7 @@ def test_an_internal_balancer_opened_to_the_world_gets_no_skip_and_fails_the_aud
     layout = _opened_to_the_world(_layout())
     resources = _network(layout)
     assert _skips(resources["InternalLoadBalancerSecurityGroup"]) == []
-    text = templates(layout)["shop-default-network"].to_yaml()
-    findings = audit_gate({"shop/default/shop-default-network.template.yaml": text})
+    text = templates(layout)["shop-default-lb-internal"].to_yaml()
+    findings = audit_gate({"shop/default/shop-default-lb-internal.template.yaml": text})
     assert [(f.rule, f.message.split(":")[1].strip()) for f in findings] == [
         ("ELB007", "InternalLoadBalancerSecurityGroup")]

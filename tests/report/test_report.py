@@ -56,7 +56,7 @@ def test_web_api_prod_diagram_matches_its_golden_file(update_golden):
 
 def test_diagram_edges_are_the_proven_paths_labelled_by_port():
     text = render_mermaid(load_report(str(REPO / "out/web-api/prod")).diagram)
-    lb, internal = "n_web_api_prod_network_PublicLoadBalancer", "n_web_api_prod_network_InternalLoadBalancer"
+    lb, internal = "n_web_api_prod_lb_public_PublicLoadBalancer", "n_web_api_prod_lb_internal_InternalLoadBalancer"
     web, api = "n_web_api_prod_web_Service", "n_web_api_prod_api_Service"
     assert f'n_internet -->|"tcp/443"| {lb}' in text
     assert f'{lb} -->|"tcp/8080"| {web}' in text
@@ -78,11 +78,13 @@ def test_database_sits_in_the_isolated_tier_and_only_the_app_reaches_it():
 
 def test_unknown_edges_are_dashed_never_drawn_as_proven():
     texts = _texts("out/two-tier/default")
-    network = next(name for name in texts if name.endswith("-network.template.yaml"))
-    # the public balancer's subnets become a deploy-time parameter: its internet edge is unknown, not safe
-    texts[network] = texts[network].replace("Parameters:\n", "Parameters:\n  LbScheme:\n    Type: String\n", 1) \
+    balancer = next(name for name in texts if name.endswith("-lb-public.template.yaml"))
+    # the public balancer's scheme becomes a deploy-time parameter: its internet edge is unknown, not safe
+    section = "Parameters:\n" if "Parameters:\n" in texts[balancer] else "Resources:\n"
+    texts[balancer] = texts[balancer].replace(
+        section, "Parameters:\n  LbScheme:\n    Type: String\n" + ("" if section == "Parameters:\n" else section), 1) \
         .replace("Scheme: internet-facing", "Scheme: !Ref 'LbScheme'")
-    assert "LbScheme" in texts[network]
+    assert "LbScheme" in texts[balancer] and "!Ref 'LbScheme'" in texts[balancer]
     text = render_mermaid(report_from_texts("t", texts).diagram)
     assert re.search(r'n_internet -\.->\|"\? tcp/443"\| n_\w+PublicLoadBalancer', text), text
 
