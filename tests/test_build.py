@@ -46,12 +46,13 @@ def run(*args):
 def test_build_writes_the_fixed_layout_and_reports_progress(project):
     result = run("build")
     assert result.exit_code == 0, result.output
-    assert "built out/small/dev (3 stacks)" in result.output
-    assert "built out/small/prod (3 stacks)" in result.output
-    assert sorted(snapshot(project / "out" / "small" / "dev")) == [
-        "README.md", "small-dev-api.config.json", "small-dev-api.template.yaml", "small-dev-network.config.json",
-        "small-dev-network.template.yaml", "small-dev-worker.config.json", "small-dev-worker.template.yaml",
-        "stacks.json"]
+    # network, the firewall shard of api's and worker's groups (both hash to 5), the private balancer, api, worker
+    assert "built out/small/dev (5 stacks)" in result.output
+    assert "built out/small/prod (5 stacks)" in result.output
+    assert sorted(snapshot(project / "out" / "small" / "dev")) == sorted([
+        "README.md", "stacks.json"] + [f"small-dev-{stack}.{kind}" for kind in ("config.json", "template.yaml")
+                                       for stack in ("api", "firewall-5", "lb-private", "network",
+                                                     "worker")])
     readme = (project / "out" / "small" / "dev" / "README.md").read_text()
     assert "| `WorkerTaskSecurityGroup` (worker) | `PrivateLoadBalancerSecurityGroup` (private) | tcp/80 |" in readme
 
@@ -89,7 +90,7 @@ def test_env_option_rebuilds_only_that_environment(project):
     (project / "out" / "small" / "prod" / "marker").write_text("untouched")
     result = run("build", "blueprints/small.yaml", "--env", "dev")
     assert result.exit_code == 0
-    assert "built out/small/dev (3 stacks)" in result.output and "prod" not in result.output
+    assert "built out/small/dev (5 stacks)" in result.output and "prod" not in result.output
     assert (project / "out" / "small" / "prod" / "marker").read_text() == "untouched"
 
 
@@ -108,7 +109,7 @@ def test_env_over_the_directory_skips_blueprints_without_it(project):
         "name: solo\nnetwork: {cidr: 10.40.0.0/20, availability_zones: 2, nat: none}\n")
     result = run("build", "--env", "dev")
     assert result.exit_code == 0, result.output
-    assert "built out/small/dev (3 stacks)" in result.output and "solo" not in result.output
+    assert "built out/small/dev (5 stacks)" in result.output and "solo" not in result.output
 
 
 def test_input_error_leaves_out_exactly_as_it_was(project):

@@ -46,7 +46,10 @@ def test_variant_lints_clean(name):
     environment = render(plan(bp), f"{name}.yaml")
     templates = {f"{name}/{file}": data.decode() for file, data in environment.files.items()
                  if file.endswith(".template.yaml")}
-    assert len(templates) == 1 + len(bp.services)
+    layout = plan(bp)
+    shards = {layout.placement.groups[g.logical_id] for g in layout.groups if g.owner_kind in ("service", "database")}
+    # network, the non-empty firewall shards, one per balancer, one per service
+    assert len(templates) == 1 + len(shards) + len(bp.load_balancers) + len(bp.services)
     assert [str(f) for f in gate(templates)] == []
 
 
@@ -73,13 +76,13 @@ def test_a_cloudfront_only_origin_passes_every_gate(cloudfront_origin):
 
 
 def test_a_cloudfront_only_balancer_admits_exactly_the_prefix_list_on_443(cloudfront_origin):
-    group = _resources(cloudfront_origin, "network")["EdgeLoadBalancerSecurityGroup"]["Properties"]
+    group = _resources(cloudfront_origin, "lb-edge")["EdgeLoadBalancerSecurityGroup"]["Properties"]
     assert group["SecurityGroupIngress"] == [{
         "Description": "HTTPS from CloudFront origin-facing servers only", "FromPort": "443", "IpProtocol": "tcp",
         "SourcePrefixListId": "CloudFrontOriginFacingPrefixListId", "ToPort": "443"}]  # BaseLoader drops the tag
     assert "SourcePrefixListId: !Ref 'CloudFrontOriginFacingPrefixListId'" in \
-        cloudfront_origin["origin-default-network.template.yaml"]
-    listeners = {logical: r["Properties"]["Port"] for logical, r in _resources(cloudfront_origin, "network").items()
+        cloudfront_origin["origin-default-lb-edge.template.yaml"]
+    listeners = {logical: r["Properties"]["Port"] for logical, r in _resources(cloudfront_origin, "lb-edge").items()
                  if r["Type"] == "AWS::ElasticLoadBalancingV2::Listener"}
     assert listeners == {"EdgeHttpsListener": "443"}  # no HTTP:80 at all
 
@@ -88,10 +91,10 @@ def test_the_prefix_list_id_is_a_parameter_with_a_rejected_placeholder_and_the_l
     import json
     import re
 
-    parameters = yaml.load(cloudfront_origin["origin-default-network.template.yaml"],
+    parameters = yaml.load(cloudfront_origin["origin-default-lb-edge.template.yaml"],
                            Loader=yaml.BaseLoader)["Parameters"]
     pattern = parameters["CloudFrontOriginFacingPrefixListId"]["AllowedPattern"]
-    config = json.loads(cloudfront_origin["origin-default-network.config.json"])["Parameters"]
+    config = json.loads(cloudfront_origin["origin-default-lb-edge.config.json"])["Parameters"]
     placeholder = config["CloudFrontOriginFacingPrefixListId"]
     assert not re.fullmatch(pattern, placeholder) and re.fullmatch(pattern, "pl-3b927c52")
     readme = cloudfront_origin["README.md"]
@@ -108,12 +111,12 @@ def test_balancers_are_deletion_protected_unless_relaxed_with_a_reason(cloudfron
         attributes = {a["Key"]: a["Value"] for a in balancer["Properties"]["LoadBalancerAttributes"]}
         return attributes["deletion_protection.enabled"], balancer.get("Metadata")
 
-    assert protection(_resources(cloudfront_origin, "network")) == ("true", None)
+    assert protection(_resources(cloudfront_origin, "lb-edge")) == ("true", None)
     relaxed_text = CLOUDFRONT_ORIGIN.replace("    allow_from: cloudfront\n", "    allow_from: cloudfront\n"
                                              "    relax: {deletion_protection: \"dev: rebuilt at will\"}\n")
     (bp,) = load_blueprint_text(relaxed_text, "origin.yaml").values()
     files = {n: d.decode() for n, d in render(plan(bp), "origin.yaml").files.items()}
-    assert protection(_resources(files, "network")) == (
+    assert protection(_resources(files, "lb-edge")) == (
         "false", {"stackprint": {"ignore": [{"reason": "dev: rebuilt at will", "rule": "ELB005"}]}})
 
 
