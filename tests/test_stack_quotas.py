@@ -210,3 +210,30 @@ def test_50_services_pass_cfn_lint_and_the_audit(tmp_path):
     assert build.findings == []
     for environment in build.environments:
         _report(f"50 services ({environment.blueprint})", check_layout(environment))
+
+
+def test_a_shared_balancer_needs_one_egress_rule_per_port_not_per_service():
+    """200 services behind one balancer on 4 ports: the plan's rule count per group and direction stays tiny, and
+    each task wears exactly its own group and the balancer's targets group."""
+    layout = _layout(shared_balancer(200))
+    counts = Counter((rule.group, rule.direction) for rule in layout.rules)
+    assert counts["PublicLoadBalancerSecurityGroup", "egress"] == 4
+    assert max(counts.values()) == 4
+    assert {groups for groups in layout.placement.interfaces.values()} == {
+        (f"Svc{i:03}TaskSecurityGroup", "PublicLoadBalancerTargetsSecurityGroup") for i in range(200)}
+
+
+def test_layouts_that_cannot_fit_the_rule_quota_are_still_refused_at_their_position():
+    """61 callers of one service, or a shared balancer over 61 container ports, truly need 61 rules on one group."""
+    from generator.errors import InputError
+
+    callers = "name: fan\nnetwork: {cidr: 10.0.0.0/16, availability_zones: 2, nat: single}\nservices:\n" \
+              "  hub: {image: public.ecr.aws/nginx/nginx:1.27, port: 8080}\n" + "".join(
+                  f"  c{i}: {{image: public.ecr.aws/nginx/nginx:1.27, flows: [hub]}}\n" for i in range(61))
+    with pytest.raises(InputError) as raised:
+        _layout(callers)
+    assert str(raised.value).startswith("scale.yaml:4:8: services.hub: the security group of hub needs 61 inbound")
+    with pytest.raises(InputError) as raised:
+        _layout(shared_balancer(61, ports=61))
+    assert "load_balancers.public: the security group of public needs 61 outbound rules" in str(raised.value)
+    _layout(shared_balancer(60, ports=60))  # 60 fits
