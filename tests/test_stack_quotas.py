@@ -3,7 +3,8 @@
 Every stack of a 500-service build is checked against the per-stack quotas (500 resources, 200 outputs, 200
 parameters, 1 MB of template), every security group against 60 rules per direction, every task against 5 groups per
 network interface; every import must come from a stack listed in ``depends_on``. Built with ``gates=[]`` (the
-layout is what is tested); 50-service builds go through the real gates (cfn-lint and the audit) once.
+layout is what is tested); 50-service builds go through the real gates (cfn-lint and the audit) once. None is
+marked slow: on the 2-core project machine, idle, they take 35 s, 15 s and 20 s (under 60 s each).
 """
 from __future__ import annotations
 
@@ -136,7 +137,6 @@ def _report(title: str, usage: dict) -> None:
               f"{size:,} bytes")
 
 
-@pytest.mark.slow
 def test_500_services_with_their_own_balancers_fit_every_quota(tmp_path):
     _, environment = _environment(tmp_path, "scale", own_balancers(500))
     usage = check_layout(environment)
@@ -144,7 +144,6 @@ def test_500_services_with_their_own_balancers_fit_every_quota(tmp_path):
     assert len(usage) == 1 + 8 + 500 + 1 + 500  # network, 8 firewall shards, balancers, data, services
 
 
-@pytest.mark.slow
 def test_500_services_sharing_one_balancer_fit_every_quota(tmp_path):
     """One balancer routes to 500 services on 4 ports: its group needs 4 egress rules, not 500."""
     _, environment = _environment(tmp_path, "shared", shared_balancer(500))
@@ -201,7 +200,6 @@ def test_a_firewall_shard_past_the_output_quota_is_refused_at_the_group_owner():
     assert str(raised.value).startswith("scale.yaml:")
 
 
-@pytest.mark.slow
 def test_50_services_pass_cfn_lint_and_the_audit(tmp_path):
     """Both 50-service layouts through the real gates: cfn-lint 0 matches, the audit 0 findings at any severity."""
     (tmp_path / "own.yaml").write_text(own_balancers(50, name="own"))
