@@ -137,6 +137,28 @@ def test_a_revoked_declared_rule_is_reported_missing_where_it_is_declared(server
     assert lines[finding["line"] - 1] == "  WebTaskIngressFromPublicLoadBalancer:"
 
 
+def test_a_declared_rule_modified_in_place_is_one_added_and_one_missing(server):
+    """ModifySecurityGroupRules keeps the rule's id: HTTPS 443 from the internet becomes SSH 22. The added rule is
+    attributed to that call through the rule id CloudTrail records."""
+    deploy(server)
+    ec2 = server.client("ec2")
+    group = physical(server, "web-api-dev-network", "PublicLoadBalancerSecurityGroup")
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroupRules"]
+    (https,) = [r["SecurityGroupRuleId"] for r in rules if not r["IsEgress"] and r["FromPort"] == 443]
+    ec2.modify_security_group_rules(GroupId=group, SecurityGroupRules=[{"SecurityGroupRuleId": https,
+                                                                         "SecurityGroupRule": {
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "0.0.0.0/0", "Description": "debug"}}])
+    code, report = drift(ENV, "--no-stack-drift")
+    assert code == 1
+    added, missing = report["findings"]
+    assert (added["rule"], added["details"]["rule_id"]) == ("DRIFT001", https)
+    assert added["subject"].startswith("ingress tcp/22 from 0.0.0.0/0 on ")
+    assert added["details"]["event"] == "ModifySecurityGroupRules"
+    assert added["details"]["description"] == "debug"
+    assert (missing["rule"], missing["resource"]) == ("DRIFT002", "PublicLoadBalancerSecurityGroup")
+    assert missing["subject"].startswith("ingress tcp/443 from 0.0.0.0/0 on ")
+
+
 def test_the_vpc_default_group_regaining_a_rule_is_reported(server):
     deploy(server)
     ec2 = server.client("ec2")

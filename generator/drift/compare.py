@@ -40,7 +40,8 @@ def compare_group(group: Group, rules: list[dict], layout: Layout) -> tuple[list
     deployed = {shape for shape, _ in actual}
     seen = set()
     for expected in group.rules:
-        if not expected.shape.certain or expected.shape in deployed or expected.shape in seen:
+        if (not expected.shape.certain or expected.optional or expected.shape in deployed
+                or expected.shape in seen):
             continue
         seen.add(expected.shape)
         details = {"group_id": group.group_id, "rule": expected.shape.as_dict(), "declared_by": expected.place.name}

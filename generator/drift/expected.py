@@ -22,6 +22,8 @@ SECURITY_GROUP = "AWS::EC2::SecurityGroup"
 VPC = "AWS::EC2::VPC"
 _INLINE = (("ingress", "SecurityGroupIngress"), ("egress", "SecurityGroupEgress"))
 _ALL_EGRESS = RuleShape("egress", "-1", -1, -1, "cidr", "0.0.0.0/0")
+#: EC2 adds this one too when the group's VPC has an IPv6 block: accepted when present, never missing.
+_ALL_EGRESS_V6 = RuleShape("egress", "-1", -1, -1, "cidr", "::/0")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class ExpectedRule:
     shape: RuleShape
     place: Place          # the resource that declares it: the group (inline) or the standalone rule
     description: str = ""
+    optional: bool = False  # a rule EC2 may add on its own: accepted when present, never reported missing
 
 
 @dataclass
@@ -196,6 +199,8 @@ class _Reader:
                                                     _description(entry)))
             if "SecurityGroupEgress" not in props:  # EC2's allow-all egress stays unless egress is declared inline
                 group.rules.append(ExpectedRule(_ALL_EGRESS, group.place, "EC2's default egress rule"))
+                group.rules.append(ExpectedRule(_ALL_EGRESS_V6, group.place, "EC2's default IPv6 egress rule",
+                                                optional=True))
 
     def standalone_rules(self) -> None:
         for direction in ("ingress", "egress"):

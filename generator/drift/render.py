@@ -33,12 +33,16 @@ def _detail_lines(details: dict) -> list[str]:
     return lines
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
 def summary_line(report: Report) -> str:
     """``2 drifts (1 rule-added, 1 rule-missing) in 4 stacks; checked 12 groups, 40 rules, 3 interfaces``."""
     checked = report.checked
-    tail = (f"checked {checked.get('security_groups', 0)} security groups, {checked.get('rules', 0)} rules, "
-            f"{checked.get('network_interfaces', 0)} network interfaces")
-    stacks = f"{len(report.stacks)} stack{'s' if len(report.stacks) != 1 else ''}"
+    tail = "checked " + ", ".join(_count(checked.get(key, 0), noun) for key, noun in (
+        ("security_groups", "security group"), ("rules", "rule"), ("network_interfaces", "network interface")))
+    stacks = _count(len(report.stacks), "stack")
     if not report.findings:
         return f"no drift in {stacks}; {tail}"
     counts: dict[str, int] = {}
