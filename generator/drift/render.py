@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import PurePath
 
@@ -79,7 +80,7 @@ def _uri(path: str) -> str:
 
 def _fingerprint(finding) -> str:
     """Rule, stack, resource and subject: stable across runs (never the rule id EC2 gave, nor the line)."""
-    parts = [finding.rule, finding.stack, finding.resource, finding.subject.split(" (sg-")[0]]
+    parts = [finding.rule, finding.stack, finding.resource, re.sub(r" \((sg|sgr|eni)-[0-9a-f]+\)", "", finding.subject)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

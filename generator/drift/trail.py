@@ -19,10 +19,11 @@ MAX_PAGES = 4
 
 
 def _items(value) -> list:
-    """CloudTrail writes lists as ``{"items": [...]}``."""
+    """CloudTrail writes EC2's lists as ``{"items": [...]}``, and a one-element list of a newer API
+    (``ModifySecurityGroupRulesRequest.SecurityGroupRule``) as the element itself."""
     if isinstance(value, dict):
-        value = value.get("items", [])
-    return value if isinstance(value, list) else []
+        value = value["items"] if "items" in value else [value] if value else []
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _rule_ids(event: dict) -> set[str]:
