@@ -330,3 +330,18 @@ def test_missing_directory_and_missing_credentials_are_exit_2(monkeypatch, tmp_p
     assert result.exit_code == 2
     (line,) = result.output.splitlines()
     assert "no AWS credentials found" in line
+
+
+def test_a_denied_required_call_is_one_line_and_exit_2_not_drift(server, monkeypatch):
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.responses.security_groups import SecurityGroups
+
+    def denied(self):
+        raise EC2ClientError("UnauthorizedOperation", "You are not authorized to perform this operation.")
+
+    deploy(server)
+    monkeypatch.setattr(SecurityGroups, "describe_security_group_rules", denied)
+    result = run("drift", str(ENV))
+    assert result.exit_code == 2
+    (line,) = result.output.splitlines()
+    assert line == "UnauthorizedOperation: You are not authorized to perform this operation."

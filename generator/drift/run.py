@@ -21,9 +21,20 @@ class Options:
     cloudtrail: bool = True           # attribute added rules from CloudTrail's event history
 
 
-def merge_stack_drift(findings: list[Finding], drifts, layout) -> list[Finding]:
+def _rules_only(drift) -> bool:
+    """A group's drift that lies only in its inline rule lists (the comparison is the judge of those)."""
+    return (drift.resource_type == "AWS::EC2::SecurityGroup" and drift.status == "MODIFIED" and drift.differences
+            and all(path.startswith(("/SecurityGroupIngress", "/SecurityGroupEgress"))
+                    for path, *_ in drift.differences))
+
+
+def merge_stack_drift(findings: list[Finding], drifts, layout, notes: list[str]) -> list[Finding]:
     """CloudFormation's resource drifts: confirmations on the findings about the same resource (the group or the
-    rule resource), and findings of their own for everything else."""
+    rule resource), and findings of their own for everything else.
+
+    CloudFormation judges a group's inline rule lists alone, so rules the templates add through standalone
+    ``SecurityGroupIngress``/``Egress`` resources can make it report the group MODIFIED. When the comparison (which
+    counts every resource of every stack) finds nothing on that group, such a report is a note, not drift."""
     by_resource: dict[tuple, list[Finding]] = {}
     for finding in findings:
         by_resource.setdefault((finding.stack, finding.resource), []).append(finding)
@@ -38,6 +49,11 @@ def merge_stack_drift(findings: list[Finding], drifts, layout) -> list[Finding]:
                 finding.details.setdefault("cloudformation", [])
                 if drift.as_details() | {"resource": drift.logical_id} not in finding.details["cloudformation"]:
                     finding.details["cloudformation"].append(drift.as_details() | {"resource": drift.logical_id})
+            continue
+        if _rules_only(drift):
+            notes.append(f"{drift.stack}/{drift.logical_id}: CloudFormation drift detection reports its inline rules "
+                         "MODIFIED, but the group's rules are exactly those the templates declare (standalone rule "
+                         "resources count as drift to CloudFormation): not drift")
             continue
         place = _place(layout, drift)
         extra.append(Finding("DRIFT006", drift.stack, drift.logical_id,
@@ -94,7 +110,7 @@ def _detect(environment, clients: Clients, options: Options, progress) -> Report
         drifts, more, checked_stacks = stackdrift.detect(
             clients.cloudformation, report.stacks, options.stack_drift_timeout, options.poll_interval, progress)
         report.notes += more
-        findings += merge_stack_drift(findings, drifts, layout)
+        findings += merge_stack_drift(findings, drifts, layout, report.notes)
     if options.cloudtrail and any("rule_id" in f.details for f in findings):
         progress("looking up who added the rules in CloudTrail…")
         report.notes += trail.attribute(aws.client(clients, "cloudtrail"), findings)

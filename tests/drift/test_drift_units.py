@@ -203,3 +203,34 @@ def test_the_event_that_created_or_modified_the_rule_names_who_and_when():
     lone = [added("sgr-old")]
     trail.attribute(History([older]), lone)
     assert lone[0].details["added_by"].endswith("/alice")
+
+
+# ---- merging CloudFormation's drift detection ----------------------------------------------------------------------
+
+def test_cloudformation_drift_is_merged_into_the_findings_it_explains(tmp_path):
+    from generator.drift.run import merge_stack_drift
+    from generator.drift.stackdrift import ResourceDrift
+
+    layout = read_layout(environment(tmp_path, {"net": NET, "edge": EDGE}), deployment())
+    rule_added = added("sgr-new")
+    inline = (("/SecurityGroupIngress/2", "ADD", "null", '{"CidrIp":"0.0.0.0/0"}'),)
+    drifts = [
+        ResourceDrift("net", "App", "AWS::EC2::SecurityGroup", "sg-app", "MODIFIED", inline),
+        ResourceDrift("edge", "Edge", "AWS::EC2::SecurityGroup", "sg-edge", "MODIFIED",
+                      (("/SecurityGroupEgress/1", "ADD", "null", "{}"),)),
+        ResourceDrift("net", "Service", "AWS::ECS::Service", "arn:svc", "MODIFIED",
+                      (("/DesiredCount", "NOT_EQUAL", "1", "3"),)),
+    ]
+    notes: list[str] = []
+    extra = merge_stack_drift([rule_added], drifts, layout, notes)
+    # the group with a rule finding: CloudFormation's word is attached to it
+    assert [d["resource"] for d in rule_added.details["cloudformation"]] == ["App"]
+    # the group whose rules all match the templates: CloudFormation's inline-list view is a note, not drift
+    assert notes == ["edge/Edge: CloudFormation drift detection reports its inline rules MODIFIED, but the group's "
+                     "rules are exactly those the templates declare (standalone rule resources count as drift to "
+                     "CloudFormation): not drift"]
+    # anything else is a finding of its own, with the property differences
+    (service,) = extra
+    assert (service.rule, service.subject) == ("DRIFT006", "net/Service (AWS::ECS::Service) MODIFIED")
+    assert service.details["differences"] == [{"path": "/DesiredCount", "type": "NOT_EQUAL", "expected": "1",
+                                               "actual": "3"}]
