@@ -83,9 +83,16 @@ def compare_default_groups(layout: Layout, defaults: dict[str, dict], rules: dic
 
 
 def compare_interfaces(layout: Layout, interfaces: list[dict], names: dict[str, str]):
-    """Every (interface, group) pair whose group the layout does not declare. ``names``: group id -> GroupName."""
+    """Every (interface, group) pair whose group the layout does not declare. ``names``: group id -> GroupName.
+
+    In a VPC the templates create, every interface is the environment's. In a VPC they only use (groups placed in
+    a VPC made elsewhere), only interfaces that wear at least one group of the layout are: the rest belong to
+    whoever else shares that VPC."""
     findings = []
     for eni in interfaces:
+        groups = {g["GroupId"] for g in eni.get("Groups") or []}
+        if eni.get("VpcId", "") not in layout.vpcs and not groups & set(layout.groups):
+            continue
         for attached in sorted(eni.get("Groups") or [], key=lambda g: g["GroupId"]):
             group_id = attached["GroupId"]
             if group_id in layout.groups:

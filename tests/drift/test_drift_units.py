@@ -234,3 +234,19 @@ def test_cloudformation_drift_is_merged_into_the_findings_it_explains(tmp_path):
     assert (service.rule, service.subject) == ("DRIFT006", "net/Service (AWS::ECS::Service) MODIFIED")
     assert service.details["differences"] == [{"path": "/DesiredCount", "type": "NOT_EQUAL", "expected": "1",
                                                "actual": "3"}]
+
+
+def test_interfaces_of_a_shared_vpc_count_only_when_they_wear_a_layout_group(tmp_path):
+    layout = read_layout(environment(tmp_path, {"net": NET, "edge": EDGE}), deployment())
+    interfaces = [
+        {"NetworkInterfaceId": "eni-own", "VpcId": "vpc-1", "Groups": [{"GroupId": "sg-x", "GroupName": "x"}]},
+        {"NetworkInterfaceId": "eni-nat", "VpcId": "vpc-1", "Groups": [], "InterfaceType": "nat_gateway"},
+        {"NetworkInterfaceId": "eni-app", "VpcId": "vpc-1", "Groups": [{"GroupId": "sg-app"}]},
+        {"NetworkInterfaceId": "eni-other", "VpcId": "vpc-shared", "Groups": [{"GroupId": "sg-y"}]},
+        {"NetworkInterfaceId": "eni-mixed", "VpcId": "vpc-shared", "Description": "task",
+         "Groups": [{"GroupId": "sg-edge"}, {"GroupId": "sg-z", "GroupName": "z"}]},
+    ]
+    findings = compare.compare_interfaces(layout, interfaces, {})
+    assert [(f.resource, f.subject) for f in findings] == [("eni-own", "eni-own (interface) uses sg-x (x)"),
+                                                            ("eni-mixed", "eni-mixed (task) uses sg-z (z)")]
+    assert (findings[0].stack, findings[0].line) == ("net", 7)  # the VPC it is in
