@@ -64,6 +64,11 @@ class Layout:
     vpcs: dict[str, Place] = field(default_factory=dict)            # vpc id -> the template's VPC
     closed_default_groups: dict[str, Place] = field(default_factory=dict)  # vpc id -> the restriction resource
     notes: list[str] = field(default_factory=list)
+    resources: dict[tuple[str, str], Place] = field(default_factory=dict)  # every resource of every template
+
+    def place(self, stack: str, logical_id: str) -> Place | None:
+        """Where a resource of the templates is declared (None for one they do not have)."""
+        return self.resources.get((stack, logical_id))
 
     def name_of(self, group_id: str) -> str:
         """``stack/LogicalId`` for a group of the layout, the id itself for any other."""
@@ -250,4 +255,7 @@ def read_layout(environment, deployment: Deployment) -> Layout:
     reader.inline_rules()
     reader.standalone_rules()
     reader.vpcs()
+    for stack in stacks:
+        for logical_id in stack.resources:
+            layout.resources[(stack.name, logical_id)] = reader.place((stack.name, logical_id))
     return layout

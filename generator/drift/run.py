@@ -55,18 +55,11 @@ def merge_stack_drift(findings: list[Finding], drifts, layout, notes: list[str])
                          "MODIFIED, but the group's rules are exactly those the templates declare (standalone rule "
                          "resources count as drift to CloudFormation): not drift")
             continue
-        place = _place(layout, drift)
+        place = layout.place(drift.stack, drift.logical_id)
         extra.append(Finding("DRIFT006", drift.stack, drift.logical_id,
                              f"{drift.stack}/{drift.logical_id} ({drift.resource_type}) {drift.status}",
-                             place[0], place[1], drift.as_details()))
+                             place.file if place else "", place.line if place else 0, drift.as_details()))
     return extra
-
-
-def _place(layout, drift) -> tuple[str, int]:
-    for group in layout.groups.values():
-        if (group.place.stack, group.place.logical_id) == (drift.stack, drift.logical_id):
-            return group.place.file, group.place.line
-    return "", 0
 
 
 def detect(environment, clients: Clients, options: Options = Options(), progress=lambda message: None) -> Report:

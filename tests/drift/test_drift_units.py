@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 from generator.deploy.environment import load_environment
 from generator.drift import compare, trail
@@ -218,8 +219,8 @@ def test_cloudformation_drift_is_merged_into_the_findings_it_explains(tmp_path):
         ResourceDrift("net", "App", "AWS::EC2::SecurityGroup", "sg-app", "MODIFIED", inline),
         ResourceDrift("edge", "Edge", "AWS::EC2::SecurityGroup", "sg-edge", "MODIFIED",
                       (("/SecurityGroupEgress/1", "ADD", "null", "{}"),)),
-        ResourceDrift("net", "Service", "AWS::ECS::Service", "arn:svc", "MODIFIED",
-                      (("/DesiredCount", "NOT_EQUAL", "1", "3"),)),
+        ResourceDrift("net", "Vpc", "AWS::EC2::VPC", "vpc-1", "MODIFIED",
+                      (("/EnableDnsHostnames", "NOT_EQUAL", "true", "false"),)),
     ]
     notes: list[str] = []
     extra = merge_stack_drift([rule_added], drifts, layout, notes)
@@ -230,10 +231,11 @@ def test_cloudformation_drift_is_merged_into_the_findings_it_explains(tmp_path):
                      "rules are exactly those the templates declare (standalone rule resources count as drift to "
                      "CloudFormation): not drift"]
     # anything else is a finding of its own, with the property differences
-    (service,) = extra
-    assert (service.rule, service.subject) == ("DRIFT006", "net/Service (AWS::ECS::Service) MODIFIED")
-    assert service.details["differences"] == [{"path": "/DesiredCount", "type": "NOT_EQUAL", "expected": "1",
-                                               "actual": "3"}]
+    (vpc,) = extra
+    assert (vpc.rule, vpc.subject) == ("DRIFT006", "net/Vpc (AWS::EC2::VPC) MODIFIED")
+    assert (Path(vpc.file).name, vpc.line) == ("net.template.yaml", 7)
+    assert vpc.details["differences"] == [{"path": "/EnableDnsHostnames", "type": "NOT_EQUAL", "expected": "true",
+                                           "actual": "false"}]
 
 
 def test_interfaces_of_a_shared_vpc_count_only_when_they_wear_a_layout_group(tmp_path):
