@@ -345,3 +345,16 @@ def test_a_denied_required_call_is_one_line_and_exit_2_not_drift(server, monkeyp
     assert result.exit_code == 2
     (line,) = result.output.splitlines()
     assert line == "UnauthorizedOperation: You are not authorized to perform this operation."
+
+
+def test_a_deleted_group_is_reported_with_cloudformations_word(server):
+    deploy(server)
+    group = physical(server, "web-api-dev-network", "WorkerTaskSecurityGroup")
+    server.client("ec2").delete_security_group(GroupId=group)
+    code, report = drift()
+    assert code == 1
+    (finding,) = report["findings"]
+    assert (finding["rule"], finding["resource"]) == ("DRIFT005", "WorkerTaskSecurityGroup")
+    assert finding["subject"] == f"security group web-api-dev-network/WorkerTaskSecurityGroup ({group}) no longer exists"
+    (confirmed,) = finding["details"]["cloudformation"]
+    assert confirmed["status"] == "DELETED"
