@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from emulator import ACCOUNT, moto_server, patch_drift
 from generator.cli import main
+from generator.load import load_file
 from test_deploy_command import environments, placeholder_values, write_environment
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
@@ -48,6 +49,42 @@ def drift(env_dir: Path = ENV, *args: str) -> tuple[int, dict]:
     return result.exit_code, json.loads(result.stdout)
 
 
+def declared(env_dir: Path = ENV):
+    """(stack, logical id, resource) of every resource of the environment's templates, in stacks.json order: the
+    tests find the groups they change by what they are, not by which stack holds them (the quota split moves them)."""
+    for entry in json.loads((env_dir / "stacks.json").read_text()):
+        doc = load_file(str(env_dir / entry["template"]), cfn=True)
+        for logical_id, resource in doc.data["Resources"].items():
+            yield entry["stack_name"], logical_id, resource
+
+
+def first(predicate, env_dir: Path = ENV) -> tuple[str, str, dict]:
+    return next(item for item in declared(env_dir) if predicate(item[2]))
+
+
+def is_public_https_group(resource: dict) -> bool:
+    return resource["Type"] == "AWS::EC2::SecurityGroup" and any(
+        rule.get("CidrIp") == "0.0.0.0/0" and rule.get("FromPort") == 443
+        for rule in resource["Properties"].get("SecurityGroupIngress", []))
+
+
+def is_group_to_group_ingress(resource: dict) -> bool:
+    return resource["Type"] == "AWS::EC2::SecurityGroupIngress" and "SourceSecurityGroupId" in resource["Properties"]
+
+
+def is_worker_group(resource: dict) -> bool:
+    return (resource["Type"] == "AWS::EC2::SecurityGroup"
+            and resource["Properties"]["GroupDescription"].endswith(" worker tasks"))
+
+
+def of_type(kind: str):
+    return lambda resource: resource["Type"] == kind
+
+
+def line_of(finding: dict) -> str:
+    return Path(finding["file"]).read_text().splitlines()[finding["line"] - 1]
+
+
 def physical(server, stack: str, logical_id: str) -> str:
     resources = server.client("cloudformation").describe_stack_resources(StackName=stack)["StackResources"]
     (found,) = [r["PhysicalResourceId"] for r in resources if r.get("LogicalResourceId") == logical_id]
@@ -61,6 +98,19 @@ def revoke(server, group: str, port: int, source: str) -> None:
     (rule,) = [r["SecurityGroupRuleId"] for r in rules if not r["IsEgress"] and r["FromPort"] == port
                and r.get("ReferencedGroupInfo", {}).get("GroupId") == source]
     ec2.revoke_security_group_ingress(GroupId=group, SecurityGroupRuleIds=[rule])
+
+
+def group_named(server, stack: str, value) -> str:
+    """The group id a template value names: ``!GetAtt Group.GroupId`` / ``!Ref Group`` in ``stack``, or an
+    ``!ImportValue`` of another stack's export."""
+    if "Fn::ImportValue" in value:
+        exports = server.client("cloudformation").list_exports()["Exports"]
+        (found,) = [e["Value"] for e in exports if e["Name"] == value["Fn::ImportValue"]]
+        return found
+    if "Ref" in value:
+        return physical(server, stack, value["Ref"])
+    target = value["Fn::GetAtt"]
+    return physical(server, stack, target.split(".")[0] if isinstance(target, str) else target[0])
 
 
 def template_groups(env_dir: Path) -> int:
@@ -94,47 +144,50 @@ def test_an_open_ssh_rule_added_through_ec2_is_exactly_the_drift_with_who_added_
 
     ec2 = boto3.client("ec2", region_name="us-east-1", endpoint_url=server.endpoint,
                        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
-    group = physical(server, "web-api-dev-network", "PublicLoadBalancerSecurityGroup")
+    stack, balancer, _ = first(is_public_https_group)
+    group = physical(server, stack, balancer)
     ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[OPEN_SSH])
 
     code, report = drift()
     assert code == 1 and report["drift"] is True
     (finding,) = report["findings"]
     assert finding["rule"] == "DRIFT001" and finding["kind"] == "rule-added"
-    assert (finding["stack"], finding["resource"]) == ("web-api-dev-network", "PublicLoadBalancerSecurityGroup")
+    assert (finding["stack"], finding["resource"]) == (stack, balancer)
     assert finding["details"]["rule"] == {"direction": "ingress", "protocol": "tcp", "from_port": 22, "to_port": 22,
                                           "peer_kind": "cidr", "peer": "0.0.0.0/0"}
     assert finding["details"]["group_id"] == group
     assert finding["details"]["added_by"] == f"arn:aws:iam::{ACCOUNT}:user/mallory"
     assert finding["details"]["event"] == "AuthorizeSecurityGroupIngress"
     (confirmed,) = finding["details"]["cloudformation"]
-    assert confirmed["status"] == "MODIFIED" and confirmed["resource"] == "PublicLoadBalancerSecurityGroup"
-    assert finding["file"].endswith("web-api-dev-network.template.yaml")
-    lines = Path(finding["file"]).read_text().splitlines()
-    assert lines[finding["line"] - 1] == "  PublicLoadBalancerSecurityGroup:"
+    assert confirmed["status"] == "MODIFIED" and confirmed["resource"] == balancer
+    assert finding["file"].endswith(f"{stack}.template.yaml") and line_of(finding) == f"  {balancer}:"
 
     text = run("drift", str(ENV))
     assert text.exit_code == 1
-    assert (f"DRIFT001 rule-added: ingress tcp/22 from 0.0.0.0/0 on "
-            f"web-api-dev-network/PublicLoadBalancerSecurityGroup ({group})") in text.stdout
+    assert f"DRIFT001 rule-added: ingress tcp/22 from 0.0.0.0/0 on {stack}/{balancer} ({group})" in text.stdout
     assert f"added by arn:aws:iam::{ACCOUNT}:user/mallory at " in text.stdout
     assert "\x1b[" not in text.stdout  # no color off a terminal
-    assert "1 drift (1 rule-added) in 4 stacks" in text.output
+    stacks = len(json.loads((ENV / "stacks.json").read_text()))
+    assert f"1 drift (1 rule-added) in {stacks} stacks" in text.output
 
 
 def test_a_revoked_declared_rule_is_reported_missing_where_it_is_declared(server):
     deploy(server)
-    web = physical(server, "web-api-dev-network", "WebTaskSecurityGroup")
-    balancer = physical(server, "web-api-dev-network", "PublicLoadBalancerSecurityGroup")
-    revoke(server, web, 8080, balancer)
+    stack, logical_id, resource = first(is_group_to_group_ingress)
+    props = resource["Properties"]
+    group = group_named(server, stack, props["GroupId"])
+    source = group_named(server, stack, props["SourceSecurityGroupId"])
+    revoke(server, group, props["FromPort"], source)
     code, report = drift()
     assert code == 1
     (finding,) = report["findings"]
-    assert (finding["rule"], finding["resource"]) == ("DRIFT002", "WebTaskIngressFromPublicLoadBalancer")
-    assert finding["subject"] == (f"ingress tcp/8080 from web-api-dev-network/PublicLoadBalancerSecurityGroup "
-                                  f"({balancer}) on web-api-dev-network/WebTaskSecurityGroup ({web})")
-    lines = Path(finding["file"]).read_text().splitlines()
-    assert lines[finding["line"] - 1] == "  WebTaskIngressFromPublicLoadBalancer:"
+    assert (finding["rule"], finding["stack"], finding["resource"]) == ("DRIFT002", stack, logical_id)
+    assert finding["details"]["group_id"] == group
+    assert finding["details"]["rule"] == {
+        "direction": "ingress", "protocol": "tcp", "from_port": props["FromPort"], "to_port": props["ToPort"],
+        "peer_kind": "group", "peer": source}
+    assert finding["subject"].startswith(f"ingress tcp/{props['FromPort']} from ")
+    assert line_of(finding) == f"  {logical_id}:"
 
 
 def test_a_declared_rule_modified_in_place_is_one_added_and_one_missing(server):
@@ -142,7 +195,8 @@ def test_a_declared_rule_modified_in_place_is_one_added_and_one_missing(server):
     attributed to that call through the rule id CloudTrail records."""
     deploy(server)
     ec2 = server.client("ec2")
-    group = physical(server, "web-api-dev-network", "PublicLoadBalancerSecurityGroup")
+    stack, balancer, _ = first(is_public_https_group)
+    group = physical(server, stack, balancer)
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroupRules"]
     (https,) = [r["SecurityGroupRuleId"] for r in rules if not r["IsEgress"] and r["FromPort"] == 443]
     ec2.modify_security_group_rules(GroupId=group, SecurityGroupRules=[{"SecurityGroupRuleId": https,
@@ -155,14 +209,14 @@ def test_a_declared_rule_modified_in_place_is_one_added_and_one_missing(server):
     assert added["subject"].startswith("ingress tcp/22 from 0.0.0.0/0 on ")
     assert added["details"]["event"] == "ModifySecurityGroupRules"
     assert added["details"]["description"] == "debug"
-    assert (missing["rule"], missing["resource"]) == ("DRIFT002", "PublicLoadBalancerSecurityGroup")
+    assert (missing["rule"], missing["stack"], missing["resource"]) == ("DRIFT002", stack, balancer)
     assert missing["subject"].startswith("ingress tcp/443 from 0.0.0.0/0 on ")
 
 
 def test_the_vpc_default_group_regaining_a_rule_is_reported(server):
     deploy(server)
     ec2 = server.client("ec2")
-    vpc = physical(server, "web-api-dev-network", "Vpc")
+    vpc = physical(server, *first(of_type("AWS::EC2::VPC"))[:2])
     (default,) = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
                                                        {"Name": "group-name", "Values": ["default"]}])[
         "SecurityGroups"]
@@ -173,14 +227,15 @@ def test_the_vpc_default_group_regaining_a_rule_is_reported(server):
     code, report = drift()
     assert code == 1
     (finding,) = report["findings"]
-    assert (finding["rule"], finding["resource"]) == ("DRIFT003", "DefaultSecurityGroupRestriction")
+    restriction = first(of_type("Custom::VpcDefaultSecurityGroupRestriction"))
+    assert (finding["rule"], finding["stack"], finding["resource"]) == ("DRIFT003", *restriction[:2])
     assert finding["subject"] == f"egress all traffic to 0.0.0.0/0 on the default group {default['GroupId']} of {vpc}"
 
 
 def test_an_interface_attached_to_a_group_outside_the_layout_is_reported(server):
     deploy(server)
     ec2 = server.client("ec2")
-    vpc = physical(server, "web-api-dev-network", "Vpc")
+    vpc = physical(server, *first(of_type("AWS::EC2::VPC"))[:2])
     subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
     foreign = ec2.create_security_group(GroupName="debug", Description="debug access", VpcId=vpc)["GroupId"]
     eni = ec2.create_network_interface(SubnetId=subnet, Groups=[foreign], Description="debug box")[
@@ -253,7 +308,7 @@ def test_groups_and_rules_are_followed_across_stacks_through_imports(server, tmp
 
 def test_sarif_names_the_rule_and_the_template_line(server):
     deploy(server)
-    group = physical(server, "web-api-dev-network", "WebTaskSecurityGroup")
+    group = physical(server, *first(is_worker_group)[:2])
     server.client("ec2").authorize_security_group_ingress(GroupId=group, IpPermissions=[OPEN_SSH])
     result = run("drift", str(ENV), "--format", "sarif", "--no-stack-drift")
     assert result.exit_code == 1
@@ -264,7 +319,7 @@ def test_sarif_names_the_rule_and_the_template_line(server):
     (found,) = sarif_run["results"]
     assert found["ruleId"] == "DRIFT001" and found["level"] == "error"
     location = found["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"]["uri"].endswith("web-api-dev-network.template.yaml")
+    assert location["artifactLocation"]["uri"].endswith(f"{first(is_worker_group)[0]}.template.yaml")
     assert location["region"]["startLine"] > 0
     assert "ingress tcp/22 from 0.0.0.0/0" in found["message"]["text"]
 
@@ -278,7 +333,7 @@ def test_cloudtrail_denied_is_a_note_and_the_finding_stands(server, monkeypatch)
 
     deploy(server)
     monkeypatch.setattr(CloudTrailResponse, "lookup_events", denied, raising=False)
-    group = physical(server, "web-api-dev-network", "WebTaskSecurityGroup")
+    group = physical(server, *first(is_worker_group)[:2])
     server.client("ec2").authorize_security_group_ingress(GroupId=group, IpPermissions=[OPEN_SSH])
     code, report = drift(ENV, "--no-stack-drift")
     assert code == 1
@@ -303,7 +358,7 @@ def test_drift_detection_that_does_not_finish_in_time_is_a_note(server, monkeypa
     code, report = drift(ENV, "--stack-drift-timeout", "1")
     assert code == 0
     assert report["checked"]["stacks_drift_detected"] == 0
-    assert "web-api-dev-network: CloudFormation drift detection did not finish within 1s: its result is not " \
+    assert f"{report['stacks'][0]}: CloudFormation drift detection did not finish within 1s: its result is not " \
            "merged" in report["notes"]
 
 
@@ -313,7 +368,8 @@ def test_a_stack_not_deployed_is_one_line_and_exit_2(server):
     result = run("drift", str(ENV))
     assert result.exit_code == 2
     (line,) = result.output.splitlines()
-    assert line.startswith("web-api-dev-network: not deployed (deploy the environment first: stackprint deploy ")
+    first_stack = json.loads((ENV / "stacks.json").read_text())[0]["stack_name"]
+    assert line.startswith(f"{first_stack}: not deployed (deploy the environment first: stackprint deploy ")
 
 
 def test_missing_directory_and_missing_credentials_are_exit_2(monkeypatch, tmp_path):
@@ -349,12 +405,13 @@ def test_a_denied_required_call_is_one_line_and_exit_2_not_drift(server, monkeyp
 
 def test_a_deleted_group_is_reported_with_cloudformations_word(server):
     deploy(server)
-    group = physical(server, "web-api-dev-network", "WorkerTaskSecurityGroup")
+    stack, worker, _ = first(is_worker_group)
+    group = physical(server, stack, worker)
     server.client("ec2").delete_security_group(GroupId=group)
     code, report = drift()
     assert code == 1
     (finding,) = report["findings"]
-    assert (finding["rule"], finding["resource"]) == ("DRIFT005", "WorkerTaskSecurityGroup")
-    assert finding["subject"] == f"security group web-api-dev-network/WorkerTaskSecurityGroup ({group}) no longer exists"
+    assert (finding["rule"], finding["stack"], finding["resource"]) == ("DRIFT005", stack, worker)
+    assert finding["subject"] == f"security group {stack}/{worker} ({group}) no longer exists"
     (confirmed,) = finding["details"]["cloudformation"]
     assert confirmed["status"] == "DELETED"
