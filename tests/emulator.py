@@ -8,9 +8,11 @@ classes, so they apply to both. No template is ever weakened for the emulator.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import socket
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -109,6 +111,28 @@ MOTO_GAPS = {
     "AWS::IAM::Role inline Policies": "created, but GetRolePolicy returns the document as Python repr text instead "
                                       "of JSON; read back with ast.literal_eval.",
 }
+# The gaps `stackprint drift` meets (tests/test_drift_command.py), patched by :func:`patch_drift` on top of
+# patch_moto. Listed here with the others.
+MOTO_GAPS.update({
+    "AWS::EC2::NatGateway network interface":
+        "moto attaches the VPC default security group to the NAT gateway's interface, as InterfaceType 'interface' "
+        "with no description; AWS's has no security group, InterfaceType nat_gateway, RequesterManaged and "
+        "'Interface for NAT Gateway nat-…'. PATCHED in patch_drift.",
+    "AWS::EC2::VPCEndpoint (Interface) network interfaces":
+        "moto attaches the VPC default group to the endpoint's interfaces, ignoring SecurityGroupIds; AWS attaches "
+        "the endpoint's groups (InterfaceType vpc_endpoint, RequesterManaged). PATCHED in patch_drift.",
+    "CloudFormation DetectStackDrift / DescribeStackDriftDetectionStatus / DescribeStackResourceDrifts":
+        "not implemented. PATCHED in patch_drift for AWS::EC2::SecurityGroup, the type drift compares: the rules "
+        "of each direction the template declares inline, as CloudFormation last left them (recorded before the "
+        "first change made through the EC2 API, forgotten when a stack operation runs), against the group's rules "
+        "now: MODIFIED with ADD/REMOVE property differences, DELETED when the group is gone. Every other resource is "
+        "NOT_CHECKED (moto cannot read their live properties back).",
+    "CloudTrail LookupEvents":
+        "not implemented. PATCHED in patch_drift: every AuthorizeSecurityGroupIngress/Egress and "
+        "ModifySecurityGroupRules call made through the EC2 API is recorded as a management event of the caller "
+        "(the identity STS GetCallerIdentity gives the access key), with CloudTrail's requestParameters and "
+        "responseElements shapes, and looked up by ResourceName or EventName, newest first.",
+})
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -682,3 +706,250 @@ def moto_server(monkeypatch):
         yield Server(endpoint)
     finally:
         server.stop()
+
+
+# --- patch_drift: the gaps of `stackprint drift` ----------------------------------------------------------------
+
+
+class _DriftState:
+    """What the drift patches remember between calls: CloudTrail events, each group's rules as CloudFormation left
+    them, and the drift detections run."""
+
+    def __init__(self):
+        self.events: list[dict] = []
+        self.baseline: dict[str, dict] = {}     # group id -> {"ingress": [...], "egress": [...]} (CFN property shape)
+        self.detections: dict[str, dict] = {}   # detection id -> {"stack": name, "drifts": [...]}
+
+
+_DRIFT = _DriftState()
+
+
+def _cfn_rule(rule) -> dict:
+    """A moto SecurityGroupRule in CloudFormation's property shape (as drift detection reports values)."""
+    shape = {"IpProtocol": rule.ip_protocol}
+    if rule.ip_protocol != "-1":
+        shape.update(FromPort=rule.from_port, ToPort=rule.to_port)
+    for key in ("CidrIp", "CidrIpv6"):
+        if rule.ip_range.get(key):
+            shape[key] = rule.ip_range[key]
+    if rule.source_group.get("GroupId"):
+        shape["SourceSecurityGroupId" if not rule.is_egress else "DestinationSecurityGroupId"] = \
+            rule.source_group["GroupId"]
+    if rule.prefix_list_id:
+        shape["SourcePrefixListId" if not rule.is_egress else "DestinationPrefixListId"] = rule.prefix_list_id
+    return shape
+
+
+def _rules_now(backend, group_id: str) -> dict | None:
+    if backend.get_security_group_from_id(group_id) is None:
+        return None
+    rules = backend.describe_security_group_rules([], {"group-id": [group_id]})
+    found = {"ingress": [], "egress": []}
+    for rule in rules:
+        found["egress" if rule.is_egress else "ingress"].append(_cfn_rule(rule))
+    return {direction: sorted(items, key=lambda r: json.dumps(r, sort_keys=True)) for direction, items in found.items()}
+
+
+def _recorded(action: str):
+    """An EC2 security-group API method that records a CloudTrail event (and the group's baseline first)."""
+    import datetime
+    import uuid
+
+    def wrap(original):
+        def handler(self):
+            from moto.sts.models import sts_backends
+
+            group_id = self._get_param("GroupId")
+            backend = self.ec2_backend
+            if group_id and group_id not in _DRIFT.baseline:
+                _DRIFT.baseline[group_id] = _rules_now(backend, group_id)
+            before = {r.id for r in backend.describe_security_group_rules([], {"group-id": [group_id]})} \
+                if group_id else set()
+            result = original(self)
+            if action.startswith("Revoke"):
+                return result
+            after = backend.describe_security_group_rules([], {"group-id": [group_id]}) if group_id else []
+            new = [r for r in after if r.id not in before]
+            user_id, arn, account = sts_backends[self.current_account]["aws"].get_caller_identity(
+                self.get_access_key(), self.region)
+            request = {"groupId": group_id, "ipPermissions": {"items": [
+                {"ipProtocol": r.ip_protocol, "fromPort": r.from_port, "toPort": r.to_port,
+                 "ipRanges": {"items": [{"cidrIp": r.ip_range["CidrIp"]}] if r.ip_range.get("CidrIp") else []},
+                 "ipv6Ranges": {"items": [{"cidrIpv6": r.ip_range["CidrIpv6"]}] if r.ip_range.get("CidrIpv6") else []},
+                 "groups": {"items": [{"groupId": r.source_group["GroupId"]}] if r.source_group.get("GroupId") else []},
+                 "prefixListIds": {"items": [{"prefixListId": r.prefix_list_id}] if r.prefix_list_id else []}}
+                for r in new]}}
+            if action == "ModifySecurityGroupRules":
+                request = {"ModifySecurityGroupRulesRequest": {"GroupId": group_id, "SecurityGroupRule": [
+                    {"SecurityGroupRuleId": rule["SecurityGroupRuleId"]}
+                    for rule in self._get_param("SecurityGroupRules", [])]}}
+            moment = datetime.datetime.now(datetime.timezone.utc)
+            _DRIFT.events.append({
+                "EventId": str(uuid.uuid4()), "EventName": action, "ReadOnly": "false",
+                "EventTime": moment.timestamp(), "EventSource": "ec2.amazonaws.com", "Username": arn.split("/")[-1],
+                "Resources": [{"ResourceType": "AWS::EC2::SecurityGroup", "ResourceName": group_id}],
+                "CloudTrailEvent": json.dumps({
+                    "eventVersion": "1.08", "eventName": action, "eventSource": "ec2.amazonaws.com",
+                    "eventTime": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "awsRegion": self.region,
+                    "userIdentity": {"type": "IAMUser", "arn": arn, "principalId": user_id, "accountId": account},
+                    "requestParameters": request,
+                    "responseElements": {"_return": True, "securityGroupRuleSet": {"items": [
+                        {"groupId": group_id, "securityGroupRuleId": r.id, "isEgress": r.is_egress} for r in new]}},
+                })})
+            return result
+        return handler
+    return wrap
+
+
+def _lookup_events(self):
+    attributes = self._get_param("LookupAttributes") or []
+    events = list(reversed(_DRIFT.events))
+    for attribute in attributes:
+        key, value = attribute["AttributeKey"], attribute["AttributeValue"]
+        if key == "ResourceName":
+            events = [e for e in events if any(r["ResourceName"] == value for r in e["Resources"])]
+        elif key == "EventName":
+            events = [e for e in events if e["EventName"] == value]
+    return json.dumps({"Events": events})
+
+
+def _stack_drifts(backend, stack) -> list[dict]:
+    """AWS's resource drifts of one stack, for the security groups (everything else NOT_CHECKED)."""
+    from moto.ec2.models import ec2_backends
+
+    ec2 = ec2_backends[stack.account_id][stack.region_name]
+    drifts = []
+    for logical_id, resource in sorted((stack.template_dict.get("Resources") or {}).items()):
+        parsed = stack.resource_map._parsed_resources.get(logical_id)
+        physical = getattr(parsed, "physical_resource_id", "") or ""
+        entry = {"StackId": stack.stack_id, "LogicalResourceId": logical_id, "PhysicalResourceId": physical,
+                 "ResourceType": resource.get("Type", ""), "StackResourceDriftStatus": "NOT_CHECKED",
+                 "Timestamp": datetime_now()}
+        if resource.get("Type") == "AWS::EC2::SecurityGroup" and physical:
+            entry["StackResourceDriftStatus"] = "IN_SYNC"
+            now = _rules_now(ec2, physical)
+            if now is None:
+                entry["StackResourceDriftStatus"] = "DELETED"
+            elif physical in _DRIFT.baseline:
+                differences = []
+                for direction, name in (("ingress", "SecurityGroupIngress"), ("egress", "SecurityGroupEgress")):
+                    if name not in (resource.get("Properties") or {}):
+                        continue
+                    expected, actual = _DRIFT.baseline[physical][direction], now[direction]
+                    for index, rule in enumerate(actual):
+                        if rule not in expected:
+                            differences.append({"PropertyPath": f"/{name}/{index}", "DifferenceType": "ADD",
+                                                "ExpectedValue": "null", "ActualValue": json.dumps(rule)})
+                    for index, rule in enumerate(expected):
+                        if rule not in actual:
+                            differences.append({"PropertyPath": f"/{name}/{index}", "DifferenceType": "REMOVE",
+                                                "ExpectedValue": json.dumps(rule), "ActualValue": "null"})
+                if differences:
+                    entry["StackResourceDriftStatus"] = "MODIFIED"
+                    entry["PropertyDifferences"] = differences
+        drifts.append(entry)
+    return drifts
+
+
+def datetime_now():
+    import datetime
+
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _detect_stack_drift(self):
+    import uuid
+
+    from moto.core.responses import ActionResult
+
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    detection = str(uuid.uuid4())
+    _DRIFT.detections[detection] = {"stack": stack, "drifts": _stack_drifts(self.cloudformation_backend, stack)}
+    return ActionResult({"StackDriftDetectionId": detection})
+
+
+def _describe_drift_status(self):
+    from moto.core.responses import ActionResult
+
+    found = _DRIFT.detections[self._get_param("StackDriftDetectionId")]
+    drifted = [d for d in found["drifts"] if d["StackResourceDriftStatus"] in ("MODIFIED", "DELETED")]
+    return ActionResult({"StackId": found["stack"].stack_id, "StackDriftDetectionId":
+                         self._get_param("StackDriftDetectionId"), "DetectionStatus": "DETECTION_COMPLETE",
+                         "StackDriftStatus": "DRIFTED" if drifted else "IN_SYNC",
+                         "DriftedStackResourceCount": len(drifted), "Timestamp": datetime_now()})
+
+
+def _describe_resource_drifts(self):
+    from moto.core.responses import ActionResult
+
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    latest = [d for d in _DRIFT.detections.values() if d["stack"].stack_id == stack.stack_id][-1]
+    wanted = self._get_param("StackResourceDriftStatusFilters") or []
+    drifts = [d for d in latest["drifts"] if not wanted or d["StackResourceDriftStatus"] in wanted]
+    return ActionResult({"StackResourceDrifts": drifts})
+
+
+def _forgetting_baseline(original):
+    """A stack operation makes the groups' current rules CloudFormation's again."""
+
+    def execute(self, *args, **kwargs):
+        _DRIFT.baseline.clear()
+        return original(self, *args, **kwargs)
+
+    return execute
+
+
+def _managed_interfaces(monkeypatch) -> None:
+    """NAT gateway and interface endpoint ENIs as AWS makes them (see MOTO_GAPS)."""
+    from moto.ec2.models import vpcs
+    from moto.ec2.models.nat_gateways import NatGateway
+
+    original_nat = NatGateway.__init__
+
+    def nat_init(self, *args, **kwargs):
+        original_nat(self, *args, **kwargs)
+        self._eni._group_set = []
+        self._eni.interface_type = "nat_gateway"
+        self._eni.requester_managed = True
+        self._eni.description = f"Interface for NAT Gateway {self.id}"
+
+    monkeypatch.setattr(NatGateway, "__init__", nat_init)
+    original_endpoint = vpcs.VPCBackend.create_vpc_endpoint
+
+    def create_vpc_endpoint(self, *args, **kwargs):
+        endpoint = original_endpoint(self, *args, **kwargs)
+        groups = [self.get_security_group_from_id(g) for g in (endpoint.security_group_ids or [])]
+        for eni_id in endpoint.network_interface_ids:
+            eni = self.enis[eni_id]
+            eni._group_set = [g for g in groups if g is not None]
+            eni.interface_type = "vpc_endpoint"
+            eni.requester_managed = True
+            eni.description = f"VPC Endpoint Interface {endpoint.id}"
+        return endpoint
+
+    monkeypatch.setattr(vpcs.VPCBackend, "create_vpc_endpoint", create_vpc_endpoint)
+
+
+def patch_drift(monkeypatch) -> None:
+    """The gaps `stackprint drift` meets (listed in MOTO_GAPS), on top of :func:`patch_moto`, with fresh state."""
+    from moto.cloudformation import models as cfn_models
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.ec2.responses.security_groups import SecurityGroups
+
+    monkeypatch.setattr(sys.modules[__name__], "_DRIFT", _DriftState())
+    _managed_interfaces(monkeypatch)
+    for method, action in (("authorize_security_group_ingress", "AuthorizeSecurityGroupIngress"),
+                           ("authorize_security_group_egress", "AuthorizeSecurityGroupEgress"),
+                           ("modify_security_group_rules", "ModifySecurityGroupRules"),
+                           ("revoke_security_group_ingress", "RevokeSecurityGroupIngress"),
+                           ("revoke_security_group_egress", "RevokeSecurityGroupEgress")):
+        monkeypatch.setattr(SecurityGroups, method, _recorded(action)(getattr(SecurityGroups, method)))
+    monkeypatch.setattr(CloudTrailResponse, "lookup_events", _lookup_events, raising=False)
+    monkeypatch.setattr(CloudFormationResponse, "detect_stack_drift", _detect_stack_drift, raising=False)
+    monkeypatch.setattr(CloudFormationResponse, "describe_stack_drift_detection_status", _describe_drift_status,
+                        raising=False)
+    monkeypatch.setattr(CloudFormationResponse, "describe_stack_resource_drifts", _describe_resource_drifts,
+                        raising=False)
+    monkeypatch.setattr(cfn_models.CloudFormationBackend, "execute_change_set",
+                        _forgetting_baseline(cfn_models.CloudFormationBackend.execute_change_set))
