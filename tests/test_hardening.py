@@ -119,6 +119,12 @@ def test_relaxing_waf_removes_the_acl_and_writes_the_reason_for_every_scanner():
     assert _audit(network, "ELB008") == ["PublicLoadBalancer"]  # and the audit sees it without
 
 
+def test_waf_settings_on_an_internal_balancer_are_refused_at_the_key():
+    error = _error(PUBLIC_AND_INTERNAL.replace("plain: {scheme: internal}",
+                                               "plain: {scheme: internal, waf: {rate_limit: 100}}"))
+    assert "load_balancers.plain.waf: waf applies to internet-facing balancers only" in error
+
+
 def test_relaxing_waf_on_an_internal_balancer_is_refused_at_the_key():
     error = _error(PUBLIC_AND_INTERNAL.replace("plain: {scheme: internal}",
                                                f"plain: {{scheme: internal, relax: {{waf: '{REASON}'}}}}"))

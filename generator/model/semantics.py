@@ -104,6 +104,9 @@ def _balancers(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
                                                  "reaches origins over the internet; remove allow_from or use "
                                                  "scheme: internet-facing)")
         yield from _hardening(balancer, where)
+        if balancer.scheme == "internal" and written(where + ("waf",)):
+            yield Issue(where + ("waf",), "waf applies to internet-facing balancers only (an internal balancer has "
+                                          "no web ACL; remove waf)")
         if name not in routed:
             yield Issue(where, f"no service routes to load balancer '{name}' (add route: {{load_balancer: {name}}} "
                                "to a service, or remove it)", at_key=True)
