@@ -62,6 +62,21 @@ MOTO_GAPS = {
         "Lambda-backed custom resources run the function in Docker and wait for its HTTP answer, neither of which "
         "works offline. PATCHED below: the fixture runs the function's own code in-process against moto (boto3 "
         "inside mock_aws, a stand-in cfnresponse module) and completes the resource with its answer.",
+    "AWS::WAFv2::WebACL": "not supported by moto's CloudFormation. PATCHED below over moto's WAFv2 API "
+                          "(create_web_acl with the template's rules, default action and visibility; name from the "
+                          "logical id when the template sets none, as CloudFormation generates one).",
+    "AWS::WAFv2::WebACLAssociation": "not supported by moto's CloudFormation. PATCHED below over moto's WAFv2 "
+                                     "associate_web_acl (get_web_acl_for_resource then answers for the balancer).",
+    "AWS::WAFv2::LoggingConfiguration": "not supported by moto's CloudFormation. PATCHED below over moto's WAFv2 "
+                                        "put_logging_configuration.",
+    "AWS::Backup::BackupVault": "not supported by moto's CloudFormation. PATCHED below over moto's Backup API "
+                                "(create_backup_vault with its name and EncryptionKeyArn).",
+    "AWS::Backup::BackupPlan": "not supported by moto's CloudFormation. PATCHED below over moto's Backup API "
+                               "(create_backup_plan with the template's plan document).",
+    "AWS::Backup::BackupSelection": "not supported by moto's CloudFormation, and moto's Backup API has no "
+                                    "selections at all. PATCHED below: the selection document is kept on moto's "
+                                    "plan object (``stackprint_selections``), where the in-process tests read it; "
+                                    "its plan id must name a plan moto created.",
     "AWS::EC2::VPC default security group":
         "created without AWS's self-referencing all-traffic ingress rule (only the allow-all egress); the "
         "restriction tolerates the missing rule, as the real function does.",
@@ -268,6 +283,96 @@ def _cloud_map(kind: str):
                 "DNS_HTTP"))
 
     return CloudMapResource
+
+
+def _waf_and_backup(kind: str):
+    """CloudFormation models for the AWS::WAFv2 and AWS::Backup resources of the templates, over moto's APIs."""
+    from moto.core.common_models import CloudFormationModel
+
+    service = "wafv2" if kind.startswith("WAFv2") else "backup"
+
+    class Resource(CloudFormationModel):
+        __module__ = f"moto.{service}.stackprint_test_patch"
+
+        def __init__(self, physical_id: str, attributes: dict):
+            self.physical_id, self.attributes = physical_id, attributes
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.physical_id
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return f"AWS::{kind.replace('.', '::')}"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr in ("Arn", "Id", "BackupPlanId", "BackupPlanArn", "BackupVaultArn", "BackupVaultName")
+
+        def get_cfn_attribute(self, attribute_name: str):
+            return self.attributes[attribute_name]
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
+                                            **kwargs):
+            props = cloudformation_json["Properties"]
+            if service == "wafv2":
+                from moto.wafv2.models import wafv2_backends
+                return cls._waf(wafv2_backends[account_id][region_name], resource_name, props, kwargs)
+            from moto.backup.models import backup_backends
+            return cls._backup(backup_backends[account_id][region_name], resource_name, props)
+
+        @classmethod
+        def _waf(cls, backend, resource_name, props, kwargs):
+            if kind == "WAFv2.WebACL":
+                name = props.get("Name") or f"{kwargs.get('stack_name', 'stack')}-{resource_name}"
+                acl = backend.create_web_acl(name, props["VisibilityConfig"], props["DefaultAction"], props["Scope"],
+                                             props.get("Description", ""), props.get("Tags", []),
+                                             props.get("Rules", []), None, None, None, None, None)
+                return cls(acl.arn, {"Arn": acl.arn, "Id": acl.id})
+            if kind == "WAFv2.WebACLAssociation":
+                backend.associate_web_acl(props["WebACLArn"], props["ResourceArn"])
+                return cls(props["ResourceArn"], {})
+            backend.put_logging_configuration(props["ResourceArn"], props["LogDestinationConfigs"],
+                                              props.get("RedactedFields"), False, props.get("LoggingFilter"))
+            return cls(props["ResourceArn"], {})
+
+        @classmethod
+        def _backup(cls, backend, resource_name, props):
+            if kind == "Backup.BackupVault":
+                vault = backend.create_backup_vault(props["BackupVaultName"], props.get("BackupVaultTags") or {},
+                                                    props.get("EncryptionKeyArn"), resource_name)
+                return cls(vault.backup_vault_name, {"BackupVaultArn": vault.backup_vault_arn,
+                                                     "BackupVaultName": vault.backup_vault_name})
+            if kind == "Backup.BackupPlan":
+                plan = backend.create_backup_plan(_backup_plan_document(backend, props["BackupPlan"]),
+                                                  props.get("BackupPlanTags") or {}, resource_name)
+                return cls(plan.backup_plan_id, {"BackupPlanId": plan.backup_plan_id,
+                                                 "BackupPlanArn": plan.backup_plan_arn})
+            plan = backend.plans[props["BackupPlanId"]]  # KeyError: a selection for a plan that does not exist
+            selections = getattr(plan, "stackprint_selections", [])
+            selections.append(props["BackupSelection"])
+            plan.stackprint_selections = selections
+            selection_id = f"{props['BackupPlanId']}-{len(selections)}"
+            return cls(selection_id, {"Id": selection_id})
+
+    return Resource
+
+
+def _backup_plan_document(backend, template_plan: dict) -> dict:
+    """The CloudFormation shape of a backup plan (``BackupPlanRule``, ``TargetBackupVault``) in the API's shape
+    (``Rules``, ``TargetBackupVaultName``) moto stores; a rule naming a vault that does not exist fails, as in AWS."""
+    rules = []
+    for rule in template_plan.get("BackupPlanRule", []):
+        rule = dict(rule)
+        vault = rule.pop("TargetBackupVault")
+        backend.describe_backup_vault(vault)  # raises for an unknown vault
+        rules.append({**rule, "TargetBackupVaultName": vault})
+    return {"BackupPlanName": template_plan["BackupPlanName"], "Rules": rules}
+
+
+WAF_AND_BACKUP = ("WAFv2.WebACL", "WAFv2.WebACLAssociation", "WAFv2.LoggingConfiguration", "Backup.BackupVault",
+                  "Backup.BackupPlan", "Backup.BackupSelection")
 
 
 def _yaml_tag_constructor(loader, tag, node):
@@ -633,6 +738,9 @@ def patch_moto(monkeypatch) -> None:
         models[model.cloudformation_type()] = model
     for kind in ("PrivateDnsNamespace", "Service"):
         model = _cloud_map(kind)
+        models[model.cloudformation_type()] = model
+    for kind in WAF_AND_BACKUP:
+        model = _waf_and_backup(kind)
         models[model.cloudformation_type()] = model
     monkeypatch.setattr(parsing, "get_model_map", lambda: models)
     # change sets and events (stackprint deploy)
