@@ -12,12 +12,14 @@ Both are off unless a blueprint asks for them, usually in its production overlay
 """
 from __future__ import annotations
 
+import difflib
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
 
 from generator.model.base import Model, matching
+from generator.model.errors import describe
 
 #: The AWS Config managed rules the language offers, by their rule names (the identifiers are the plan's business).
 CONFIG_RULES = (
@@ -37,12 +39,37 @@ _parameter_name = matching(_PARAMETER, "'{value}' is not a CloudFormation parame
                                        "e.g. GuardrailsEmail)")
 
 
-def _distinct(rules: list[str]) -> list[str]:
-    """A rule listed twice is a slip (two Config rules of the same name cannot exist in one stack)."""
-    seen = [rule for index, rule in enumerate(rules) if rule in rules[:index]]
-    if seen:
-        raise ValueError(f"'{seen[0]}' is listed twice (list each rule once)")
-    return rules
+def _shape(value: object) -> object:
+    """One message for a value that is neither switch nor list (pydantic would explain both union branches)."""
+    if isinstance(value, bool) or (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+        return value
+    raise ValueError(f"expected true, false or a list of rule names, got {describe(value)} (e.g. config_rules: "
+                     f"true, or config_rules: [restricted-ssh])")
+
+
+def _known(value: bool | list[str]) -> bool | list[str]:
+    """Each listed rule is one the language offers, listed once; an empty list says nothing (write false)."""
+    if isinstance(value, bool):
+        return value
+    if not value:
+        raise ValueError("an empty list turns on no rule (write false, or leave config_rules out)")
+    for index, rule in enumerate(value):
+        if rule not in CONFIG_RULES:
+            raise ValueError(f"'{rule}' is not a managed rule stackprint offers ({_suggest(rule)}valid: "
+                             f"{', '.join(CONFIG_RULES)})")
+        if rule in value[:index]:
+            raise ValueError(f"'{rule}' is listed twice (list each rule once)")
+    return value
+
+
+def _suggest(rule: str) -> str:
+    close = difflib.get_close_matches(rule, CONFIG_RULES, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?; " if close else ""
+
+
+ConfigRules = Annotated[bool | list[str], BeforeValidator(_shape), AfterValidator(_known), WithJsonSchema({
+    "anyOf": [{"type": "boolean"},
+              {"type": "array", "items": {"enum": list(CONFIG_RULES)}, "minItems": 1, "uniqueItems": True}]})]
 
 
 class Notify(Model):
@@ -68,8 +95,7 @@ class Guardrails(Model):
         None, description="Revoke, within seconds, every rule added to or modified on the environment's security "
                           "groups outside CloudFormation that the templates do not declare, and notify by e-mail "
                           "who changed what. Needs a CloudTrail trail recording management events.")
-    config_rules: bool | Annotated[list[Literal[CONFIG_RULES]], AfterValidator(_distinct),
-                                   Field(min_length=1)] = Field(
+    config_rules: ConfigRules = Field(
         False, description="AWS Config managed rules parameterised from the blueprint: true for every rule that "
                            "applies to this environment, or a list of rule names. Needs an AWS Config recorder in "
                            "the account and region.",
