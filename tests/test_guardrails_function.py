@@ -230,3 +230,34 @@ def test_prefix_list_and_endpoint_rules_match_their_committed_set(aws, monkeypat
     for logical_id, group in sorted(deployed.groups.items()):
         assert revert.revert(deployed.ec2, group, deployed.committed[logical_id], groups, prefix_lists) == ([], []), \
             logical_id
+
+
+def test_the_deployed_rule_matches_the_recorded_events_and_nothing_else(prod):
+    """The deployed rule's pattern, judged by moto's EventBridge matcher (moto has no TestEventPattern: MOTO_GAPS):
+    each recorded event shape invokes the function; a revoke (the function's own calls) and a read do not."""
+    from moto.events.models import EventPattern
+
+    events = boto3.client("events", region_name=REGION)
+    (rule,) = [r for r in events.list_rules()["Rules"] if "SecurityGroupChangeRule" in r["Name"]]
+    (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+    assert ":function:hardened-two-tier-prod-guardrails-AutoRevertFunction-" in target["Arn"]
+    pattern = EventPattern.load(rule["EventPattern"])
+    for fixture in sorted(EVENTS.glob("*.json")):
+        assert pattern.matches_event(json.loads(fixture.read_text())), fixture.name
+    for other in ("RevokeSecurityGroupIngress", "DescribeSecurityGroupRules"):
+        event = json.loads((EVENTS / "authorize_ingress.json").read_text())
+        event["detail"]["eventName"] = other
+        assert not pattern.matches_event(event)
+
+
+def test_the_config_rules_are_deployed_with_the_blueprints_parameters(prod):
+    rules = {r["ConfigRuleName"]: r for r in boto3.client("config", region_name=REGION).describe_config_rules()[
+        "ConfigRules"]}
+    prefix = "hardened-two-tier-prod-"
+    assert sorted(rules) == [prefix + name for name in (
+        "alb-http-to-https-redirection-check", "ecs-containers-readonly-access", "rds-instance-public-access-check",
+        "rds-storage-encrypted", "restricted-ssh", "vpc-default-security-group-closed", "vpc-flow-logs-enabled",
+        "vpc-sg-open-only-to-authorized-ports")]  # the app sets no user: ecs-task-definition-nonroot-user does not apply
+    ports = rules[prefix + "vpc-sg-open-only-to-authorized-ports"]
+    assert json.loads(ports["InputParameters"]) == {"authorizedTcpPorts": "80,443"}
+    assert rules[prefix + "restricted-ssh"]["Source"] == {"Owner": "AWS", "SourceIdentifier": "INCOMING_SSH_DISABLED"}
