@@ -1,4 +1,4 @@
-# stackprint auto-revert: revoke security-group rules the templates do not declare
+# stackprint auto-revert (generator/guardrails/revert.py): revoke group rules the templates do not declare
 import json
 import os
 
