@@ -44,27 +44,43 @@ services:
 """
 
 
+def deploy_stacks(files: dict[str, bytes]) -> str:
+    """Create every stack of an environment in stacks.json order, as `stackprint deploy` would; the last one's name."""
+    ec2 = boto3.client("ec2", region_name=REGION)
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    certificate = boto3.client("acm", region_name=REGION).request_certificate(
+        DomainName="example.com")["CertificateArn"]
+    (prefix_list,) = ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_PREFIX_LIST]}])["PrefixLists"]
+    values = {"REPLACE_WITH_ACM_CERTIFICATE_ARN": certificate, "REPLACE_WITH_NOTIFICATION_EMAIL": "ops@example.com",
+              "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID": prefix_list["PrefixListId"]}
+    for stack in json.loads(files["stacks.json"]):
+        config = json.loads(files[stack["config"]])
+        cfn.create_stack(StackName=stack["stack_name"], TemplateBody=files[stack["template"]].decode(),
+                         Parameters=[{"ParameterKey": k, "ParameterValue": values.get(v, v)}
+                                     for k, v in sorted(config["Parameters"].items())],
+                         Tags=[{"Key": k, "Value": v} for k, v in config["Tags"].items()])
+        assert cfn.describe_stacks(StackName=stack["stack_name"])["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    return stack["stack_name"]
+
+
+def logical_groups(ec2, stack_prefix: str) -> dict[str, str]:
+    """logical id -> group id of the groups CloudFormation created in stacks named ``stack_prefix``*."""
+    found = {}
+    for group in ec2.describe_security_groups()["SecurityGroups"]:
+        tags = {t["Key"]: t["Value"] for t in group.get("Tags", [])}
+        if tags.get("aws:cloudformation:stack-name", "").startswith(stack_prefix):
+            found[tags["aws:cloudformation:logical-id"]] = group["GroupId"]
+    return found
+
+
 class Deployed:
     """One environment deployed into moto, with the function's environment set as Lambda would set it."""
 
     def __init__(self, monkeypatch, files: dict[str, bytes]):
         self.ec2 = boto3.client("ec2", region_name=REGION)
         cfn = boto3.client("cloudformation", region_name=REGION)
-        certificate = boto3.client("acm", region_name=REGION).request_certificate(
-            DomainName="example.com")["CertificateArn"]
-        (prefix_list,) = self.ec2.describe_managed_prefix_lists(
-            Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_PREFIX_LIST]}])["PrefixLists"]
-        self.prefix_list = prefix_list["PrefixListId"]
-        values = {"REPLACE_WITH_ACM_CERTIFICATE_ARN": certificate, "REPLACE_WITH_NOTIFICATION_EMAIL": "ops@example.com",
-                  "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID": self.prefix_list}
-        for stack in json.loads(files["stacks.json"]):
-            config = json.loads(files[stack["config"]])
-            cfn.create_stack(StackName=stack["stack_name"], TemplateBody=files[stack["template"]].decode(),
-                             Parameters=[{"ParameterKey": k, "ParameterValue": values.get(v, v)}
-                                         for k, v in sorted(config["Parameters"].items())],
-                             Tags=[{"Key": k, "Value": v} for k, v in config["Tags"].items()])
-            assert cfn.describe_stacks(StackName=stack["stack_name"])["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
-        guardrails = stack["stack_name"]
+        guardrails = deploy_stacks(files)
         resources = {r["LogicalResourceId"]: r.get("PhysicalResourceId")
                      for r in cfn.describe_stack_resources(StackName=guardrails)["StackResources"]}
         variables = boto3.client("lambda", region_name=REGION).get_function_configuration(
@@ -77,11 +93,7 @@ class Deployed:
         inbox_arn = sqs.get_queue_attributes(QueueUrl=self.inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         boto3.client("sns", region_name=REGION).subscribe(TopicArn=variables["TOPIC_ARN"], Protocol="sqs",
                                                           Endpoint=inbox_arn)
-        self.groups = {}
-        for group in self.ec2.describe_security_groups()["SecurityGroups"]:
-            tags = {t["Key"]: t["Value"] for t in group.get("Tags", [])}
-            if "aws:cloudformation:logical-id" in tags:
-                self.groups[tags["aws:cloudformation:logical-id"]] = group["GroupId"]
+        self.groups = logical_groups(self.ec2, guardrails.removesuffix("guardrails"))
 
     def rules(self, group_id: str) -> list[dict]:
         return self.ec2.describe_security_group_rules(
@@ -195,6 +207,18 @@ def test_a_group_of_another_environment_or_outside_cloudformation_is_ignored(pro
 
     assert result == {"reverted": []}
     assert rule in {r["SecurityGroupRuleId"] for r in prod.rules(other["GroupId"])}
+    assert prod.messages() == []
+
+
+def test_the_same_group_of_another_environment_is_ignored(prod):
+    """dev deployed next to prod has a group of the same logical id; prod's function must not touch it."""
+    deploy_stacks(build((REPO / "blueprints" / "hardened-two-tier.yaml").read_text(), "dev"))
+    dev_group = logical_groups(prod.ec2, "hardened-two-tier-dev-")["AppTaskSecurityGroup"]
+    assert dev_group != prod.groups["AppTaskSecurityGroup"]
+    rule = open_ssh(prod, dev_group)
+
+    assert prod.invoke("authorize_ingress.json", GROUP_ID=dev_group, RULE_ID=rule) == {"reverted": []}
+    assert rule in {r["SecurityGroupRuleId"] for r in prod.rules(dev_group)}
     assert prod.messages() == []
 
 
