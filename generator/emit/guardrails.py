@@ -117,8 +117,10 @@ def add_auto_revert(template: Template, layout: Layout) -> None:
     template.add_resource(sns.Topic(
         "RevertNotificationTopic", DisplayName="stackprint auto-revert", KmsMasterKeyId=Ref("GuardrailsKey"),
         Subscription=[sns.Subscription(Protocol="email", Endpoint=Ref(plan.notify_parameter))]))
+    # Retained like the logs: an event the function failed to revert is evidence of a change nobody undid.
     template.add_resource(sqs.Queue("AutoRevertDeadLetterQueue", KmsMasterKeyId=Ref("GuardrailsKey"),
-                                    MessageRetentionPeriod=DEAD_LETTER_RETENTION_SECONDS))
+                                    MessageRetentionPeriod=DEAD_LETTER_RETENTION_SECONDS,
+                                    DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
     template.add_resource(logs.LogGroup("AutoRevertLogGroup", RetentionInDays=LOG_RETENTION_DAYS,
                                         KmsKeyId=GetAtt("GuardrailsKey", "Arn"),
                                         DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
