@@ -54,6 +54,7 @@ def test_everything_is_encrypted_retained_and_bounded(resources):
     logs = resources["AutoRevertLogGroup"]
     assert logs["Properties"]["KmsKeyId"] == key and logs["Properties"]["RetentionInDays"] == 365
     assert logs["DeletionPolicy"] == "Retain" and resources["GuardrailsKey"]["Properties"]["EnableKeyRotation"]
+    assert resources["AutoRevertDeadLetterQueue"]["DeletionPolicy"] == "Retain"
     pattern = resources["SecurityGroupChangeRule"]["Properties"]["EventPattern"]
     assert pattern["detail"]["eventName"] == ["AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress",
                                               "ModifySecurityGroupRules"]
