@@ -54,7 +54,8 @@ def deploy(env_dir: Path) -> dict[str, str]:
     cfn = boto3.client("cloudformation", region_name=REGION)
     certificate = boto3.client("acm", region_name=REGION).request_certificate(
         DomainName="example.com")["CertificateArn"]
-    substitutes = {PLACEHOLDER: certificate, PREFIX_LIST_PLACEHOLDER: cloudfront_prefix_list()}
+    substitutes = {PLACEHOLDER: certificate, PREFIX_LIST_PLACEHOLDER: cloudfront_prefix_list(),
+                   "REPLACE_WITH_NOTIFICATION_EMAIL": "security-team@example.com"}
     network_resources = {}
     for stack in json.loads((env_dir / "stacks.json").read_text()):
         config = json.loads((env_dir / stack["config"]).read_text())
