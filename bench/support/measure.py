@@ -5,8 +5,9 @@ resident memory of the whole process tree (stackprint may lint in worker process
 - wall: ``time.perf_counter`` from start to exit;
 - CPU: user + system seconds of the process and every descendant it waited for (``os.wait4``'s rusage);
 - largest process: ``ru_maxrss`` of that rusage (the peak of the biggest single process of the tree);
-- tree peak: the largest sum of VmRSS over the live tree, sampled from /proc every ``interval`` seconds (Linux
-  only; 0 elsewhere). Sampling can miss a spike shorter than the interval, never invent one.
+- tree peak: the largest sum of resident memory over the live tree (Pss, so pages forked workers share with their
+  parent count once), sampled from /proc every ``interval`` seconds (Linux only; 0 elsewhere). Sampling can miss
+  a spike shorter than the interval, never invent one.
 """
 from __future__ import annotations
 
@@ -48,12 +49,15 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
+    """The process's proportional set size (Pss: a page shared by n processes counts 1/n in each, so a forked
+    worker's copy-on-write pages are not counted twice), else its VmRSS where smaps_rollup is unreadable."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            continue
     return 0
 
 
@@ -107,4 +111,5 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}), {model}"
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{os.cpu_count()} cores (nproc {usable}), {model}"
