@@ -28,7 +28,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from support import albfs  # noqa: E402
-from support.measure import MIB, CommandFailed, Sample, machine, run  # noqa: E402
+from support.measure import MIB, CommandFailed, Sample, load, machine, run  # noqa: E402
 from vs_cdk import has_no_cache_option, stackprint_command  # noqa: E402
 
 FLAT = 1.25
@@ -78,6 +78,7 @@ def main() -> int:
     sizes = sorted({int(s) for s in args.sizes.split(",")})
     stackprint = stackprint_command()
     no_cache = has_no_cache_option(stackprint)
+    load_before = load()
     results: dict[int, Sample] = {}
     shapes: dict[int, tuple] = {}
     failed: dict[int, str] = {}
@@ -106,7 +107,8 @@ def main() -> int:
 
     print(f"stackprint build, full and gated, cold gate cache "
           f"({'--no-cache' if no_cache else 'empty STACKPRINT_CACHE_DIR'}); median of {args.runs} per size")
-    print(f"machine: {machine()}; {datetime.date.today().isoformat()}")
+    print(f"machine: {machine()}; {datetime.date.today().isoformat()}; load average {load_before} at the start, "
+          f"{load()} at the end")
     print()
     print("| services | wall | CPU | peak memory (tree) | largest process | wall / service | memory / service | "
           "marginal wall / service | marginal memory / service | most resources in a stack | largest stack | "

@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from support import albfs  # noqa: E402
-from support.measure import MIB, CommandFailed, Sample, machine, run  # noqa: E402
+from support.measure import MIB, CommandFailed, Sample, load, machine, run  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 CDK_DIR = BENCH / "cdk"
@@ -188,12 +188,15 @@ def table(sp: dict[str, list[Sample]], cdk: dict[str, list[Sample]] | None, runs
         rows.append(f"| {label} | {fmt(value)} | {fmt(base)} | {ratio:.2f}x | {target} |")
 
     row("full build, wall (gated, cold cache)", sp["build"], "wall", fmt_s, "wall")
-    row("full build, CPU (user+sys)", sp["build"], "cpu", fmt_s)
+    row("full build, CPU (user+sys)", sp["build"], "cpu", fmt_s, "wall")
     row("full build, peak memory (process tree)", sp["build"], "tree_peak", fmt_m, "memory")
     row("full build, peak memory (largest process)", sp["build"], "max_process", fmt_m)
     row("no-change rebuild, wall", sp["no-change"], "wall", fmt_s, "no-change")
+    row("no-change rebuild, CPU", sp["no-change"], "cpu", fmt_s, "no-change")
     row("`stackprint check`, wall", sp["check"], "wall", fmt_s, "check")
+    row("`stackprint check`, CPU", sp["check"], "cpu", fmt_s, "check")
     row("rebuild after one count change, wall", sp["one-count"], "wall", fmt_s, "one-count")
+    row("rebuild after one count change, CPU", sp["one-count"], "cpu", fmt_s, "one-count")
     if cdk and "cli" in cdk:
         rows.append(f"| (`cdk synth` CLI, for reference) | | {median(cdk['cli'], 'wall'):.2f} s wall, "
                     f"{median(cdk['cli'], 'cpu'):.2f} CPU-s, {median(cdk['cli'], 'tree_peak') / MIB:.0f} MiB | | |")
@@ -220,6 +223,7 @@ def main() -> int:
     theirs = Cdk(node, cli, args.services, log) if node else None
     sp: dict[str, list[Sample]] = {}
     cdk: dict[str, list[Sample]] = {}
+    load_before = load()
     try:
         for index in range(args.runs):
             log(f"round {index + 1}/{args.runs}")
@@ -236,10 +240,12 @@ def main() -> int:
     print(f"{args.services} services (ApplicationLoadBalancedFargateService layout), medians of {args.runs} "
           f"interleaved runs; gate cache: {'--no-cache' if no_cache else 'empty STACKPRINT_CACHE_DIR'} for the "
           "full build, warm for the rebuilds")
-    print(f"machine: {machine()}; {datetime.date.today().isoformat()}")
+    print(f"machine: {machine()}; {datetime.date.today().isoformat()}; load average {load_before} at the start, "
+          f"{load()} at the end (above the core count, other work shared the cores: CPU-s is the steadier figure)")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info.items()))
     if theirs:
-        print("ratios: stackprint / CDK synth (`node app.js` with CDK_OUTDIR, what `cdk synth` runs); memory goal "
+        print("ratios: stackprint / CDK synth (`node app.js` with CDK_OUTDIR, what `cdk synth` runs), wall to wall "
+              "and CPU to CPU (the issue's goals are on wall; the CPU rows apply the same goal to CPU-s); memory goal "
               "on the process-tree peak")
     print()
     for line in table(sp, cdk or None, args.runs):

@@ -113,3 +113,11 @@ def machine() -> str:
         pass
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return f"{os.cpu_count()} cores (nproc {usable}), {model}"
+
+
+def load() -> str:
+    """The 1-minute load average: wall times mean little when it is above the core count (a shared machine)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "n/a"
