@@ -18,7 +18,7 @@ from generator.errors import InputError
 from generator.pipeline import quotas
 from generator.pipeline.inputs import Environment
 from generator.pipeline.parameters import override_name, role_name
-from generator.pipeline.stages import CUSTOM_DATA_LIMIT, SOURCE_OUTPUT, _action_role
+from generator.pipeline.stages import CUSTOM_DATA_LIMIT, SOURCE_OUTPUT, action_role
 
 SCRIPT_FILE = "pipeline.deploy.py"
 ENV_ROLE = "CLOUDFORMATION_ROLE_ARN"
@@ -62,7 +62,7 @@ def _run(out: str, blueprint: str, env: Environment, mode: str, step: int, run_o
         ActionTypeId=codepipeline.ActionTypeId(Category="Compute", Owner="AWS", Provider="Commands", Version="1"),
         Commands=[f"python3 {out}/{blueprint}/{SCRIPT_FILE} {mode} --environment {env.name} --step {step}"],
         EnvironmentVariables=variables,
-        InputArtifacts=[codepipeline.InputArtifacts(Name=SOURCE_OUTPUT)], RoleArn=_action_role(env))
+        InputArtifacts=[codepipeline.InputArtifacts(Name=SOURCE_OUTPUT)], RoleArn=action_role(env))
 
 
 def _approval(env: Environment, step: int, count: int, run_order: int) -> codepipeline.Actions:

@@ -50,7 +50,7 @@ def _overrides(env: Environment, stack: Stack) -> Sub | None:
     return Sub(json.dumps(mapping, sort_keys=True, separators=(",", ":")))
 
 
-def _action_role(env: Environment):
+def action_role(env: Environment):
     """The action runs as the environment's action role when one is given (cross-account), else as the pipeline."""
     return If(action_role_condition(env.name), Ref(action_role_name(env.name)), NoValue)
 
@@ -69,7 +69,7 @@ def _create(out: str, blueprint: str, env: Environment, stack: Stack) -> codepip
         Name=f"{stack.short}-create-change-set", Configuration=configuration,
         ActionTypeId=codepipeline.ActionTypeId(Category="Deploy", Owner="AWS", Provider="CloudFormation",
                                                Version="1"),
-        InputArtifacts=[codepipeline.InputArtifacts(Name=SOURCE_OUTPUT)], RoleArn=_action_role(env))
+        InputArtifacts=[codepipeline.InputArtifacts(Name=SOURCE_OUTPUT)], RoleArn=action_role(env))
 
 
 def _execute(env: Environment, stack: Stack) -> codepipeline.Actions:
@@ -79,7 +79,7 @@ def _execute(env: Environment, stack: Stack) -> codepipeline.Actions:
                        "ChangeSetName": CHANGE_SET_NAME},
         ActionTypeId=codepipeline.ActionTypeId(Category="Deploy", Owner="AWS", Provider="CloudFormation",
                                                Version="1"),
-        RoleArn=_action_role(env))
+        RoleArn=action_role(env))
 
 
 def _approval(env: Environment, step: int, stacks: list[Stack]) -> codepipeline.Actions:
