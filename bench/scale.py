@@ -65,6 +65,8 @@ def build(services: int, stackprint: list[str], no_cache: bool) -> tuple[Sample,
 
 
 def flatness(values: list[float]) -> tuple[float, str]:
+    if len(values) < 2:
+        return float("nan"), "n/a (needs two sizes that built)"
     spread = max(values) / min(values) if min(values) > 0 else float("inf")
     return spread, ("flat" if spread <= FLAT else "NOT flat") + f" within {FLAT - 1:.0%} ({spread:.2f}x)"
 
@@ -110,35 +112,39 @@ def main() -> int:
     print(f"machine: {machine()}; {datetime.date.today().isoformat()}; load average {load_before} at the start, "
           f"{load()} at the end")
     print()
-    print("| services | wall | CPU | peak memory (tree) | largest process | wall / service | memory / service | "
-          "marginal wall / service | marginal memory / service | most resources in a stack | largest stack | "
-          "pipeline template |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| services | wall | CPU | peak memory (tree) | largest process | wall / service | CPU / service | "
+          "memory / service | marginal wall / service | marginal CPU / service | marginal memory / service | "
+          "most resources in a stack | largest stack | pipeline template |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    marginal_cpu: list[float] = []
     marginal_wall: list[float] = []
     marginal_memory: list[float] = []
     previous = None
     for services in sizes:
         r = results[services]
-        mw = mm = ""
+        mw = mc = mm = ""
         if previous is not None:
             p, added = results[previous], services - previous
             marginal_wall.append((r.wall - p.wall) / added)
+            marginal_cpu.append((r.cpu - p.cpu) / added)
             marginal_memory.append((r.tree_peak - p.tree_peak) / added)
-            mw, mm = f"{marginal_wall[-1]:.3f} s", f"{marginal_memory[-1] / MIB:.2f} MiB"
+            mw, mc = f"{marginal_wall[-1]:.3f} s", f"{marginal_cpu[-1]:.3f} s"
+            mm = f"{marginal_memory[-1] / MIB:.2f} MiB"
         most, biggest, pipeline = shapes[services]
         print(f"| {services} | {r.wall:.1f} s | {r.cpu:.1f} s | {r.tree_peak / MIB:.0f} MiB | "
-              f"{r.max_process / MIB:.0f} MiB | {r.wall / services:.3f} s | {r.tree_peak / MIB / services:.2f} MiB | "
-              f"{mw} | {mm} | {most} | {biggest:,d} B | {pipeline} B |")
+              f"{r.max_process / MIB:.0f} MiB | {r.wall / services:.3f} s | {r.cpu / services:.3f} s | "
+              f"{r.tree_peak / MIB / services:.2f} MiB | {mw} | {mc} | {mm} | {most} | {biggest:,d} B | {pipeline} B |")
         previous = services
     print()
     from_50 = [s for s in sizes if s >= 50] or sizes
     print("average per service, sizes " + ", ".join(map(str, from_50)) + ":")
     print("  wall:   " + flatness([results[s].wall / s for s in from_50])[1])
+    print("  CPU:    " + flatness([results[s].cpu / s for s in from_50])[1])
     print("  memory: " + flatness([results[s].tree_peak / s for s in from_50])[1])
-    if marginal_wall:
-        print("marginal per service (growth between consecutive sizes):")
-        print("  wall:   " + flatness([max(v, 1e-9) for v in marginal_wall])[1])
-        print("  memory: " + flatness([max(v, 1.0) for v in marginal_memory])[1])
+    print("marginal per service (growth between consecutive sizes):")
+    print("  wall:   " + flatness([max(v, 1e-9) for v in marginal_wall])[1])
+    print("  CPU:    " + flatness([max(v, 1e-9) for v in marginal_cpu])[1])
+    print("  memory: " + flatness([max(v, 1.0) for v in marginal_memory])[1])
     return 0
 
 
