@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from troposphere import Ref, Template
 
-from generator.emit import balancers, data, default_group, exports, network, security, services, vpc_endpoints
+from generator.emit import (balancers, data, default_group, exports, guardrails, network, security, services,
+                            vpc_endpoints)
 from generator.emit.data import KMS_PLACEHOLDER
 from generator.emit.parameters import StackParameter
 from generator.plan import Layout, Stack
@@ -55,6 +56,8 @@ def templates(layout: Layout) -> dict[str, Template]:
             result[stack.name] = balancers.balancer_template(layout, stack.balancer, stack.name)
         elif stack.kind == "data":
             result[stack.name] = data.data_template(layout, stack.name)
+        elif stack.kind == "guardrails":
+            result[stack.name] = guardrails.guardrails_template(layout, stack.name)
         else:
             result[stack.name] = services.service_template(layout, stack.service, stack.name)
     return result
@@ -66,4 +69,6 @@ def stack_parameters(layout: Layout, stack: Stack) -> list[StackParameter]:
         return balancers.parameters(next(b for b in layout.balancers if b.name == stack.balancer))
     if stack.kind == "data":
         return data.parameters(layout)
+    if stack.kind == "guardrails":
+        return guardrails.parameters(layout)
     return []

@@ -2,11 +2,12 @@
 
 A balancer's stack holds its security group, its targets groups (one per container port it routes to), the
 balancer, its listeners and every rule whose protected side is the balancer or its targets (see
-:mod:`generator.plan.stacks`); additions per balancer (a WAF association...) belong in :func:`balancer_template`.
+:mod:`generator.plan.stacks`); additions per balancer (its WAF web ACL, :mod:`generator.emit.waf`) belong in :func:`balancer_template`.
 The shared access-log bucket lives in the network stack (:func:`add_log_bucket`), which exports its name.
 
-With HTTPS: a 443 listener with the blueprint's TLS policy and an 80 listener that only answers 301 to HTTPS.
-Without (internal balancers only): one HTTP listener on 80. Unmatched requests get a fixed 404, so nothing is
+With HTTPS: a 443 listener with the blueprint's TLS policy and an 80 listener that only answers 301 to HTTPS
+(none for an internal balancer with end-to-end TLS, nor for a CloudFront-only one). Without (internal balancers
+only): one HTTP listener on 80. Every internet-facing balancer gets its WAF web ACL (:mod:`generator.emit.waf`). Unmatched requests get a fixed 404, so nothing is
 forwarded unless a route says so. Access logs go to a bucket that only the ELB log-delivery account may write to,
 over TLS only.
 """
@@ -16,7 +17,7 @@ from troposphere import FindInMap, GetAtt, Ref, Split, Sub, Template
 from troposphere import elasticloadbalancingv2 as elb
 from troposphere import s3
 
-from generator.emit import exports, security
+from generator.emit import exports, security, waf
 from generator.emit.parameters import StackParameter
 from generator.emit.scanner_metadata import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
 from generator.plan import BalancerPlan, Layout
@@ -69,6 +70,12 @@ def parameters(balancer: BalancerPlan) -> list[StackParameter]:
                                       f"`{PREFIX_LIST_COMMAND}`")
               for name in prefix_list_parameters(balancer)]
     return found
+
+
+def all_parameters(layout: Layout) -> list[StackParameter]:
+    """Every balancer stack's parameters, once per name, in name order (what other stacks may need to take too)."""
+    found = {p.name: p for balancer in layout.balancers for p in parameters(balancer)}
+    return [found[name] for name in sorted(found)]
 
 
 def add_log_bucket(template: Template, layout: Layout, stack_name: str) -> None:
@@ -144,7 +151,8 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, balancer:
             ("routing.http.desync_mitigation_mode", balancer.desync_mitigation),
             ("routing.http.drop_invalid_header_fields.enabled", "true"),
         )]))  # the bucket policy and the internet gateway's attachment: the network stack, deployed before
-    relax(resource, "load_balancer", balancer.relax, "deletion_protection")
+    relax(resource, "load_balancer", balancer.relax, "deletion_protection", "waf")
+    waf.add_web_acl(template, balancer, lb_id, exports.import_value(network, exports.LOGS_KEY_ARN))
     not_found = [elb.Action(Type="fixed-response", FixedResponseConfig=elb.FixedResponseConfig(
         StatusCode="404", ContentType="text/plain", MessageBody="Not Found"))]
     if balancer.https:
@@ -154,11 +162,12 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, balancer:
             SslPolicy=balancer.ssl_policy, Certificates=[elb.Certificate(CertificateArn=arn)],
             DefaultActions=not_found))
     if balancer.redirects_http:
-        template.add_resource(elb.Listener(
+        redirect = template.add_resource(elb.Listener(
             f"{prefix}HttpRedirectListener", LoadBalancerArn=Ref(lb_id), Port=HTTP_PORT, Protocol="HTTP",
             DefaultActions=[elb.Action(Type="redirect", RedirectConfig=elb.RedirectConfig(
                 Protocol="HTTPS", Port=str(HTTPS_PORT), Host="#{host}", Path="/#{path}", Query="#{query}",
                 StatusCode="HTTP_301"))]))
+        relax(redirect, "load_balancer", balancer.relax, "end_to_end_tls")
     if balancer.https:
         listener = f"{prefix}HttpsListener"
     else:

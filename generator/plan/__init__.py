@@ -19,6 +19,7 @@ from generator.plan.discovery import Endpoint, endpoints, namespace, registered
 from generator.plan.vpc_endpoints import VpcEndpoint, declared_endpoints, endpoint_groups, endpoint_rules
 from generator.plan.flows import Flow, flows, listener_port
 from generator.plan.names import BALANCER, FIREWALL
+from generator.plan.guardrails import GuardrailsPlan, guardrails_plan
 from generator.plan.routes import Route, routes
 from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, group_rules, security_groups
 from generator.plan.stacks import FIREWALL_SHARDS, Placement, Stack, placement, stacks
@@ -53,6 +54,7 @@ class Layout:
     vpc_endpoints: tuple[VpcEndpoint, ...] = ()  # AWS services reached privately (network.endpoints)
     namespace: str | None = None  # the Cloud Map private DNS namespace, when some service is reached directly
     audit_exceptions: tuple[AuditException, ...] = ()
+    guardrails: GuardrailsPlan | None = None  # the optional guardrails stack (generator/plan/guardrails.py)
     #: The blueprint's ``expect:`` (name -> what the rendered templates must prove), for generator.reach.expect.
     expect: dict = field(default_factory=dict, hash=False)
     #: Where a key path of the blueprint is, as a positioned InputError (for warnings about the exceptions).
@@ -94,6 +96,7 @@ class Layout:
 
 RESERVED_SERVICE_NAMES = ("network",) + tuple(f"{FIREWALL}-{n}" for n in range(FIREWALL_SHARDS))
 DATA_STACK_NAME = "data"
+GUARDRAILS_STACK_NAME = "guardrails"
 
 
 def _check_names(bp) -> None:
@@ -109,6 +112,11 @@ def _check_names(bp) -> None:
         if name in bp.services:
             raise bp.error_at(("services", name), f"{name!r} is reserved: the stack of the {balancer} load balancer "
                                                   f"is {bp.name}-{bp.env}-{name} (rename the service)")
+    if getattr(bp, "guardrails", None) is not None and GUARDRAILS_STACK_NAME in bp.services:
+        raise bp.error_at(("services", GUARDRAILS_STACK_NAME), f"{GUARDRAILS_STACK_NAME!r} is reserved when the "
+                                                               f"environment has guardrails: its guardrails stack is "
+                                                               f"{bp.name}-{bp.env}-{GUARDRAILS_STACK_NAME} (rename "
+                                                               f"the service)")
     if bp.databases and DATA_STACK_NAME in bp.services:
         raise bp.error_at(("services", DATA_STACK_NAME), f"{DATA_STACK_NAME!r} is reserved when the blueprint has "
                                                          f"databases: the environment's data stack is "
@@ -146,5 +154,6 @@ def plan(bp) -> Layout:
         namespace=namespace(bp) if registered(all_endpoints) else None,
         audit_exceptions=audit_exceptions(bp, all_stacks),
         expect=dict(getattr(bp, "expect", {})),
+        guardrails=guardrails_plan(bp, groups, rules, tuple(s.name for s in all_stacks)),
         error_at=bp.error_at,
     )

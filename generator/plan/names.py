@@ -8,7 +8,8 @@ from __future__ import annotations
 from generator.naming import pascal
 
 __all__ = ["pascal", "network_stack", "service_stack", "service_group", "data_stack", "database_group",
-           "balancer_group", "firewall_stack", "balancer_stack", "targets_group", "FIREWALL", "BALANCER"]
+           "balancer_group", "firewall_stack", "balancer_stack", "targets_group", "FIREWALL", "BALANCER",
+           "guardrails_stack"]
 
 #: The short names (after ``<blueprint>-<env>-``) of the firewall shards and the balancer stacks.
 FIREWALL, BALANCER = "firewall", "lb"
@@ -58,3 +59,8 @@ def targets_group(balancer: str) -> str:
     """Logical id of the group every task routed by ``balancer`` carries: the balancer's egress names it once per
     container port, so the balancer's rule count does not grow with the services it routes to."""
     return f"{pascal(balancer)}LoadBalancerTargetsSecurityGroup"
+
+
+def guardrails_stack(blueprint: str, env: str) -> str:
+    """Name of the environment's guardrails stack (auto-revert and Config rules; deployed last)."""
+    return f"{blueprint}-{env}-guardrails"

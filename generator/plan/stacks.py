@@ -32,7 +32,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from generator.plan.flows import DATABASE, LOAD_BALANCER, SERVICE, internal_balancer_of
-from generator.plan.names import (balancer_stack, data_stack, database_group, firewall_stack, network_stack,
+from generator.plan.names import (balancer_stack, data_stack, database_group, firewall_stack, guardrails_stack,
+                                  network_stack,
                                   service_group, service_stack, targets_group)
 from generator.plan.security_groups import TARGETS, GroupRule, SecurityGroup
 from generator.plan.vpc_endpoints import ENDPOINT_CLIENT_GROUP
@@ -52,7 +53,7 @@ class Stack:
     """A stack in deploy order; ``service`` is set for a service's stack, ``balancer`` for a balancer's."""
 
     name: str
-    kind: str  # "network" | "firewall" | "balancer" | "data" | "service"
+    kind: str  # "network" | "firewall" | "balancer" | "data" | "service" | "guardrails"
     service: str | None
     depends_on: tuple[str, ...]
     balancer: str | None = None
@@ -176,6 +177,8 @@ def stacks(bp, place: Placement, rules: tuple[GroupRule, ...]) -> tuple[Stack, .
             extra.add(data)
         result.append(Stack(stack_name, "service", name, after(stack_name, extra)))
         order[stack_name] = len(result) - 1
+    if getattr(bp, "guardrails", None) is not None:  # last: it guards every other stack's security groups
+        result.append(Stack(guardrails_stack(bp.name, bp.env), "guardrails", None, tuple(s.name for s in result)))
     return tuple(result)
 
 
