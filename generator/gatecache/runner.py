@@ -1,0 +1,153 @@
+"""Running the gates over rendered templates: cached verdicts first, the rest in worker processes.
+
+Worker processes are forked (on Linux) when the session starts, before the blueprints are rendered, and each loads
+cfn-lint's rules once (``TemplateGate.prepare``) while the parent renders: on two cores the ~0.9 s rule load is hidden
+behind rendering, and the workers are small (they do not hold the parent's rendered layouts). One pool is kept per
+process and gate list, so a test session or a long-lived caller pays for it once. The largest templates are sent
+first (the longest job starts first), and results are gathered by path, so the findings do not depend on which
+worker finished first. A worker that dies, or Ctrl-C, stops the pool and ends the build with one line, never a hang.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from generator.errors import CommandFailed
+from generator.gate_findings import GateFinding
+from generator.gatecache.gates import TemplateGate
+from generator.gatecache.keys import gate_key
+from generator.gatecache.progress import Progress
+from generator.gatecache.store import Store
+
+GATE_KIND = "gates"  # the store's folder for per-template verdicts
+
+_worker_gates: tuple[TemplateGate, ...] = ()
+_pools: dict[tuple, ProcessPoolExecutor] = {}
+
+
+def cpu_count() -> int:
+    """The cores this process may run on (the affinity mask where there is one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _start_worker(gates: tuple[TemplateGate, ...]) -> None:
+    """In each worker: leave Ctrl-C to the parent (it stops the pool), then load what the gates need."""
+    global _worker_gates
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_gates = gates
+    for gate in gates:
+        if gate.prepare is not None:
+            gate.prepare()
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def _check(path: str, text: str, indexes: tuple[int, ...]) -> dict[int, list[tuple]]:
+    """In a worker: the verdicts of the given gates on one template, as plain tuples (cheap to send back)."""
+    return {i: [(f.line, f.rule, f.message) for f in _worker_gates[i].check(path, text)] for i in indexes}
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _pool(gates: tuple[TemplateGate, ...], workers: int) -> ProcessPoolExecutor:
+    """The process's pool for these gates, started now (every worker forks at the first submission)."""
+    key = (tuple(id(g) for g in gates), workers)
+    pool = _pools.get(key)
+    if pool is None:
+        pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(gates,))
+        pool.submit(_ready)  # forks the workers now, so they load the rules while the parent renders
+        _pools[key] = pool
+    return pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once (interrupted, or a worker died): its processes are killed, not waited for."""
+    for key, value in list(_pools.items()):
+        if value is pool:
+            del _pools[key]
+    for process in list(getattr(pool, "_processes", {}).values()):  # no public way to kill a busy worker
+        if process.is_alive():
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+class GateSession:
+    """The gates of one compile: create it before rendering (workers start), then :meth:`run` the templates.
+
+    Gates that are not :class:`TemplateGate` (any callable over every template) run as they are, in the parent,
+    uncached. ``workers`` defaults to the number of cores; 1 runs everything in this process.
+    """
+
+    def __init__(self, gates: list, store: Store | None = None, progress: Progress | None = None,
+                 workers: int | None = None):
+        self.gates = list(gates)
+        self.template_gates = tuple(g for g in self.gates if isinstance(g, TemplateGate))
+        self.store = store
+        self.progress = progress or Progress(enabled=False)
+        self.workers = cpu_count() if workers is None else workers
+        self._pool = _pool(self.template_gates, self.workers) if self.template_gates and self.workers > 1 else None
+
+    def run(self, templates: dict[str, str]) -> list[GateFinding]:
+        """Every gate's findings over ``templates`` (relative path -> YAML text), sorted."""
+        findings: list[GateFinding] = []
+        verdicts: dict[tuple[int, str], list[tuple]] = {}
+        missing: dict[str, list[int]] = {}
+        keys: dict[tuple[int, str], str] = {}
+        for path in sorted(templates):
+            for index, gate in enumerate(self.template_gates):
+                key = keys[index, path] = gate_key(gate.name, gate.config, path, templates[path])
+                cached = self.store.get(GATE_KIND, key) if self.store is not None else None
+                if isinstance(cached, list) and all(isinstance(f, list) and len(f) == 3 for f in cached):
+                    verdicts[index, path] = [tuple(f) for f in cached]
+                    self.progress.gated(path, gate.name, cached=True)
+                else:
+                    missing.setdefault(path, []).append(index)
+        for path, results in self._compute(templates, missing):
+            for index, found in results.items():
+                verdicts[index, path] = found
+                if self.store is not None:
+                    self.store.put(GATE_KIND, keys[index, path], [list(f) for f in found])
+                self.progress.gated(path, self.template_gates[index].name, cached=False)
+        for (index, path), found in verdicts.items():
+            findings.extend(GateFinding(path, int(line), rule, message) for line, rule, message in found)
+        for gate in self.gates:
+            if not isinstance(gate, TemplateGate):
+                findings.extend(gate(templates))
+        self.progress.finish()
+        return sorted(findings)
+
+    def _compute(self, templates: dict[str, str], missing: dict[str, list[int]]):
+        """(path, {gate index: findings}) for every uncached verdict: in the pool when there is one."""
+        order = sorted(missing, key=lambda p: (-len(templates[p]), p))  # the longest job first
+        if self._pool is None:
+            for path in order:
+                yield path, {i: [(f.line, f.rule, f.message) for f in self.template_gates[i].check(path, templates[path])]
+                             for i in missing[path]}
+            return
+        pool = self._pool
+        futures = {}
+        try:
+            futures = {pool.submit(_check, path, templates[path], tuple(missing[path])): path for path in order}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: futures[f]):
+                    yield futures[future], future.result()
+        except BrokenProcessPool:
+            _discard(pool)
+            raise CommandFailed("a gate worker process stopped unexpectedly (killed, or out of memory); nothing "
+                                "written (run the command again)", exit_code=2) from None
+        except BaseException:  # Ctrl-C, or a gate that raised: stop the workers rather than wait for them
+            _discard(pool)
+            raise
