@@ -81,8 +81,8 @@ class Progress:
             return f"{entry.name}: rendering"
         parts = [f"{stacks} rendered"]
         parts += [f"{_VERBS.get(g, g)} {entry.done.get(g, 0)}/{entry.templates}" for g in self.gates]
-        parts.append(f"{entry.cached} cached")
-        return f"{entry.name}: " + ", ".join(parts)
+        verdicts = entry.templates * len(self.gates)
+        return f"{entry.name}: " + ", ".join(parts) + f" ({entry.cached}/{verdicts} verdicts from the cache)"
 
     def _finish(self, entry: _Group) -> None:
         entry.finished = True
