@@ -22,6 +22,7 @@ from generator.emit import KMS_PLACEHOLDER, stack_parameters, templates
 from generator.errors import InputError
 from generator.gate_findings import GateFinding
 from generator.gatecache import GateSession, Progress, Store, TemplateGate
+from generator.gatecache.rendering import template_yaml
 from generator.load import load_text
 from generator.model import load_blueprint
 from generator.pipeline import pipeline_files
@@ -144,8 +145,9 @@ def _report_sections(environment: Environment) -> str:
     return readme_sections(report_from_texts(environment.directory, texts))
 
 
-def render(layout: Layout, source: str) -> Environment:
-    """All files of one environment, as bytes, keyed by name inside ``out/<blueprint>/<env>/``."""
+def render(layout: Layout, source: str, store: Store | None = None) -> Environment:
+    """All files of one environment, as bytes, keyed by name inside ``out/<blueprint>/<env>/`` (templates' YAML
+    reused from ``store`` when the same template was emitted before: generator.gatecache.rendering)."""
     environment = Environment(layout.name, layout.env, source, layout)
     tags = _tags(layout)
     stacks_json, parameters = [], []
@@ -156,7 +158,7 @@ def render(layout: Layout, source: str) -> Environment:
         supplied = stack_parameters(layout, stack)
         parameters += [{"stack": stack.name, "name": p.name, "placeholder": p.placeholder, "description": p.readme}
                        for p in supplied]
-        environment.files[f"{stack.name}.template.yaml"] = template.to_yaml().encode("utf-8")
+        environment.files[f"{stack.name}.template.yaml"] = template_yaml(template, store).encode("utf-8")
         environment.files[f"{stack.name}.config.json"] = _json({"Parameters": {p.name: p.placeholder for p in supplied},
                                                                 "Tags": tags})
         stacks_json.append({"stack_name": stack.name, "template": f"{stack.name}.template.yaml",
@@ -194,7 +196,7 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
                 raise InputError(f"blueprint name {bp.name!r} is also used by {owners[bp.name]} "
                                  f"(each blueprint needs its own name: it is the out/ directory)", path=path)
             progress.rendering(f"{bp.name}/{env_name}")
-            environments.append(render(plan(bp), path))
+            environments.append(render(plan(bp), path, store))
             progress.rendered(environments[-1].directory, len(environments[-1].layout.stacks))
             prove_expectations(environments[-1].layout, environments[-1].files)  # expect:, from rendered templates
         if only_env is None:  # a whole-blueprint build also writes the pipeline that deploys every environment

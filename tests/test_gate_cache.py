@@ -65,8 +65,8 @@ def break_one_byte_of_the_network_template(monkeypatch):
 
     real_render = compile_module.render
 
-    def render(layout, source):
-        environment = real_render(layout, source)
+    def render(layout, source, *rest):
+        environment = real_render(layout, source, *rest)
         for name, data in environment.files.items():
             if name.endswith("-network.template.yaml"):
                 text = data.decode()
