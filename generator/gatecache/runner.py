@@ -36,6 +36,13 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+def default_workers() -> int:
+    """``$STACKPRINT_GATE_WORKERS`` when it is a positive number (1: gate in the main process, the least memory),
+    else one worker per core."""
+    value = os.environ.get("STACKPRINT_GATE_WORKERS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else cpu_count()
+
+
 def _start_worker(gates: tuple[TemplateGate, ...]) -> None:
     """In each worker: leave Ctrl-C to the parent (it stops the pool), then load what the gates need."""
     global _worker_gates
@@ -62,7 +69,7 @@ def _context():
 
 def _pool(gates: tuple[TemplateGate, ...], workers: int) -> ProcessPoolExecutor:
     """The process's pool for these gates, started now (every worker forks at the first submission)."""
-    key = (tuple(id(g) for g in gates), workers)
+    key = (gates, workers)  # the gates themselves (hashed by identity), kept alive with their pool
     pool = _pools.get(key)
     if pool is None:
         pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(gates,))
@@ -86,7 +93,7 @@ class GateSession:
     """The gates of one compile: create it before rendering (workers start), then :meth:`run` the templates.
 
     Gates that are not :class:`TemplateGate` (any callable over every template) run as they are, in the parent,
-    uncached. ``workers`` defaults to the number of cores; 1 runs everything in this process.
+    uncached. ``workers`` defaults to :func:`default_workers`; 1 runs everything in this process.
     """
 
     def __init__(self, gates: list, store: Store | None = None, progress: Progress | None = None,
@@ -95,7 +102,7 @@ class GateSession:
         self.template_gates = tuple(g for g in self.gates if isinstance(g, TemplateGate))
         self.store = store
         self.progress = progress or Progress(enabled=False)
-        self.workers = cpu_count() if workers is None else workers
+        self.workers = default_workers() if workers is None else workers
         self._pool = _pool(self.template_gates, self.workers) if self.template_gates and self.workers > 1 else None
 
     def run(self, templates: dict[str, str]) -> list[GateFinding]:
