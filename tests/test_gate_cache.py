@@ -271,6 +271,16 @@ def test_parallel_findings_are_the_serial_ones_in_the_same_order():
     assert len(serial) == sum(i * 7 % 11 for i in range(20))
 
 
+def test_with_a_warm_cache_one_worker_starts_early_and_the_others_join_when_there_is_more(tmp_path):
+    store = Store(str(tmp_path))
+    store.put(GATE_KIND, "00" * 32, [])  # a cache that has seen builds: a small rebuild is likely
+    templates = {f"t/{i:02d}.template.yaml": "x" * (i % 5) for i in range(12)}
+    session = GateSession([NUMBERED], store, workers=2)
+    assert session._early == 1
+    assert session.run(templates) == GateSession([NUMBERED], workers=1).run(templates)
+    assert GateSession([NUMBERED], store, workers=2).run(templates) == session.run(templates)  # all cached now
+
+
 def test_a_dead_worker_is_a_clean_error_not_a_hang():
     with pytest.raises(CommandFailed) as raised:
         GateSession([DIES], workers=2).run({"a.template.yaml": "", "bad.template.yaml": "", "c.template.yaml": ""})

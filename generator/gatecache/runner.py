@@ -1,8 +1,9 @@
 """Running the gates over rendered templates: cached verdicts first, the rest in worker processes.
 
-Worker processes are forked (on Linux) when the session starts, before the blueprints are rendered, and each loads
-cfn-lint's rules once (``TemplateGate.prepare``) while the parent renders: on two cores the ~0.9 s rule load is hidden
-behind rendering, and the workers are small (they do not hold the parent's rendered layouts). One pool is kept per
+Worker processes are forked (on Linux) when the session starts, before the blueprints are rendered, and load
+cfn-lint's rules once each (``TemplateGate.prepare``) while the parent renders: on two cores the ~0.9 s rule load is
+hidden behind rendering, and the workers are small (they do not hold the parent's rendered layouts). With a warm
+cache only one worker starts ahead (see :class:`GateSession`). One pool is kept per
 process and gate list, so a test session or a long-lived caller pays for it once. The largest templates are sent
 first (the longest job starts first), and results are gathered by path, so the findings do not depend on which
 worker finished first. A worker that dies, or Ctrl-C, stops the pool and ends the build with one line, never a hang.
@@ -43,14 +44,18 @@ def default_workers() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else cpu_count()
 
 
+def _prepare() -> None:
+    for gate in _worker_gates:
+        if gate.prepare is not None:
+            gate.prepare()  # idempotent (cfn-lint's rule set is created once per process)
+
+
 def _start_worker(gates: tuple[TemplateGate, ...]) -> None:
     """In each worker: leave Ctrl-C to the parent (it stops the pool), then load what the gates need."""
     global _worker_gates
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_gates = gates
-    for gate in gates:
-        if gate.prepare is not None:
-            gate.prepare()
+    _prepare()
 
 
 def _ready() -> int:
@@ -67,9 +72,9 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _pool(gates: tuple[TemplateGate, ...], workers: int) -> ProcessPoolExecutor:
-    """The process's pool for these gates, started now (every worker forks at the first submission)."""
-    key = (gates, workers)  # the gates themselves (hashed by identity), kept alive with their pool
+def _pool(gates: tuple[TemplateGate, ...], workers: int, role: str) -> ProcessPoolExecutor:
+    """The process's pool of ``workers`` for these gates, started now (its workers fork at the first submission)."""
+    key = (gates, workers, role)  # the gates themselves (hashed by identity), kept alive with their pool
     pool = _pools.get(key)
     if pool is None:
         pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(gates,))
@@ -103,7 +108,14 @@ class GateSession:
         self.store = store
         self.progress = progress or Progress(enabled=False)
         self.workers = default_workers() if workers is None else workers
-        self._pool = _pool(self.template_gates, self.workers) if self.template_gates and self.workers > 1 else None
+        self._early = 0  # workers started before rendering; the rest start when run() has enough to judge
+        if self.template_gates and self.workers > 1:
+            self._early = self.workers if self.store is None or not self.store.has_entries(GATE_KIND) else 1
+            _pool(self.template_gates, self._early, "early")
+
+    # Why not every worker early: with a warm cache, a rebuild after a small change has one or two templates to
+    # judge, and each worker costs ~0.9 CPU-s and ~110 MB for its rule set. So one worker starts early then, and the
+    # others (forked after rendering, from a parent that never imported cfn-lint) only when there is more to do.
 
     def run(self, templates: dict[str, str]) -> list[GateFinding]:
         """Every gate's findings over ``templates`` (relative path -> YAML text), sorted."""
@@ -135,26 +147,45 @@ class GateSession:
         return sorted(findings)
 
     def _compute(self, templates: dict[str, str], missing: dict[str, list[int]]):
-        """(path, {gate index: findings}) for every uncached verdict: in the pool when there is one."""
+        """(path, {gate index: findings}) for every uncached verdict: in the workers when there are any."""
         order = sorted(missing, key=lambda p: (-len(templates[p]), p))  # the longest job first
-        if self._pool is None:
+        if not self._early:
             for path in order:
                 yield path, {i: [(f.line, f.rule, f.message) for f in self.template_gates[i].check(path, templates[path])]
                              for i in missing[path]}
             return
-        pool = self._pool
-        futures = {}
-        try:
-            futures = {pool.submit(_check, path, templates[path], tuple(missing[path])): path for path in order}
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=lambda f: futures[f]):
-                    yield futures[future], future.result()
-        except BrokenProcessPool:
+        pools = [(_pool(self.template_gates, self._early, "early"), self._early)]
+        if len(order) > self._early and self.workers > self._early:
+            extra = self.workers - self._early
+            pools.append((_pool(self.template_gates, extra, "extra"), extra))
+        yield from _scheduled(pools, order, templates, missing)
+
+
+def _scheduled(pools: list[tuple[ProcessPoolExecutor, int]], order: list[str], templates: dict[str, str],
+               missing: dict[str, list[int]]):
+    """Feed ``order`` to the pools, each kept at one template per worker (so a pool whose workers are free gets
+    the next, largest, template); yield results as they come."""
+    queue = list(reversed(order))  # pop() takes the largest
+    running: dict = {}  # future -> (path, pool index)
+    busy = [0] * len(pools)
+    try:
+        while queue or running:
+            for index, (pool, size) in enumerate(pools):
+                while queue and busy[index] < size:
+                    path = queue.pop()
+                    running[pool.submit(_check, path, templates[path], tuple(missing[path]))] = (path, index)
+                    busy[index] += 1
+            done, _ = wait(set(running), return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: running[f][0]):
+                path, index = running.pop(future)
+                busy[index] -= 1
+                yield path, future.result()
+    except BrokenProcessPool:
+        for pool, _ in pools:
             _discard(pool)
-            raise CommandFailed("a gate worker process stopped unexpectedly (killed, or out of memory); nothing "
-                                "written (run the command again)", exit_code=2) from None
-        except BaseException:  # Ctrl-C, or a gate that raised: stop the workers rather than wait for them
+        raise CommandFailed("a gate worker process stopped unexpectedly (killed, or out of memory); nothing "
+                            "written (run the command again)", exit_code=2) from None
+    except BaseException:  # Ctrl-C, or a gate that raised: stop the workers rather than wait for them
+        for pool, _ in pools:
             _discard(pool)
-            raise
+        raise

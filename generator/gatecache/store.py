@@ -36,6 +36,14 @@ class Store:
     def _path(self, kind: str, key: str) -> str:
         return os.path.join(self.root, kind, key[:2], f"{key}.json")
 
+    def has_entries(self, kind: str) -> bool:
+        """Whether any entry of ``kind`` was ever stored here (a hint, not a promise)."""
+        try:
+            with os.scandir(os.path.join(self.root, kind)) as entries:
+                return any(True for _ in entries)
+        except OSError:
+            return False
+
     def get(self, kind: str, key: str):
         """The value stored for ``key``, or None when there is none or it is unusable (a miss, never an error)."""
         try:
