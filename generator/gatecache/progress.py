@@ -82,7 +82,8 @@ class Progress:
         parts = [f"{stacks} rendered"]
         parts += [f"{_VERBS.get(g, g)} {entry.done.get(g, 0)}/{entry.templates}" for g in self.gates]
         verdicts = entry.templates * len(self.gates)
-        return f"{entry.name}: " + ", ".join(parts) + f" ({entry.cached}/{verdicts} verdicts from the cache)"
+        cached = f" ({entry.cached}/{verdicts} verdicts from the cache)" if verdicts else ""
+        return f"{entry.name}: " + ", ".join(parts) + cached
 
     def _finish(self, entry: _Group) -> None:
         entry.finished = True

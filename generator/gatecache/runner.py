@@ -59,7 +59,15 @@ def _start_worker(gates: tuple[TemplateGate, ...]) -> None:
 
 
 def _ready() -> int:
+    """A no-op task: submitting it makes the executor fork its workers now."""
     return os.getpid()
+
+
+def _well_formed(cached) -> bool:
+    """Whether a stored verdict is a list of ``[line, rule, message]`` (anything else is a miss)."""
+    return isinstance(cached, list) and all(
+        isinstance(f, list) and len(f) == 3 and isinstance(f[0], int) and isinstance(f[1], str)
+        and isinstance(f[2], str) for f in cached)
 
 
 def _check(path: str, text: str, indexes: tuple[int, ...]) -> dict[int, list[tuple]]:
@@ -107,6 +115,7 @@ class GateSession:
         self.template_gates = tuple(g for g in self.gates if isinstance(g, TemplateGate))
         self.store = store
         self.progress = progress or Progress(enabled=False)
+        self.progress.gates = tuple(g.name for g in self.template_gates)  # what the progress line counts
         self.workers = default_workers() if workers is None else workers
         self._early = 0  # workers started before rendering; the rest start when run() has enough to judge
         if self.template_gates and self.workers > 1:
@@ -127,7 +136,7 @@ class GateSession:
             for index, gate in enumerate(self.template_gates):
                 key = keys[index, path] = gate_key(gate.name, gate.config, path, templates[path])
                 cached = self.store.get(GATE_KIND, key) if self.store is not None else None
-                if isinstance(cached, list) and all(isinstance(f, list) and len(f) == 3 for f in cached):
+                if _well_formed(cached):
                     verdicts[index, path] = [tuple(f) for f in cached]
                     self.progress.gated(path, gate.name, cached=True)
                 else:
@@ -139,7 +148,7 @@ class GateSession:
                     self.store.put(GATE_KIND, keys[index, path], [list(f) for f in found])
                 self.progress.gated(path, self.template_gates[index].name, cached=False)
         for (index, path), found in verdicts.items():
-            findings.extend(GateFinding(path, int(line), rule, message) for line, rule, message in found)
+            findings.extend(GateFinding(path, line, rule, message) for line, rule, message in found)
         for gate in self.gates:
             if not isinstance(gate, TemplateGate):
                 findings.extend(gate(templates))
