@@ -80,15 +80,16 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _pool(gates: tuple[TemplateGate, ...], workers: int, role: str) -> ProcessPoolExecutor:
-    """The process's pool of ``workers`` for these gates, started now (its workers fork at the first submission)."""
-    key = (gates, workers, role)  # the gates themselves (hashed by identity), kept alive with their pool
-    pool = _pools.get(key)
-    if pool is None:
-        pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(gates,))
-        pool.submit(_ready)  # forks the workers now, so they load the rules while the parent renders
-        _pools[key] = pool
-    return pool
+def _pool(gates: tuple[TemplateGate, ...], workers: int, role: str) -> tuple[ProcessPoolExecutor, int]:
+    """The process's pool for these gates in ``role`` ("early", "extra") and its size: an existing one (whatever its
+    size: its workers have their rules loaded already), or ``workers`` new ones forked now."""
+    for (owner, size, existing_role), pool in _pools.items():
+        if owner == gates and existing_role == role:
+            return pool, size
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(gates,))
+    pool.submit(_ready)  # forks the workers now, so they load the rules while the parent renders
+    _pools[gates, workers, role] = pool  # the gates themselves (hashed by identity), kept alive with their pool
+    return pool, workers
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
@@ -119,8 +120,8 @@ class GateSession:
         self.workers = default_workers() if workers is None else workers
         self._early = 0  # workers started before rendering; the rest start when run() has enough to judge
         if self.template_gates and self.workers > 1:
-            self._early = self.workers if self.store is None or not self.store.has_entries(GATE_KIND) else 1
-            _pool(self.template_gates, self._early, "early")
+            wanted = self.workers if self.store is None or not self.store.has_entries(GATE_KIND) else 1
+            self._early = min(_pool(self.template_gates, wanted, "early")[1], self.workers)
 
     # Why not every worker early: with a warm cache, a rebuild after a small change has one or two templates to
     # judge, and each worker costs ~0.9 CPU-s and ~110 MB for its rule set. So one worker starts early then, and the
@@ -163,10 +164,11 @@ class GateSession:
                 yield path, {i: [(f.line, f.rule, f.message) for f in self.template_gates[i].check(path, templates[path])]
                              for i in missing[path]}
             return
-        pools = [(_pool(self.template_gates, self._early, "early"), self._early)]
-        if len(order) > self._early and self.workers > self._early:
-            extra = self.workers - self._early
-            pools.append((_pool(self.template_gates, extra, "extra"), extra))
+        early, size = _pool(self.template_gates, self._early, "early")
+        pools = [(early, min(size, self.workers))]
+        if len(order) > size and self.workers > size:
+            extra, more = _pool(self.template_gates, self.workers - size, "extra")
+            pools.append((extra, min(more, self.workers - size)))
         yield from _scheduled(pools, order, templates, missing)
 
 
