@@ -273,7 +273,8 @@ def test_a_full_disk_during_a_real_build_is_one_line_and_keeps_out(tmp_path):
 def test_a_real_build_killed_at_random_moments_leaves_out_old_or_new(tmp_path):
     """End to end: `stackprint build` itself killed at 20 random moments across its whole run (compile and write)."""
     blueprint = Path(__file__).parent.parent / "blueprints" / "hardened-two-tier.yaml"
-    command = [sys.executable, "-m", "generator.cli", "build", str(blueprint)]
+    # --no-cache: every trial does the whole work the timed first build did (a warm cache would finish before the kill)
+    command = [sys.executable, "-m", "generator.cli", "build", "--no-cache", str(blueprint)]
     fresh = tmp_path / "fresh"
     start = time.monotonic()
     subprocess.run([*command, "--out", str(fresh)], check=True, capture_output=True)

@@ -10,6 +10,8 @@ worker finished first. A worker that dies, or Ctrl-C, stops the pool and ends th
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import signal
@@ -22,8 +24,10 @@ from generator.gatecache.gates import TemplateGate
 from generator.gatecache.keys import gate_key
 from generator.gatecache.progress import Progress
 from generator.gatecache.store import Store
+from generator.write import LOCK_NAME
 
 GATE_KIND = "gates"  # the store's folder for per-template verdicts
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _worker_gates: tuple[TemplateGate, ...] = ()
 _pools: dict[tuple, ProcessPoolExecutor] = {}
@@ -50,9 +54,39 @@ def _prepare() -> None:
             gate.prepare()  # idempotent (cfn-lint's rule set is created once per process)
 
 
-def _start_worker(gates: tuple[TemplateGate, ...]) -> None:
-    """In each worker: leave Ctrl-C to the parent (it stops the pool), then load what the gates need."""
+def _die_with_parent(parent: int) -> None:
+    """Linux: this worker is killed when the process that forked it dies (even by SIGKILL), so a killed build leaves
+    no orphan linting on; elsewhere workers end when their work queue closes."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError, TypeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _drop_output_locks() -> None:
+    """Close this worker's copies of the parent's ``out/.stackprint.lock`` descriptors: a forked child shares the
+    parent's flock, and must not keep ``out/`` locked should the parent be killed."""
+    try:
+        descriptors = os.listdir("/proc/self/fd")
+    except OSError:  # pragma: no cover - not Linux: workers are spawned there, and inherit no descriptors
+        return
+    for name in descriptors:
+        try:
+            if os.path.basename(os.readlink(f"/proc/self/fd/{name}")) == LOCK_NAME:
+                os.close(int(name))
+        except (OSError, ValueError):
+            continue
+
+
+def _start_worker(gates: tuple[TemplateGate, ...], parent: int) -> None:
+    """In each worker: die with the parent, release its output lock, leave Ctrl-C to it (it stops the pool), then
+    load what the gates need."""
     global _worker_gates
+    _die_with_parent(parent)
+    _drop_output_locks()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_gates = gates
     _prepare()
@@ -86,7 +120,8 @@ def _pool(gates: tuple[TemplateGate, ...], workers: int, role: str) -> tuple[Pro
     for (owner, size, existing_role), pool in _pools.items():
         if owner == gates and existing_role == role:
             return pool, size
-    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker, initargs=(gates,))
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
+                               initargs=(gates, os.getpid()))
     pool.submit(_ready)  # forks the workers now, so they load the rules while the parent renders
     _pools[gates, workers, role] = pool  # the gates themselves (hashed by identity), kept alive with their pool
     return pool, workers
@@ -101,6 +136,17 @@ def _discard(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
+
+
+def warm_up(gates: list) -> None:
+    """Start this process's early workers for ``gates`` and wait until they have loaded their rules (for callers
+    that time each build, such as a property-based test's per-case deadline: the one-time start is not a case's)."""
+    template_gates = tuple(g for g in gates if isinstance(g, TemplateGate))
+    workers = default_workers()
+    if template_gates and workers > 1:
+        pool, size = _pool(template_gates, workers, "early")
+        for future in [pool.submit(_ready) for _ in range(size)]:
+            future.result()
 
 
 class GateSession:
