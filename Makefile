@@ -13,7 +13,7 @@ AWSCLI_VENV := .venv-awscli
 AWSCLI_VERSION := 1.46.3
 AWSCLI_STAMP := $(AWSCLI_VENV)/.installed
 
-.PHONY: build test check bench clean chromium fuzz
+.PHONY: build test check bench bench-cdk clean chromium fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -65,7 +65,19 @@ fuzz: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/stackprint check
 
-bench: $(STAMP)
+# bench/vs_cdk.py compares with CDK synth when node and bench/cdk/node_modules are there: `make bench-cdk`
+# installs the pinned aws-cdk-lib from bench/cdk/package-lock.json, once (the registry is needed only then; the
+# benchmark itself runs offline). Where npm is missing it says so and the benchmarks print stackprint alone.
+CDK_STAMP := bench/cdk/node_modules/.installed
+$(CDK_STAMP): bench/cdk/package.json bench/cdk/package-lock.json
+	cd bench/cdk && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; }
+	touch $@
+
+bench-cdk:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(CDK_STAMP); \
+	else echo "npm not found: bench/vs_cdk.py will measure stackprint alone"; fi
+
+bench: $(STAMP) bench-cdk
 	for b in bench/*.py; do $(VENV)/bin/python $$b || exit 1; done
 
 clean:

@@ -7,6 +7,7 @@ non-zero code (0 ok, 1 findings, 2 usage or input error).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 
@@ -18,12 +19,23 @@ class Position:
     col: int
 
 
+def _needs_quotes(key: str) -> bool:
+    """Whether a key would vanish or mislead printed bare: empty, blank, padded, unprintable, or holding ``.``/``[``."""
+    return key == "" or key.strip() != key or not key.isprintable() or any(c in key for c in ".[]")
+
+
 def format_keypath(keypath: tuple | list) -> str:
-    """Render a key path the way users write it: ``services.web.ports[0]``."""
+    """Render a key path the way users write it: ``services.web.ports[0]``.
+
+    A key that would vanish or mislead printed bare (``' '``, ``a.b``) is shown quoted, ``services[" "]``, so the
+    line always names which key is wrong.
+    """
     out = ""
     for part in keypath:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif _needs_quotes(str(part)):
+            out += f"[{json.dumps(str(part), ensure_ascii=False)}]"
         else:
             out += ("." if out else "") + str(part)
     return out

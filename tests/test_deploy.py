@@ -54,7 +54,8 @@ def deploy(env_dir: Path) -> dict[str, str]:
     cfn = boto3.client("cloudformation", region_name=REGION)
     certificate = boto3.client("acm", region_name=REGION).request_certificate(
         DomainName="example.com")["CertificateArn"]
-    substitutes = {PLACEHOLDER: certificate, PREFIX_LIST_PLACEHOLDER: cloudfront_prefix_list()}
+    substitutes = {PLACEHOLDER: certificate, PREFIX_LIST_PLACEHOLDER: cloudfront_prefix_list(),
+                   "REPLACE_WITH_NOTIFICATION_EMAIL": "security-team@example.com"}
     network_resources = {}
     for stack in json.loads((env_dir / "stacks.json").read_text()):
         config = json.loads((env_dir / stack["config"]).read_text())
@@ -355,3 +356,55 @@ def test_databases_are_private_encrypted_in_isolated_subnets_as_the_blueprint_sa
         prefix = name.upper().replace("-", "_")
         assert {s["Name"] for s in container["Secrets"]} >= {f"{prefix}_USERNAME", f"{prefix}_PASSWORD"}
         assert not any(e["Name"].endswith(("_USERNAME", "_PASSWORD")) for e in container["Environment"])
+
+
+@pytest.mark.parametrize("env_dir", environments(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_internet_facing_balancer_is_behind_its_web_acl_once_deployed(aws, env_dir):
+    """Read back through the WAFv2 API: the balancer the internet reaches answers to a web ACL with the managed Core
+    and Known bad inputs rule groups and the blueprint's rate limit, whose requests are logged; an internal balancer
+    has none."""
+    bp = load_blueprint(str(REPO / "blueprints" / f"{env_dir.parent.name}.yaml"))[env_dir.name]
+    network = deploy(env_dir)
+    waf = boto3.client("wafv2", region_name=REGION)
+    for name, balancer in bp.load_balancers.items():
+        arn = network[f"{_pascal(name)}LoadBalancer"]
+        acl = waf.get_web_acl_for_resource(ResourceArn=arn).get("WebACL")
+        if balancer.scheme == "internal" or "waf" in balancer.relax:
+            assert acl is None, name
+            continue
+        assert acl is not None, f"{name} is internet-facing and has no web ACL"
+        groups = [r["Statement"]["ManagedRuleGroupStatement"]["Name"] for r in acl["Rules"]
+                  if "ManagedRuleGroupStatement" in r["Statement"]]
+        assert groups == ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]
+        (rate,) = [r["Statement"]["RateBasedStatement"] for r in acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+        assert (rate["Limit"], rate["AggregateKeyType"]) == (balancer.waf.rate_limit, "IP")
+        logging = waf.get_logging_configuration(ResourceArn=acl["ARN"])["LoggingConfiguration"]
+        assert logging["LogDestinationConfigs"][0].split(":log-group:")[1].startswith("aws-waf-logs-")
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_a_backup_plan_covers_each_protected_database_once_deployed(aws, env):
+    """hardened-two-tier: prod's database (deletion protection on) is in a daily plan kept its retention, into an
+    encrypted vault; dev's (protection relaxed) is in none."""
+    from moto.backup.models import backup_backends
+
+    bp = load_blueprint(str(REPO / "blueprints" / "hardened-two-tier.yaml"))[env]
+    deploy(OUT / "hardened-two-tier" / env)
+    backup = boto3.client("backup", region_name=REGION)
+    plans = {p["BackupPlanName"]: p for p in backup.list_backup_plans()["BackupPlansList"]}
+    plans_moto = backup_backends["123456789012"][REGION].plans
+    for name, database in bp.databases.items():
+        plan_name = f"{bp.name}-{env}-data-{name}"
+        if "deletion_protection" in database.relax:
+            assert plan_name not in plans
+            continue
+        plan = backup.get_backup_plan(BackupPlanId=plans[plan_name]["BackupPlanId"])["BackupPlan"]
+        (rule,) = plan["Rules"]
+        assert rule["ScheduleExpression"].startswith("cron(") and rule["Lifecycle"]["DeleteAfterDays"] == \
+            database.backup_retention_days
+        vault = backup.describe_backup_vault(BackupVaultName=rule["TargetBackupVaultName"])
+        assert vault["EncryptionKeyArn"].startswith("arn:aws:kms:")
+        (selection,) = plans_moto[plans[plan_name]["BackupPlanId"]].stackprint_selections
+        (resource,) = selection["Resources"]
+        db = boto3.client("rds", region_name=REGION).describe_db_instances()["DBInstances"][0]
+        assert resource == db["DBInstanceArn"]

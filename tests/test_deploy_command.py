@@ -40,7 +40,8 @@ def placeholder_values(server, env_dir: Path) -> list[str]:
     (prefix_list,) = server.client("ec2").describe_managed_prefix_lists(
         Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_PREFIX_LIST]}])["PrefixLists"]
     values = {"REPLACE_WITH_ACM_CERTIFICATE_ARN": certificate,
-              "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID": prefix_list["PrefixListId"]}
+              "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID": prefix_list["PrefixListId"],
+              "REPLACE_WITH_NOTIFICATION_EMAIL": "security-team@example.com"}
     found = {}
     for stack in json.loads((env_dir / "stacks.json").read_text()):
         for name, value in json.loads((env_dir / stack["config"]).read_text())["Parameters"].items():

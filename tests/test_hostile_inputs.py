@@ -288,3 +288,13 @@ def test_task_definition_errors_are_located_even_where_yaml_cannot_read_the_json
     result, elapsed = _run(["migrate", "t.json"], workdir)
     assert result.returncode == 2
     assert result.stderr.startswith("t.json:1:1: ") and "missing family" in result.stderr
+
+
+@pytest.mark.parametrize("key, shown", [(" ", '[" "]'), ("", '[""]'), ("a.b", '["a.b"]'), (" web", '[" web"]')])
+def test_a_blank_or_dotted_key_is_named_quoted_in_the_error(workdir: Path, key: str, shown: str):
+    """Found by the long fuzz run: a duplicated ``' '`` key printed ``fuzz.yaml:2:1:  : duplicate key``, naming
+    nothing; the key path now quotes keys that would vanish or mislead bare."""
+    (workdir / "bp.yaml").write_text(f'name: x\nservices:\n  "{key}": 0\n  "{key}": 0\n')
+    result = CliRunner().invoke(main, ["validate", str(workdir / "bp.yaml")])
+    assert result.exit_code == 2
+    assert f"bp.yaml:4:3: services{shown}: duplicate key" in result.output

@@ -9,7 +9,7 @@ import typing
 
 import generator.model as model_package
 from generator.audit import RULES
-from generator.emit.scanner_metadata import RELAXATIONS
+from generator.emit.scanner_metadata import CDK_NAG, CFN_LINT, RELAXATIONS
 from generator.model.base import Model
 
 
@@ -41,7 +41,16 @@ def _relax_keys() -> set[str]:
 
 def test_every_relax_key_has_suppressions_and_every_entry_a_key():
     assert model_package  # the models are imported, so every subclass is registered
-    assert _relax_keys() == set(RELAXATIONS)
+    assert _relax_keys() == set(RELAXATIONS) == set(CDK_NAG) == set(CFN_LINT)
+
+
+def test_cdk_nag_ids_name_a_pack_and_a_rule():
+    """cdk-nag ids are ``<pack>-<rule>``; a typo in the pack name would suppress nothing in a CDK app."""
+    packs = ("AwsSolutions-", "HIPAA.Security-", "NIST.800.53.R5-", "PCI.DSS.321-")
+    for key, ids in CDK_NAG.items():
+        assert list(ids) == sorted(set(ids)), key
+        for rule in ids:
+            assert rule.startswith(packs) and rule.split("-", 1)[1], f"{key}: {rule} is not a cdk-nag rule id"
 
 
 def test_relaxations_name_real_audit_rules_and_checkov_ids():

@@ -113,8 +113,12 @@ def test_balancers_are_deletion_protected_unless_relaxed_with_a_reason(cloudfron
                                              "    relax: {deletion_protection: \"dev: rebuilt at will\"}\n")
     (bp,) = load_blueprint_text(relaxed_text, "origin.yaml").values()
     files = {n: d.decode() for n, d in render(plan(bp), "origin.yaml").files.items()}
+    reason = "dev: rebuilt at will"
     assert protection(_resources(files, "network")) == (
-        "false", {"stackprint": {"ignore": [{"reason": "dev: rebuilt at will", "rule": "ELB005"}]}})
+        "false", {"stackprint": {"ignore": [{"reason": reason, "rule": "ELB005"}]},
+                  "cdk_nag": {"rules_to_suppress": [
+                      {"id": "HIPAA.Security-ELBDeletionProtectionEnabled", "reason": reason},
+                      {"id": "NIST.800.53.R5-ELBDeletionProtectionEnabled", "reason": reason}]}})
 
 
 def test_exec_grants_exactly_the_four_session_channels_and_scratch_stays_off_the_host(cloudfront_origin):

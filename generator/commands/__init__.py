@@ -10,7 +10,7 @@ import importlib
 
 # Order is the order shown in `stackprint --help`; each name is the module generator/commands/<name>.py.
 NAMES = ("build", "check", "diff", "validate", "schema", "init", "audit", "migrate", "reach", "report", "deploy",
-         "status", "destroy", "pipeline")
+         "status", "destroy", "drift", "pipeline")
 
 
 def load(name: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from troposphere import Template
 
-from generator.emit import balancers, data, default_group, network, security, services, vpc_endpoints
+from generator.emit import balancers, data, default_group, guardrails, network, security, services, vpc_endpoints
 from generator.emit.data import KMS_PLACEHOLDER
 from generator.emit.parameters import StackParameter
 from generator.plan import Layout, Stack
@@ -40,6 +40,8 @@ def templates(layout: Layout) -> dict[str, Template]:
             result[stack.name] = network_template(layout, stack.name)
         elif stack.kind == "data":
             result[stack.name] = data.data_template(layout, stack.name)
+        elif stack.kind == "guardrails":
+            result[stack.name] = guardrails.guardrails_template(layout, stack.name)
         else:
             result[stack.name] = services.service_template(layout, stack.service, stack.name)
     return result
@@ -51,4 +53,6 @@ def stack_parameters(layout: Layout, stack: Stack) -> list[StackParameter]:
         return balancers.parameters(layout)
     if stack.kind == "data":
         return data.parameters(layout)
+    if stack.kind == "guardrails":
+        return guardrails.parameters(layout)
     return []

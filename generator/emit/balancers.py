@@ -1,7 +1,8 @@
 """Application load balancers, their listeners and the encrypted access-log bucket.
 
-With HTTPS: a 443 listener with the blueprint's TLS policy and an 80 listener that only answers 301 to HTTPS.
-Without (internal balancers only): one HTTP listener on 80. Unmatched requests get a fixed 404, so nothing is
+With HTTPS: a 443 listener with the blueprint's TLS policy and an 80 listener that only answers 301 to HTTPS
+(none for an internal balancer with end-to-end TLS, nor for a CloudFront-only one). Without (internal balancers
+only): one HTTP listener on 80. Every internet-facing balancer gets its WAF web ACL (:mod:`generator.emit.waf`). Unmatched requests get a fixed 404, so nothing is
 forwarded unless a route says so. Access logs go to a bucket that only the ELB log-delivery account may write to,
 over TLS only.
 """
@@ -11,7 +12,7 @@ from troposphere import FindInMap, GetAtt, Ref, Sub, Template
 from troposphere import elasticloadbalancingv2 as elb
 from troposphere import s3
 
-from generator.emit import exports
+from generator.emit import exports, waf
 from generator.emit.parameters import StackParameter
 from generator.emit.scanner_metadata import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
 from generator.plan import BalancerPlan, Layout
@@ -131,7 +132,8 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, balancer:
             ("routing.http.drop_invalid_header_fields.enabled", "true"),
         )],
         DependsOn=["AccessLogBucketPolicy"] + (["InternetGatewayAttachment"] if tier == "public" else [])))
-    relax(resource, "load_balancer", balancer.relax, "deletion_protection")
+    relax(resource, "load_balancer", balancer.relax, "deletion_protection", "waf")
+    waf.add_web_acl(template, balancer, lb_id, GetAtt("LogsKey", "Arn"))
     not_found = [elb.Action(Type="fixed-response", FixedResponseConfig=elb.FixedResponseConfig(
         StatusCode="404", ContentType="text/plain", MessageBody="Not Found"))]
     if balancer.https:
@@ -141,11 +143,12 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, balancer:
             SslPolicy=balancer.ssl_policy, Certificates=[elb.Certificate(CertificateArn=arn)],
             DefaultActions=not_found))
     if balancer.redirects_http:
-        template.add_resource(elb.Listener(
+        redirect = template.add_resource(elb.Listener(
             f"{prefix}HttpRedirectListener", LoadBalancerArn=Ref(lb_id), Port=HTTP_PORT, Protocol="HTTP",
             DefaultActions=[elb.Action(Type="redirect", RedirectConfig=elb.RedirectConfig(
                 Protocol="HTTPS", Port=str(HTTPS_PORT), Host="#{host}", Path="/#{path}", Query="#{query}",
                 StatusCode="HTTP_301"))]))
+        relax(redirect, "load_balancer", balancer.relax, "end_to_end_tls")
     if balancer.https:
         listener = f"{prefix}HttpsListener"
     else:

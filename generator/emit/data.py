@@ -1,5 +1,6 @@
 """The data stack: per database a DB subnet group over the isolated subnets, a parameter group that forces TLS, and
-the RDS instance or Aurora cluster with its members; one enhanced-monitoring role shared by them.
+the RDS instance or Aurora cluster with its members; one enhanced-monitoring role shared by them; an AWS Backup plan
+per database with deletion protection, into one encrypted vault.
 
 The security group of each database lives in the network stack with the rest of the firewall; this stack imports
 it. What the services need (address, port, the RDS-managed secret's ARN) is exported. Credentials never appear in
@@ -7,12 +8,14 @@ a template: ``ManageMasterUserPassword`` makes RDS generate the password and kee
 """
 from __future__ import annotations
 
+import hashlib
+
 from troposphere import GetAtt, Ref, Split, Sub, Template
-from troposphere import iam, rds
+from troposphere import backup, iam, kms, rds
 
 from generator.emit import exports
 from generator.emit.parameters import StackParameter
-from generator.emit.scanner_metadata import RELAXATIONS, add_suppressions
+from generator.emit.scanner_metadata import RELAXATIONS, add_suppressions, suppressions
 from generator.plan import Layout
 from generator.plan.databases import MONITORING_INTERVAL, DatabasePlan
 from generator.plan.names import network_stack
@@ -25,7 +28,8 @@ KMS_PLACEHOLDER = "REPLACE_WITH_KMS_KEY_ARN"
 CHECKOV_JUDGES = {"CKV_AWS_157": "instance", "CKV_AWS_161": "instance", "CKV_AWS_118": "member",
                   "CKV_AWS_162": "cluster"}
 #: stackprint rules that judge a database's own settings: on the instance, or on the cluster for Aurora.
-AUDIT_JUDGES = {"DATA004": "database", "DATA005": "database", "DATA006": "database", "DATA007": "database"}
+AUDIT_JUDGES = {"DATA004": "database", "DATA005": "database", "DATA006": "database", "DATA007": "database",
+                "DATA008": "database"}
 AURORA_MEMBER_TLS = ("CKV2_AWS_69", "Aurora member: TLS is forced by the cluster's DB cluster parameter group "
                                     "(require_secure_transport / rds.force_ssl), which applies to every member")
 
@@ -50,8 +54,9 @@ def _relax(resource, db: DatabasePlan, roles: set[str]) -> None:
     ``roles`` (:data:`INSTANCE`, :data:`CLUSTER` or :data:`MEMBER`), with the blueprint's reason."""
     for setting, reason in db.relax.items():
         checkov_ids, rules = RELAXATIONS[f"database.{setting}"]
-        add_suppressions(resource, checkov=tuple((c, reason) for c in checkov_ids if CHECKOV_JUDGES[c] in roles),
-                         stackprint=tuple((r, reason) for r in rules if AUDIT_JUDGES[r] in roles))
+        add_suppressions(resource, **suppressions(
+            f"database.{setting}", reason, checkov_ids=[c for c in checkov_ids if CHECKOV_JUDGES[c] in roles],
+            rules=[r for r in rules if AUDIT_JUDGES[r] in roles]))
 
 
 def _kms(db: DatabasePlan) -> dict:
@@ -139,6 +144,84 @@ def _add_database(template: Template, db: DatabasePlan, network: str, stack_name
                    f"ARN of the Secrets Manager secret RDS manages for the {db.name} master user")
 
 
+BACKUP_VAULT = "BackupVault"
+BACKUP_ROLE = "BackupRole"
+BACKUP_VAULT_KEY = "BackupVaultKey"
+BACKUP_POLICIES = ("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+                   "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores")
+#: Daily at 03:00 UTC, inside RDS's own default backup window range; a job that cannot start in an hour is skipped.
+BACKUP_SCHEDULE = "cron(0 3 * * ? *)"
+BACKUP_START_WINDOW_MINUTES, BACKUP_COMPLETION_WINDOW_MINUTES = 60, 360
+#: AWS Backup vault names: 2 to 50 of letters, digits, - and _.
+VAULT_NAME_MAX = 50
+
+
+def vault_name(stack_name: str) -> str:
+    """The stack's vault name: the stack name, shortened with a stable hash when it is longer than AWS allows."""
+    if len(stack_name) <= VAULT_NAME_MAX:
+        return stack_name
+    digest = hashlib.sha256(stack_name.encode()).hexdigest()[:8]
+    return f"{stack_name[:VAULT_NAME_MAX - 9]}-{digest}"
+
+
+def _vault_key(template: Template, protected: list[DatabasePlan]):
+    """The key the vault is encrypted with: the databases' own customer key when they share one, else a customer
+    key of this stack (rotated, administered by the account) so the vault never falls back to an AWS-managed key."""
+    keys = {(db.kms_key_parameter, db.kms_key_arn) for db in protected}
+    if len(keys) == 1:
+        parameter, arn = next(iter(keys))
+        if parameter:
+            return Ref(parameter)
+        if arn:
+            return arn
+    template.add_resource(kms.Key(
+        BACKUP_VAULT_KEY, Description=Sub("${AWS::StackName}: AWS Backup vault encryption"), EnableKeyRotation=True,
+        KeyPolicy={"Version": "2012-10-17", "Statement": [
+            {"Sid": "AccountAdministration", "Effect": "Allow",
+             "Principal": {"AWS": Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+             "Action": "kms:*", "Resource": "*"}]},
+        DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
+    return GetAtt(BACKUP_VAULT_KEY, "Arn")
+
+
+def _database_arn(db: DatabasePlan) -> Sub:
+    kind = "cluster" if db.aurora else "db"
+    return Sub(f"arn:${{AWS::Partition}}:rds:${{AWS::Region}}:${{AWS::AccountId}}:{kind}:${{{db.resource}}}")
+
+
+def add_backups(template: Template, layout: Layout, stack_name: str) -> None:
+    """An AWS Backup plan per database with deletion protection (unless ``relax: {backup_plan: why}``): daily,
+    kept the database's ``backup_retention_days``, into one vault of this stack encrypted with a customer key.
+
+    Backups then live outside the database's own lifecycle: an instance deleted on purpose or by mistake (its
+    automated snapshots go with it) can still be restored from the vault."""
+    protected = [db for db in layout.databases if db.backup_plan]
+    if not protected:
+        return
+    template.add_resource(backup.BackupVault(
+        BACKUP_VAULT, BackupVaultName=vault_name(stack_name), EncryptionKeyArn=_vault_key(template, protected),
+        DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
+    template.add_resource(iam.Role(
+        BACKUP_ROLE,
+        AssumeRolePolicyDocument={"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}}}]},
+        ManagedPolicyArns=[Sub(policy) for policy in BACKUP_POLICIES]))
+    for db in protected:
+        plan = f"{db.prefix}BackupPlan"
+        template.add_resource(backup.BackupPlan(plan, BackupPlan=backup.BackupPlanResourceType(
+            BackupPlanName=Sub(f"${{AWS::StackName}}-{db.name}"),
+            BackupPlanRule=[backup.BackupRuleResourceType(
+                RuleName="daily", TargetBackupVault=Ref(BACKUP_VAULT), ScheduleExpression=BACKUP_SCHEDULE,
+                StartWindowMinutes=BACKUP_START_WINDOW_MINUTES,
+                CompletionWindowMinutes=BACKUP_COMPLETION_WINDOW_MINUTES,
+                Lifecycle=backup.LifecycleResourceType(DeleteAfterDays=db.backup_retention_days))])))
+        template.add_resource(backup.BackupSelection(
+            f"{db.prefix}BackupSelection", BackupPlanId=Ref(plan),
+            BackupSelection=backup.BackupSelectionResourceType(
+                SelectionName=db.name, IamRoleArn=GetAtt(BACKUP_ROLE, "Arn"), Resources=[_database_arn(db)])))
+
+
 def data_template(layout: Layout, stack_name: str) -> Template:
     """The data stack of one environment: every database, importing the network stack's subnets and groups."""
     network = network_stack(layout.name, layout.env)
@@ -150,4 +233,5 @@ def data_template(layout: Layout, stack_name: str) -> Template:
         _add_monitoring_role(template)
     for db in layout.databases:
         _add_database(template, db, network, stack_name)
+    add_backups(template, layout, stack_name)
     return template

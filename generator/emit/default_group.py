@@ -20,12 +20,13 @@ from __future__ import annotations
 from troposphere import AccountId, GetAtt, Ref, Sub, Template
 from troposphere import awslambda, cloudformation, iam, logs
 
+from generator.emit.runtimes import PYTHON_RUNTIME
 from generator.emit.scanner_metadata import DEFAULT_GROUP_FUNCTION, add_suppressions, relax
 from generator.plan import Layout
 
 RESTRICTION = "DefaultSecurityGroupRestriction"
 RESOURCE_TYPE = "Custom::VpcDefaultSecurityGroupRestriction"
-RUNTIME = "python3.12"
+RUNTIME = PYTHON_RUNTIME  # generator/emit/runtimes.py
 LOG_RETENTION_DAYS = 365
 #: The function's own limits: one EC2 call pair finishes in seconds, so a minute is ample; the smallest memory;
 #: one concurrent run, since CloudFormation calls it once per stack operation.

@@ -9,6 +9,11 @@ Two sources, one format:
   :func:`relax` writes both suppressions with the blueprint's own words.
 
 Nothing of stackprint's own audit is suppressed without a reason from the blueprint.
+
+The same reason also goes to the scanners teams run on their own: ``cdk_nag: {rules_to_suppress: [{id, reason}]}``
+(what cdk-nag reads when the template is loaded into a CDK app with ``CfnInclude``), with the AwsSolutions, NIST
+800-53 R5, HIPAA Security and PCI DSS 3.2.1 rule ids of :data:`CDK_NAG`, and ``cfn-lint: {config: {ignore_checks}}``
+where a cfn-lint rule judges the setting (:data:`CFN_LINT`).
 """
 from __future__ import annotations
 
@@ -40,7 +45,39 @@ RELAXATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # checkov has no CloudFormation check for ALB deletion protection (CKV_AWS_150 is Terraform-only)
     "load_balancer.deletion_protection": ((), ("ELB005",)),
     "network.restrict_default_security_group": ((), ("NET004",)),
+    # checkov has no CloudFormation check for a WAF on an ALB (nor for WAF logging); ELB008 is stackprint's
+    "load_balancer.waf": ((), ("ELB008",)),
+    # the internal balancer keeps a port 80 (redirect) listener and forwards plain HTTP to its targets
+    "load_balancer.end_to_end_tls": ((), ("ELB009",)),
+    # checkov has no CloudFormation check for "RDS in a backup plan"
+    "database.backup_plan": ((), ("DATA008",)),
 }
+
+#: ``"<kind>.<setting>"`` -> the cdk-nag rule ids (``<pack>-<rule>``) the switch-off trips, from cdk-nag's packs
+#: (src/packs/aws-solutions.ts, nist-800-53-r5.ts, hipaa-security.ts, pci-dss-321.ts). Every relax key is here
+#: (tests/test_relax.py), possibly with none.
+CDK_NAG: dict[str, tuple[str, ...]] = {
+    "database.backup_plan": ("HIPAA.Security-RDSInBackupPlan", "NIST.800.53.R5-RDSInBackupPlan"),
+    "database.backup_retention": (),  # cdk-nag's RDS13/RDSInstanceBackupEnabled only ask for a retention above 0
+    "database.deletion_protection": ("AwsSolutions-RDS10", "HIPAA.Security-RDSInstanceDeletionProtectionEnabled",
+                                     "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled"),
+    "database.enhanced_monitoring": ("HIPAA.Security-RDSEnhancedMonitoringEnabled",
+                                     "NIST.800.53.R5-RDSEnhancedMonitoringEnabled"),
+    "database.iam_authentication": ("AwsSolutions-RDS6",),
+    "database.multi_az": ("AwsSolutions-RDS3", "HIPAA.Security-RDSMultiAZSupport", "NIST.800.53.R5-RDSMultiAZSupport"),
+    "load_balancer.deletion_protection": ("HIPAA.Security-ELBDeletionProtectionEnabled",
+                                          "NIST.800.53.R5-ELBDeletionProtectionEnabled"),
+    "load_balancer.end_to_end_tls": (),  # cdk-nag judges the client side only (the port 80 listener redirects)
+    "load_balancer.waf": ("NIST.800.53.R5-ALBWAFEnabled", "PCI.DSS.321-ALBWAFEnabled"),
+    "network.restrict_default_security_group": ("HIPAA.Security-VPCDefaultSecurityGroupClosed",
+                                                "NIST.800.53.R5-VPCDefaultSecurityGroupClosed",
+                                                "PCI.DSS.321-VPCDefaultSecurityGroupClosed"),
+}
+
+#: ``"<kind>.<setting>"`` -> cfn-lint rule ids the switch-off trips. cfn-lint judges validity, not posture: none of
+#: today's relaxations trips one of its rules (informational ones included), so no entry names a rule yet; a new
+#: relaxation that does adds its ids here and :func:`relax` writes ``Metadata.cfn-lint.config.ignore_checks``.
+CFN_LINT: dict[str, tuple[str, ...]] = {key: () for key in RELAXATIONS}
 
 
 def checkov_metadata(*skips: tuple[str, str]) -> dict:
@@ -49,14 +86,24 @@ def checkov_metadata(*skips: tuple[str, str]) -> dict:
 
 
 def add_suppressions(resource, checkov: tuple[tuple[str, str], ...] = (),
-                     stackprint: tuple[tuple[str, str], ...] = ()) -> None:
-    """Merge checkov skips ``(id, comment)`` and stackprint ignores ``(rule, reason)`` into a troposphere resource's
-    ``Metadata``, once each, sorted, keeping any metadata already there."""
+                     stackprint: tuple[tuple[str, str], ...] = (), cdk_nag: tuple[tuple[str, str], ...] = (),
+                     cfn_lint: tuple[str, ...] = ()) -> None:
+    """Merge checkov skips ``(id, comment)``, stackprint ignores ``(rule, reason)``, cdk-nag suppressions
+    ``(id, reason)`` and cfn-lint ignored rule ids into a troposphere resource's ``Metadata``, once each, sorted,
+    keeping any metadata already there."""
     metadata = dict(resource.resource.get("Metadata") or {})
     _merge(metadata, "checkov", "skip", [{"comment": comment, "id": rule} for rule, comment in checkov], "id",
            "comment")
     _merge(metadata, "stackprint", "ignore", [{"reason": reason, "rule": rule} for rule, reason in stackprint],
            "rule", "reason")
+    _merge(metadata, "cdk_nag", "rules_to_suppress", [{"id": rule, "reason": reason} for rule, reason in cdk_nag],
+           "id", "reason")
+    if cfn_lint:
+        lint = dict(metadata.get("cfn-lint") or {})
+        config = dict(lint.get("config") or {})
+        config["ignore_checks"] = sorted(set(config.get("ignore_checks") or ()) | set(cfn_lint))
+        lint["config"] = config
+        metadata["cfn-lint"] = lint
     resource.Metadata = metadata
 
 
@@ -103,6 +150,13 @@ def relax(resource, kind: str, relaxed: dict[str, str], *settings: str) -> None:
         reason = relaxed.get(setting)
         if reason is None:
             continue
-        checkov_ids, rules = RELAXATIONS[f"{kind}.{setting}"]
-        add_suppressions(resource, checkov=tuple((rule, reason) for rule in checkov_ids),
-                         stackprint=tuple((rule, reason) for rule in rules))
+        add_suppressions(resource, **suppressions(f"{kind}.{setting}", reason))
+
+
+def suppressions(key: str, reason: str, checkov_ids=None, rules=None) -> dict:
+    """The :func:`add_suppressions` arguments for relax ``key`` with the blueprint's ``reason``, in every scanner's
+    format; ``checkov_ids``/``rules`` narrow checkov and stackprint to the checks that judge one resource."""
+    all_checkov, all_rules = RELAXATIONS[key]
+    return dict(checkov=tuple((c, reason) for c in (all_checkov if checkov_ids is None else checkov_ids)),
+                stackprint=tuple((r, reason) for r in (all_rules if rules is None else rules)),
+                cdk_nag=tuple((rule, reason) for rule in CDK_NAG[key]), cfn_lint=CFN_LINT[key])

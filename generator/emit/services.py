@@ -217,10 +217,12 @@ def _task_policies(service: ServicePlan) -> list[iam.Policy]:
 
 
 def _add_route(template: Template, layout: Layout, network: str, route, port: int) -> None:
+    """The target group (over HTTPS when the balancer encrypts end to end) and the listener rule forwarding to it."""
+    protocol = next(b for b in layout.balancers if b.name == route.load_balancer).target_protocol
     template.add_resource(elb.TargetGroup(
-        "TargetGroup", TargetType="ip", Protocol="HTTP", Port=port,
+        "TargetGroup", TargetType="ip", Protocol=protocol, Port=port,
         VpcId=exports.import_value(network, exports.VPC_ID), HealthCheckPath=route.health_check,
-        HealthCheckProtocol="HTTP", Matcher=elb.Matcher(HttpCode=HEALTHY_HTTP_CODES),
+        HealthCheckProtocol=protocol, Matcher=elb.Matcher(HttpCode=HEALTHY_HTTP_CODES),
         TargetGroupAttributes=[elb.TargetGroupAttribute(Key="deregistration_delay.timeout_seconds",
                                                         Value=str(DEREGISTRATION_DELAY_SECONDS))]))
     conditions = [elb.Condition(Field="path-pattern", PathPatternConfig=elb.PathPatternConfig(

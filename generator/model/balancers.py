@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field
 
-from generator.model.base import Model, ParameterOrArn, matching
+from generator.model.base import Model, ParameterOrArn, bounded, matching
 from generator.model.relax import relax_field, relaxable
 
 #: ALB security policies that refuse TLS 1.0 and 1.1.
@@ -32,7 +32,11 @@ DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 #: Who may open connections to an internet-facing balancer: anyone, or only CloudFront's origin-facing servers.
 ALLOW_FROM = ("internet", "cloudfront")
 #: Secure defaults of a balancer a blueprint may turn off under ``relax:``.
-BALANCER_RELAX = ("deletion_protection",)
+BALANCER_RELAX = ("deletion_protection", "end_to_end_tls", "waf")
+#: Requests one client address may send in any 5 minutes before the web ACL's rate-based rule blocks it (AWS WAF
+#: accepts 10 to 2,000,000,000). 2,000 is generous for a browser or an API client and stops a naive flood.
+DEFAULT_RATE_LIMIT = 2000
+MIN_RATE_LIMIT, MAX_RATE_LIMIT = 10, 2_000_000_000
 
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:certificate/[A-Za-z0-9-]+$")
 _PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,254}$")
@@ -61,10 +65,23 @@ class Https(Model):
     ssl_policy: Literal[SSL_POLICIES] = Field(DEFAULT_SSL_POLICY, description="TLS policy (TLS 1.2 or newer only).")
 
 
+class Waf(Model):
+    """The AWS WAF web ACL every internet-facing balancer gets: the AWS managed Core rule set and Known bad inputs
+    rule groups, and a rate-based rule per client address."""
+
+    rate_limit: bounded(MIN_RATE_LIMIT, MAX_RATE_LIMIT) = Field(
+        DEFAULT_RATE_LIMIT, description="Requests one client IP address may send in any 5-minute window before "
+                                        f"it is blocked ({MIN_RATE_LIMIT} to {MAX_RATE_LIMIT}).",
+        examples=[DEFAULT_RATE_LIMIT, 500])
+
+
 class LoadBalancer(Model):
     """An application load balancer: internet-facing (public subnets, HTTPS required) or internal (private).
 
-    Deletion protection is on; turning it off takes ``relax: {deletion_protection: <reason>}``.
+    Deletion protection is on; turning it off takes ``relax: {deletion_protection: <reason>}``. An internet-facing
+    balancer is behind an AWS WAF web ACL (``waf:``; off only with ``relax: {waf: <reason>}``). An internal balancer
+    with ``https`` encrypts end to end: HTTPS only (no port 80) and HTTPS to the containers, which serve TLS on
+    their port; ``relax: {end_to_end_tls: <reason>}`` keeps plain HTTP to the targets (and the port 80 redirect).
     """
 
     RELAX_KIND: ClassVar[str] = "load_balancer"
@@ -80,4 +97,24 @@ class LoadBalancer(Model):
     desync_mitigation: Literal["defensive", "strictest"] = Field(
         "defensive", description="HTTP desync mitigation mode: defensive (AWS's default) or strictest (also "
                                  "rejects requests that are merely ambiguous).")
+    waf: Waf = Field(Waf(), description="The AWS WAF web ACL of an internet-facing balancer (AWS managed Core rule "
+                                        "set, Known bad inputs, a rate limit per client IP), on by default; "
+                                        "relax: {waf: <reason>} turns it off.", examples=[{"rate_limit": 1000}])
+    end_to_end_tls: bool | None = Field(
+        None, description="Forward to the containers over HTTPS (they serve TLS on their port; the balancer does "
+                          "not check their certificate). Default: on for an internal balancer with https (then it "
+                          "has no port 80 listener either; relax: {end_to_end_tls: <reason>} turns it off), off for "
+                          "an internet-facing one. Needs https.", examples=[True])
     relax: relaxable(*BALANCER_RELAX) = relax_field(*BALANCER_RELAX, what="load balancer")
+
+    @property
+    def tls_to_targets(self) -> bool:
+        """Whether the balancer forwards to its targets over HTTPS."""
+        if self.https is None or "end_to_end_tls" in self.relax:
+            return False
+        return bool(self.end_to_end_tls) or self.scheme == "internal"
+
+    @property
+    def web_acl(self) -> bool:
+        """Whether the balancer is behind a WAF web ACL: internet-facing, unless relaxed."""
+        return self.scheme == "internet-facing" and "waf" not in self.relax

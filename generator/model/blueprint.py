@@ -17,6 +17,7 @@ from generator.model.balancers import LoadBalancer
 from generator.model.base import BalancerName, BlueprintName, DatabaseName, EnvironmentName, Model, ServiceName, by_name
 from generator.model.databases import Database
 from generator.model.expectations import Expectation
+from generator.model.guardrails import Guardrails
 from generator.model.network import Network
 from generator.model.pipeline import PipelineSettings
 from generator.model.services import Service
@@ -75,6 +76,11 @@ class BlueprintSpec(Model):
     pipeline: PipelineSettings = Field(PipelineSettings(), description="The CodePipeline that deploys this "
                                        "blueprint's out/ (out/<name>/pipeline.template.yaml); set once, not per "
                                        "environment.")
+    guardrails: Guardrails | None = Field(None, description="The environment's optional guardrails stack "
+                                          "(<name>-<env>-guardrails): auto-revert of security-group changes made "
+                                          "outside CloudFormation and AWS Config managed rules (docs/guardrails.md).",
+                                          examples=[{"auto_revert": {"notify": {"parameter": "GuardrailsEmail"}},
+                                                     "config_rules": True}])
 
 
 class Blueprint(BlueprintSpec):

@@ -2,7 +2,8 @@
 
 The model holds what the blueprint may choose (engine, version, size, retention, key, names); everything a security
 review expects is not a field but a fixed default of the emitter (encrypted storage, no public access, credentials
-managed by RDS in Secrets Manager, TLS forced by a parameter group, isolated subnets). The four defaults that have a
+managed by RDS in Secrets Manager, TLS forced by a parameter group, isolated subnets, and an AWS Backup plan wherever
+deletion protection is on). The defaults that have a
 cost a dev environment may refuse (and a backup retention under 7 days) are switched off only under
 ``relax:`` with a reason.
 """
@@ -29,7 +30,7 @@ VERSION_PATTERNS = {"postgres": (r"^[0-9]{1,2}(\.[0-9]{1,2})?$", "17.6"),
 DEFAULT_INSTANCE_CLASS = "db.t4g.medium"
 DEFAULT_STORAGE_GB = 20
 DEFAULT_USERNAME = "app"
-DB_RELAX = ("backup_retention", "deletion_protection", "enhanced_monitoring", "iam_authentication", "multi_az")
+DB_RELAX = ("backup_plan", "backup_retention", "deletion_protection", "enhanced_monitoring", "iam_authentication", "multi_az")
 #: Fewer days of automated backups fail the build's audit (DATA006) unless ``relax: {backup_retention: why}``.
 MIN_BACKUP_RETENTION_DAYS = 7
 

@@ -103,6 +103,10 @@ def _balancers(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
             yield Issue(where + ("allow_from",), "cloudfront applies to internet-facing balancers only (CloudFront "
                                                  "reaches origins over the internet; remove allow_from or use "
                                                  "scheme: internet-facing)")
+        yield from _hardening(balancer, where)
+        if balancer.scheme == "internal" and written(where + ("waf",)):
+            yield Issue(where + ("waf",), "waf applies to internet-facing balancers only (an internal balancer has "
+                                          "no web ACL; remove waf)")
         if name not in routed:
             yield Issue(where, f"no service routes to load balancer '{name}' (add route: {{load_balancer: {name}}} "
                                "to a service, or remove it)", at_key=True)
@@ -111,6 +115,26 @@ def _balancers(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
             yield Issue(where, f"nothing can reach internal load balancer '{name}': no service has a flow to "
                                f"{', '.join(behind)} (add flows: [{behind[0]}] to the services that call it)",
                         at_key=True)
+
+
+def _hardening(balancer, where: tuple) -> Iterator[Issue]:
+    """WAF is for internet-facing balancers; TLS to the targets needs a certificate; a relax must turn off a
+    default that is on."""
+    if balancer.end_to_end_tls and balancer.https is None:
+        yield Issue(where + ("end_to_end_tls",), "end_to_end_tls needs https on the balancer (add https: "
+                                                 "{certificate: ...}, or remove end_to_end_tls)")
+    if balancer.end_to_end_tls and "end_to_end_tls" in balancer.relax:
+        yield Issue(where + ("relax", "end_to_end_tls"), "end_to_end_tls is both asked for and relaxed (keep one)")
+    elif balancer.end_to_end_tls is False and balancer.scheme == "internal" and balancer.https is not None:
+        yield Issue(where + ("end_to_end_tls",), "end_to_end_tls is on by default for an internal balancer with "
+                                                 "https; turning it off takes a reason (remove end_to_end_tls and "
+                                                 "write relax: {end_to_end_tls: <reason>})")
+    elif "end_to_end_tls" in balancer.relax and (balancer.scheme != "internal" or balancer.https is None):
+        yield Issue(where + ("relax", "end_to_end_tls"), "end_to_end_tls is on by default only for an internal "
+                                                         "balancer with https: nothing to relax here (remove it)")
+    if balancer.scheme == "internal" and "waf" in balancer.relax:
+        yield Issue(where + ("relax", "waf"), "an internal balancer has no web ACL to turn off (waf applies to "
+                                              "internet-facing balancers only; remove it)")
 
 
 def _called_through(bp: BlueprintSpec, balancer: str) -> bool:
@@ -355,6 +379,10 @@ def _databases(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
                         f"{database.backup_retention_days} day(s) of backups fails the build's audit (DATA006: keep "
                         f"at least {MIN_BACKUP_RETENTION_DAYS}); to accept it, state why under relax: "
                         f"{{backup_retention: <reason>}}")
+        if "backup_plan" in database.relax and "deletion_protection" in database.relax:
+            yield Issue(where + ("relax", "backup_plan"), "the AWS Backup plan is on by default only where deletion "
+                                                          "protection is on, and it is relaxed here: nothing to "
+                                                          "relax (remove backup_plan)")
         if database.aurora and database.storage_gb is not None:
             yield Issue(where + ("storage_gb",), f"{database.engine} storage grows by itself (remove storage_gb, "
                                                  "or use engine postgres or mysql)")

@@ -8,6 +8,7 @@ out. Stages: :mod:`.inputs` reads stacks.json / config.json / templates, :mod:`.
 """
 from __future__ import annotations
 
+from generator.pipeline.batched import SCRIPT_FILE, script
 from generator.pipeline.inputs import read_environment
 from generator.pipeline.settings import resolve
 from generator.pipeline.template import common_tags, config_json, render
@@ -17,7 +18,8 @@ CONFIG_FILE = "pipeline.config.json"
 
 
 def pipeline_files(source: str, blueprints: dict, files: dict[str, dict[str, bytes]]) -> dict[str, bytes]:
-    """``{pipeline.template.yaml, pipeline.config.json}`` for one blueprint file.
+    """``{pipeline.template.yaml, pipeline.config.json}`` for one blueprint file (and ``pipeline.deploy.py`` when
+    the pipeline is too large for one action pair per stack, :mod:`.batched`).
 
     ``blueprints``: env -> validated Blueprint (every environment of the file); ``files``: env -> the files of
     ``out/<blueprint>/<env>/`` as the build renders them. Raises InputError for bad ``pipeline:`` settings.
@@ -25,9 +27,12 @@ def pipeline_files(source: str, blueprints: dict, files: dict[str, dict[str, byt
     settings = resolve(source, blueprints)
     name = blueprints[settings.order[0]].name
     environments = [read_environment(name, env, files[env], env in settings.protected) for env in settings.order]
-    template, parameters = render(name, settings.out, environments, source)
-    return {TEMPLATE_FILE: template.to_yaml().encode("utf-8"),
-            CONFIG_FILE: config_json(parameters, common_tags(name, environments))}
+    template, parameters, is_batched = render(name, settings.out, environments, source)
+    files = {TEMPLATE_FILE: template.to_yaml().encode("utf-8"),
+             CONFIG_FILE: config_json(parameters, common_tags(name, environments))}
+    if is_batched:  # the pipeline runs it from the committed source (see generator.pipeline.batched)
+        files[SCRIPT_FILE] = script()
+    return files
 
 
-__all__ = ["CONFIG_FILE", "TEMPLATE_FILE", "pipeline_files"]
+__all__ = ["CONFIG_FILE", "SCRIPT_FILE", "TEMPLATE_FILE", "pipeline_files"]

@@ -115,9 +115,18 @@ def _stack_arns(blueprint: str, environments: list[Environment]) -> list:
                 f"{blueprint}-{env.name}-*/*") for env in environments]
 
 
-def pipeline_role(blueprint: str, environments: list[Environment]) -> iam.Role:
+def _commands_logs() -> dict:
+    """The Commands actions of the batched layout write their output to the pipeline's own log group."""
+    group = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codepipeline/${AWS::StackName}"
+    return {"Sid": "CommandsLogs", "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [Sub(group), Sub(group + ":log-stream:*")]}
+
+
+def pipeline_role(blueprint: str, environments: list[Environment], batched: bool = False) -> iam.Role:
     """What CodePipeline runs as: the artifact bucket and key, the connection, this blueprint's stacks, and passing
-    only the given CloudFormation roles, only to CloudFormation."""
+    only the given CloudFormation roles, only to CloudFormation (plus, for the batched layout's Commands actions,
+    writing their logs to the pipeline's log group)."""
     statements = [
         {"Sid": "ArtifactObjects", "Effect": "Allow",
          "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": Sub(f"${{{BUCKET}.Arn}}/*")},
@@ -134,14 +143,17 @@ def pipeline_role(blueprint: str, environments: list[Environment]) -> iam.Role:
                     "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet"],
          "Resource": _stack_arns(blueprint, environments),
          "Condition": {"StringEquals": {"cloudformation:ChangeSetName": CHANGE_SET_NAME}}},
-        {"Sid": "Stacks", "Effect": "Allow", "Action": "cloudformation:DescribeStacks",
-         "Resource": _stack_arns(blueprint, environments)},
+        {"Sid": "Stacks", "Effect": "Allow",
+         "Action": ["cloudformation:DescribeStacks", "cloudformation:ListChangeSets"] if batched
+         else "cloudformation:DescribeStacks", "Resource": _stack_arns(blueprint, environments)},
         {"Sid": "PassCloudFormationRoles", "Effect": "Allow", "Action": "iam:PassRole",
          "Resource": [Ref(role_name(env.name)) for env in environments],
          "Condition": {"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}}},
     ] + _for_action_roles(environments, lambda env: {
         "Sid": f"Assume{pascal(env.name)}ActionRole", "Effect": "Allow",
         "Action": "sts:AssumeRole", "Resource": Ref(action_role_name(env.name))})
+    if batched:
+        statements.append(_commands_logs())
     return iam.Role(ROLE, AssumeRolePolicyDocument={"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"}, "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"aws:SourceAccount": Ref("AWS::AccountId")}}}]},

@@ -18,6 +18,7 @@ from generator.plan.databases import DatabaseEndpoint, DatabasePlan, database_en
 from generator.plan.discovery import Endpoint, endpoints, namespace, registered
 from generator.plan.vpc_endpoints import VpcEndpoint, declared_endpoints, endpoint_groups, endpoint_rules
 from generator.plan.flows import Flow, flows, listener_port
+from generator.plan.guardrails import GuardrailsPlan, guardrails_plan
 from generator.plan.routes import Route, routes
 from generator.plan.security_groups import CidrRule, GroupRule, SecurityGroup, group_rules, security_groups
 from generator.plan.stacks import Stack, stacks
@@ -51,6 +52,7 @@ class Layout:
     vpc_endpoints: tuple[VpcEndpoint, ...] = ()  # AWS services reached privately (network.endpoints)
     namespace: str | None = None  # the Cloud Map private DNS namespace, when some service is reached directly
     audit_exceptions: tuple[AuditException, ...] = ()
+    guardrails: GuardrailsPlan | None = None  # the optional guardrails stack (generator/plan/guardrails.py)
     #: The blueprint's ``expect:`` (name -> what the rendered templates must prove), for generator.reach.expect.
     expect: dict = field(default_factory=dict, hash=False)
     #: Where a key path of the blueprint is, as a positioned InputError (for warnings about the exceptions).
@@ -80,6 +82,7 @@ class Layout:
 
 RESERVED_SERVICE_NAMES = ("network",)
 DATA_STACK_NAME = "data"
+GUARDRAILS_STACK_NAME = "guardrails"
 
 
 def _check_names(bp) -> None:
@@ -89,6 +92,11 @@ def _check_names(bp) -> None:
         if name in bp.services:
             raise bp.error_at(("services", name), f"{name!r} is reserved: the environment's {name} stack is "
                                                   f"{bp.name}-{bp.env}-{name} (rename the service)")
+    if getattr(bp, "guardrails", None) is not None and GUARDRAILS_STACK_NAME in bp.services:
+        raise bp.error_at(("services", GUARDRAILS_STACK_NAME), f"{GUARDRAILS_STACK_NAME!r} is reserved when the "
+                                                               f"environment has guardrails: its guardrails stack is "
+                                                               f"{bp.name}-{bp.env}-{GUARDRAILS_STACK_NAME} (rename "
+                                                               f"the service)")
     if bp.databases and DATA_STACK_NAME in bp.services:
         raise bp.error_at(("services", DATA_STACK_NAME), f"{DATA_STACK_NAME!r} is reserved when the blueprint has "
                                                          f"databases: the environment's data stack is "
@@ -102,6 +110,7 @@ def plan(bp) -> Layout:
     rules = tuple(sorted(group_rules(all_flows) + endpoint_rules(bp), key=lambda rule: rule.logical_id))
     all_endpoints = endpoints(bp)
     all_stacks = stacks(bp)
+    groups = security_groups(bp, all_flows, rules, extra=endpoint_groups(bp))
     return Layout(
         name=bp.name,
         env=bp.env,
@@ -112,7 +121,7 @@ def plan(bp) -> Layout:
         services=service_plans(bp),
         subnets=allocate(bp),
         flows=all_flows,
-        groups=security_groups(bp, all_flows, rules, extra=endpoint_groups(bp)),
+        groups=groups,
         rules=rules,
         routes=routes(bp),
         stacks=all_stacks,
@@ -123,5 +132,6 @@ def plan(bp) -> Layout:
         namespace=namespace(bp) if registered(all_endpoints) else None,
         audit_exceptions=audit_exceptions(bp, all_stacks),
         expect=dict(getattr(bp, "expect", {})),
+        guardrails=guardrails_plan(bp, groups, rules, tuple(s.name for s in all_stacks)),
         error_at=bp.error_at,
     )

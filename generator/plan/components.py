@@ -40,6 +40,14 @@ class BalancerPlan:
     deletion_protection: bool
     desync_mitigation: str
     relax: dict = field(hash=False)
+    web_acl: bool = False  # behind an AWS WAF web ACL (internet-facing unless relaxed)
+    rate_limit: int = 0  # the web ACL's requests per client IP per 5 minutes
+    tls_to_targets: bool = False  # forwards to its targets over HTTPS (end-to-end TLS)
+
+    @property
+    def target_protocol(self) -> str:
+        """The protocol of the target groups behind this balancer (and of their health checks)."""
+        return "HTTPS" if self.tls_to_targets else "HTTP"
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,8 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             redirects_http=redirects_http(balancer),
             cloudfront_only=balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront",
             deletion_protection="deletion_protection" not in balancer.relax,
-            desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax)))
+            desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax),
+            web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets))
     return tuple(plans)
 
 

@@ -49,6 +49,9 @@ class DatabasePlan:
     enhanced_monitoring: bool
     log_exports: tuple[str, ...]
     tls_parameters: dict = field(hash=False)
+    #: In the data stack's AWS Backup plan (daily, kept ``backup_retention_days``): wherever deletion protection is
+    #: on, unless relaxed.
+    backup_plan: bool = False
 
     @property
     def resource(self) -> str:
@@ -95,7 +98,8 @@ def database_plans(bp) -> tuple[DatabasePlan, ...]:
             deletion_protection="deletion_protection" not in database.relax,
             iam_authentication="iam_authentication" not in database.relax,
             enhanced_monitoring="enhanced_monitoring" not in database.relax,
-            log_exports=LOG_EXPORTS[database.engine], tls_parameters=TLS_PARAMETERS[database.engine]))
+            log_exports=LOG_EXPORTS[database.engine], tls_parameters=TLS_PARAMETERS[database.engine],
+            backup_plan="deletion_protection" not in database.relax and "backup_plan" not in database.relax))
     return tuple(plans)
 
 

@@ -48,8 +48,11 @@ def listener_port(balancer) -> int:
 
 def redirects_http(balancer) -> bool:
     """Whether the balancer gets an HTTP:80 listener that only redirects to HTTPS: with HTTPS, unless only CloudFront
-    may connect (CloudFront talks HTTPS to the origin, so port 80 would serve no one)."""
-    return balancer.https is not None and balancer.allow_from != "cloudfront"
+    may connect (CloudFront talks HTTPS to the origin, so port 80 would serve no one) or the balancer is internal
+    with end-to-end TLS (HTTPS only: its callers are services that are told the HTTPS port)."""
+    if balancer.https is None or balancer.allow_from == "cloudfront":
+        return False
+    return not (balancer.scheme == "internal" and balancer.tls_to_targets)
 
 
 def internal_balancer_of(bp, service: str) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from generator.naming import pascal
 
 __all__ = ["pascal", "network_stack", "service_stack", "service_group", "data_stack", "database_group",
-           "balancer_group"]
+           "balancer_group", "guardrails_stack"]
 
 
 def network_stack(blueprint: str, env: str) -> str:
@@ -39,3 +39,8 @@ def database_group(database: str) -> str:
 def balancer_group(balancer: str) -> str:
     """Logical id of a load balancer's security group."""
     return f"{pascal(balancer)}LoadBalancerSecurityGroup"
+
+
+def guardrails_stack(blueprint: str, env: str) -> str:
+    """Name of the environment's guardrails stack (auto-revert and Config rules; deployed last)."""
+    return f"{blueprint}-{env}-guardrails"

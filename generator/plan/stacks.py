@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.plan.names import data_stack, network_stack, service_stack
+from generator.plan.names import data_stack, guardrails_stack, network_stack, service_stack
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Stack:
     """A stack in deploy order; ``service`` is None for the network stack."""
 
     name: str
-    kind: str  # "network" | "data" | "service"
+    kind: str  # "network" | "data" | "service" | "guardrails"
     service: str | None
     depends_on: tuple[str, ...]
 
@@ -33,4 +33,6 @@ def stacks(bp) -> tuple[Stack, ...]:
         uses_data = any(target in bp.databases for target in bp.services[name].flows)
         result.append(Stack(service_stack(bp.name, bp.env, name), "service", name,
                             (network, data) if uses_data else (network,)))
+    if getattr(bp, "guardrails", None) is not None:  # last: it guards every other stack's security groups
+        result.append(Stack(guardrails_stack(bp.name, bp.env), "guardrails", None, tuple(s.name for s in result)))
     return tuple(result)

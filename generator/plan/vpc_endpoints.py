@@ -71,3 +71,43 @@ def endpoint_groups(bp) -> tuple[SecurityGroup, ...]:
     return (SecurityGroup(ENDPOINT_GROUP, ENDPOINT_OWNER_KIND, "endpoints",
                           f"{bp.name} {bp.env}: VPC interface endpoints ({', '.join(names)})",
                           (), (PLACEHOLDER_EGRESS,)),)
+
+
+#: The bucket ECR keeps image layers in, per region (Amazon ECR user guide, "Amazon ECR interface VPC endpoints":
+#: the S3 gateway endpoint's policy must admit ``s3:GetObject`` on it for image pulls).
+ECR_LAYER_BUCKET = "prod-${AWS::Region}-starport-layer-bucket"
+_S3_ARN_PREFIX = "arn:aws"
+
+
+def _is_s3_arn(resource: str) -> bool:
+    """Whether ``resource`` names an S3 bucket or objects (``arn:<partition>:s3:::...``), or is ``*``."""
+    return resource == "*" or (resource.startswith(_S3_ARN_PREFIX) and resource.split(":")[2:3] == ["s3"])
+
+
+def _s3_actions(actions) -> list[str]:
+    """The S3 actions among ``actions`` (``*`` stands for every S3 action)."""
+    found = set()
+    for action in actions:
+        if action == "*":
+            found.add("s3:*")
+        elif action.lower().startswith("s3:"):
+            found.add(action)
+    return sorted(found)
+
+
+def s3_endpoint_access(services) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """What the S3 gateway endpoint admits besides ECR's layer bucket: per service, the S3 actions and resources of
+    its ``task_permissions`` (the only buckets its task role may use), as ``(service, actions, resources)`` sorted by
+    service. A service with no S3 permission reaches no bucket of its own through the endpoint."""
+    access = []
+    for service in sorted(services, key=lambda s: s.name):
+        actions, resources = set(), set()
+        for statement_actions, statement_resources in service.task_permissions:
+            s3_actions = _s3_actions(statement_actions)
+            s3_resources = [r for r in statement_resources if _is_s3_arn(r)]
+            if s3_actions and s3_resources:
+                actions.update(s3_actions)
+                resources.update(s3_resources)
+        if actions:
+            access.append((service.name, tuple(sorted(actions)), tuple(sorted(resources))))
+    return tuple(access)

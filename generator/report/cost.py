@@ -158,6 +158,12 @@ def estimate(resources: Resources, prices: Prices) -> Estimate:
     if resources.kms_keys:
         lines.append(Line("KMS keys", f"{resources.kms_keys} × {money(prices.usd('kms_key_month'))}/month",
                           resources.kms_keys * prices.usd("kms_key_month")))
+    if resources.web_acls:
+        rules = sum(resources.web_acls)
+        lines.append(Line("AWS WAF web ACLs", f"{len(resources.web_acls)} × {money(prices.usd('waf_web_acl_month'))}"
+                                              f"/month + {rules} rules × {money(prices.usd('waf_rule_month'))}/month",
+                          len(resources.web_acls) * prices.usd("waf_web_acl_month")
+                          + rules * prices.usd("waf_rule_month")))
     if resources.secrets:
         lines.append(Line("Secrets Manager secrets", f"{resources.secrets} × {money(prices.usd('secret_month'))}"
                                                      "/month (including RDS-managed master passwords)",
@@ -169,6 +175,7 @@ def estimate(resources: Resources, prices: Prices) -> Estimate:
                 "data transfer between zones and out to the internet",
                 "CloudWatch Logs ingestion and storage, VPC flow logs, S3 storage and requests, backups beyond the "
                 "free allowance",
-                f"KMS {prices.excludes('kms_key_month')}" if resources.kms_keys else ""]
+                f"KMS {prices.excludes('kms_key_month')}" if resources.kms_keys else "",
+                f"AWS WAF {prices.excludes('waf_web_acl_month')}" if resources.web_acls else ""]
     return Estimate(lines, nat_options(resources, prices), [e for e in excluded if e], prices,
                     [line.item for line in lines if line.monthly is None])

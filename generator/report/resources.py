@@ -19,6 +19,7 @@ DB_INSTANCE = "AWS::RDS::DBInstance"
 BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 EIP = "AWS::EC2::EIP"
 KMS_KEY = "AWS::KMS::Key"
+WEB_ACL = "AWS::WAFv2::WebACL"
 SECRET = "AWS::SecretsManager::Secret"
 
 
@@ -68,6 +69,7 @@ class Resources:
     databases: tuple[Database, ...]
     kms_keys: int
     secrets: int  # Secrets Manager secrets: declared ones plus RDS-managed master passwords
+    web_acls: tuple[int, ...] = ()  # per AWS WAF web ACL, its number of rules (each billed monthly)
 
 
 def _value(stack, value):
@@ -211,4 +213,5 @@ def read_resources(stacks, reach: Reach) -> Resources:
         services=_services(stacks, labels),
         databases=_databases(stacks, labels),
         kms_keys=sum(1 for _ in _of_type(stacks, KMS_KEY)),
-        secrets=_secrets(stacks))
+        secrets=_secrets(stacks),
+        web_acls=tuple(len(props.get("Rules") or []) for _stack, _id, props in _of_type(stacks, WEB_ACL)))

@@ -614,7 +614,7 @@ CASES = [
         """,
      [f"{P}:16:23: databases.orders.relax.multi_az: a reason of at least 10 characters is required (say why this "
       f"is acceptable, for the security review)",
-      f"{P}:16:30: databases.orders.relax.encryption: input should be 'backup_retention', 'deletion_protection', "
+      f"{P}:16:30: databases.orders.relax.encryption: input should be 'backup_plan', 'backup_retention', 'deletion_protection', "
       f"'enhanced_monitoring', 'iam_authentication' or 'multi_az'"]),
     ("db-flow-to-unknown-database", """
         BASE
