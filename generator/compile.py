@@ -8,7 +8,6 @@ them in order: cfn-lint, then the security audit at every severity.
 """
 from __future__ import annotations
 
-import glob
 import json
 import os
 from dataclasses import dataclass, field
@@ -16,12 +15,15 @@ from typing import Callable
 
 from generator import lint, templating
 from generator.audit import audit_document
+from generator.blueprint_files import blueprint_paths  # noqa: F401  (callers import it from here too)
 from generator.blueprint_exceptions import apply_suppressions
 from generator.deploy.instructions import deploy_context
 from generator.emit import KMS_PLACEHOLDER, stack_parameters, templates
 from generator.emit.quotas import Usage
 from generator.errors import InputError
 from generator.gate_findings import GateFinding
+from generator.gatecache import GateSession, Progress, Store, TemplateGate
+from generator.gatecache.rendering import template_yaml
 from generator.load import load_text
 from generator.model import load_blueprint
 from generator.pipeline import pipeline_files
@@ -36,14 +38,15 @@ INLINE_TEMPLATE_LIMIT = 51_200  # bytes: `aws cloudformation deploy --template-f
 Gate = Callable[[dict[str, str]], list[GateFinding]]
 
 
-def audit_gate(templates: dict[str, str]) -> list[GateFinding]:
-    """The security audit (issue 3) over every rendered template, failing on findings of EVERY severity."""
-    findings = []
-    for path in sorted(templates):
-        for found in audit_document(load_text(templates[path], path, cfn=True)):
-            findings.append(GateFinding(path, found.line, found.rule,
-                                    f"{found.severity}: {found.resource}: {found.message}"))
-    return findings
+def audit_template(path: str, text: str) -> list[GateFinding]:
+    """The security audit (issue 3) of one rendered template: every finding, whatever its severity."""
+    return [GateFinding(path, found.line, found.rule, f"{found.severity}: {found.resource}: {found.message}")
+            for found in audit_document(load_text(text, path, cfn=True))]
+
+
+#: The security audit over every rendered template, failing on findings of EVERY severity (judged per template:
+#: cached and run in parallel by :mod:`generator.gatecache`).
+audit_gate = TemplateGate("audit", audit_template, config={"fail_on": "every severity"})
 
 
 GATES: list[Gate] = [lint.gate, audit_gate]  # cfn-lint first: the audit assumes well-formed templates
@@ -97,16 +100,6 @@ class Build:
         return files
 
 
-def blueprint_paths(paths: tuple[str, ...] | list[str], directory: str = "blueprints") -> list[str]:
-    """The given blueprint files, or every ``blueprints/*.yaml`` (sorted) when none are given."""
-    if paths:
-        return list(paths)
-    found = sorted(glob.glob(os.path.join(directory, "*.yaml")) + glob.glob(os.path.join(directory, "*.yml")))
-    if not found:
-        raise InputError(f"no blueprints found in {directory}/ (write one with: stackprint init NAME)")
-    return found
-
-
 def _json(data) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -153,8 +146,9 @@ def _report_sections(environment: Environment) -> str:
     return readme_sections(report_from_texts(environment.directory, texts))
 
 
-def render(layout: Layout, source: str) -> Environment:
-    """All files of one environment, as bytes, keyed by name inside ``out/<blueprint>/<env>/``."""
+def render(layout: Layout, source: str, store: Store | None = None) -> Environment:
+    """All files of one environment, as bytes, keyed by name inside ``out/<blueprint>/<env>/`` (templates' YAML
+    reused from ``store`` when the same template was emitted before: generator.gatecache.rendering)."""
     environment = Environment(layout.name, layout.env, source, layout)
     tags = _tags(layout)
     stacks_json, parameters = [], []
@@ -165,7 +159,7 @@ def render(layout: Layout, source: str) -> Environment:
         supplied = stack_parameters(layout, stack)
         parameters += [{"stack": stack.name, "name": p.name, "placeholder": p.placeholder, "description": p.readme}
                        for p in supplied]
-        body = template.to_yaml().encode("utf-8")
+        body = template_yaml(template, store).encode("utf-8")
         excess = Usage.of(template, body).excess()
         if excess:  # the plan keeps documented blueprints far from this; see docs/output.md for the limits
             raise InputError(f"stack {stack.name} would need {' and '.join(excess)}: the blueprint is beyond the "
@@ -181,13 +175,16 @@ def render(layout: Layout, source: str) -> Environment:
 
 
 def compile_blueprints(paths: list[str], only_env: str | None = None, gates: list[Gate] | None = None,
-                       strict_env: bool = True) -> Build:
+                       strict_env: bool = True, store: Store | None = None, progress: Progress | None = None) -> Build:
     """Compile every environment of every blueprint (or only ``only_env``), then run the gates over all templates.
 
     With ``strict_env`` every blueprint must declare ``only_env``; without it (``build --env dev`` over the whole
     blueprints/ directory) blueprints lacking it are skipped, and it is an error only if none declares it.
     Raises InputError for bad input (nothing is rendered in that case); gate findings come back in the Build.
+    Verdicts found in ``store`` are not computed again (generator.gatecache); ``progress`` hears of each step.
     """
+    progress = progress or Progress(enabled=False)
+    session = GateSession(GATES if gates is None else gates, store, progress)  # workers warm up while we render
     environments: list[Environment] = []
     pipelines: dict[str, dict[str, bytes]] = {}
     owners: dict[str, str] = {}
@@ -204,20 +201,22 @@ def compile_blueprints(paths: list[str], only_env: str | None = None, gates: lis
             if owners.setdefault(bp.name, path) != path:
                 raise InputError(f"blueprint name {bp.name!r} is also used by {owners[bp.name]} "
                                  f"(each blueprint needs its own name: it is the out/ directory)", path=path)
-            environments.append(render(plan(bp), path))
+            progress.rendering(f"{bp.name}/{env_name}")
+            environments.append(render(plan(bp), path, store))
+            progress.rendered(environments[-1].directory, len(environments[-1].layout.stacks))
             prove_expectations(environments[-1].layout, environments[-1].files)  # expect:, from rendered templates
         if only_env is None:  # a whole-blueprint build also writes the pipeline that deploys every environment
-            pipelines[next(iter(models.values())).name] = pipeline_files(
-                path, models, {e.env: e.files for e in environments if e.source == path})
+            name = next(iter(models.values())).name
+            progress.rendering(name)
+            pipelines[name] = pipeline_files(path, models, {e.env: e.files for e in environments if e.source == path})
+            progress.rendered(name, sum(n.endswith(".template.yaml") for n in pipelines[name]))
     if only_env is not None and not environments:
         raise InputError(f"--env {only_env}: no blueprint declares this environment")
     rendered = {f"{e.directory}/{name}": data.decode("utf-8") for e in environments
                 for name, data in e.files.items() if name.endswith(".template.yaml")}
     rendered.update({f"{bp}/{name}": data.decode("utf-8") for bp, files in pipelines.items()
                      for name, data in files.items() if name.endswith(".template.yaml")})
-    findings: list[GateFinding] = []
-    for gate in (GATES if gates is None else gates):
-        findings.extend(gate(rendered))
+    findings = session.run(rendered)
     warnings = [w for e in environments for w in e.warnings]
     warnings += [f"{path}: {len(text.encode('utf-8')):,} bytes exceeds the {INLINE_TEMPLATE_LIMIT:,}-byte inline "
                 f"limit of `aws cloudformation deploy` (upload it to S3 with --s3-bucket)"

@@ -11,16 +11,17 @@ The gate's configuration comes from stackprint alone: cfn-lint's own discovery o
 working directory and the home folder) is switched off, because such a file can ``append_rules`` (cfn-lint imports
 and runs Python from the path it names) or ``ignore_checks: [E, W]`` (the gate would pass anything), and
 ``cli_args`` is an empty list so cfn-lint never parses stackprint's own command line.
+
+cfn-lint is imported on first use, not with this module: importing it costs ~0.4 s and ~50 MB, which a build whose
+templates are all judged by worker processes (or found in the gate cache, :mod:`generator.gatecache`) never pays
+in its main process.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-from cfnlint.config import ConfigMixIn
-from cfnlint.decode.decode import decode_str
-from cfnlint.runner import Runner
-
 from generator.gate_findings import GateFinding
+from generator.gatecache.gates import TemplateGate
 
 LINT_REGIONS = ("us-east-1",)
 
@@ -29,22 +30,31 @@ LINT_REGIONS = ("us-east-1",)
 Finding = GateFinding
 
 
-class _GateConfig(ConfigMixIn):
+@lru_cache(maxsize=None)
+def _gate_config_class():
     """cfn-lint's configuration without config-file discovery: only the arguments given here count."""
+    from cfnlint.config import ConfigMixIn
 
-    def _find_config(self):
-        return "", ""  # no user (~/.cfnlintrc) or project (./.cfnlintrc) file: cfn-lint reads none
+    class _GateConfig(ConfigMixIn):
+        def _find_config(self):
+            return "", ""  # no user (~/.cfnlintrc) or project (./.cfnlintrc) file: cfn-lint reads none
+
+    return _GateConfig
 
 
 @lru_cache(maxsize=None)
-def _runner(regions: tuple[str, ...], informational: bool) -> Runner:
+def _runner(regions: tuple[str, ...], informational: bool):
     """cfn-lint with every built-in rule for ``regions`` (plus the informational ones), created on first use."""
+    from cfnlint.runner import Runner
+
     extra = {"include_checks": ["I"]} if informational else {}
-    return Runner(_GateConfig([], regions=list(regions), **extra))
+    return Runner(_gate_config_class()([], regions=list(regions), **extra))
 
 
 def matches(text: str, regions: tuple[str, ...] = LINT_REGIONS, informational: bool = False) -> list:
     """cfn-lint's matches for one template text (what ``cfnlint.api.lint`` returns), with the rules loaded once."""
+    from cfnlint.decode.decode import decode_str
+
     template, errors = decode_str(text)
     if errors:
         return errors
@@ -56,9 +66,12 @@ def lint_text(path: str, text: str) -> list[GateFinding]:
     return sorted(GateFinding(path, int(m.linenumber), m.rule.id, m.message) for m in matches(text))
 
 
-def gate(templates: dict[str, str]) -> list[GateFinding]:
-    """The lint gate over every rendered template (relative path -> YAML text)."""
-    findings: list[GateFinding] = []
-    for path in sorted(templates):
-        findings.extend(lint_text(path, templates[path]))
-    return findings
+def _load_rules() -> None:
+    """Load the gate's rule set (in each worker process, before its first template)."""
+    _runner(LINT_REGIONS, False)
+
+
+#: The lint gate over every rendered template (relative path -> YAML text); judged per template, so its verdicts are
+#: cached and computed in parallel by :mod:`generator.gatecache`. ``config`` is what else decides the verdict.
+gate = TemplateGate("cfn-lint", lint_text, config={"regions": list(LINT_REGIONS), "informational": False,
+                                                   "fail_on": ["E", "W"]}, prepare=_load_rules)

@@ -29,6 +29,15 @@ def update_golden(request) -> bool:
     return bool(request.config.getoption("--update-golden")) or os.environ.get("STACKPRINT_UPDATE_GOLDEN") == "1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache_dir(tmp_path_factory):
+    """Every test's builds cache their gate verdicts in a temporary directory, never in the user's ~/.cache
+    (tests that need an empty cache set STACKPRINT_CACHE_DIR to their own tmp_path)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STACKPRINT_CACHE_DIR", str(tmp_path_factory.mktemp("stackprint-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def fresh_build():
     """One in-memory build of every example blueprint (cfn-lint gate included), shared by the tests."""

@@ -169,7 +169,7 @@ def test_committed_out_is_current(fresh_build, monkeypatch):
 
     monkeypatch.chdir(REPO)
     monkeypatch.setattr(compile_module, "compile_blueprints", shared_build)
-    result = run("check")
+    result = run("check", "--no-cache")  # compile (here: share the session's build), not answer from the cache
     assert compiled == [compile_module.blueprint_paths(())]  # every blueprint, as check would build them
     assert result.exit_code == 0, result.output
     assert f"out is up to date ({len(fresh_build.files())} files)" in result.output

@@ -53,7 +53,8 @@ def test_a_warning_only_template_fails_the_build_and_nothing_is_written(tmp_path
     assert CliRunner().invoke(main, ["build"]).exit_code == 0
     before = snapshot(tmp_path / "out")
     monkeypatch.setattr(compile_module, "templates", _with_unused_parameter(compile_module.templates))
-    result = CliRunner().invoke(main, ["build"])
+    # --no-cache: the patch changes the code in memory only (a real edit changes the code digest and misses)
+    result = CliRunner().invoke(main, ["build", "--no-cache"])
     assert result.exit_code == 1, result.output
     assert "small/default/small-default-network.template.yaml:" in result.output
     assert ": W2001: " in result.output and ": E" not in result.output  # the warning, alone, failed it

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _COMMON = dict(deadline=timedelta(seconds=5), database=None, print_blob=True,
@@ -17,3 +18,13 @@ _COMMON = dict(deadline=timedelta(seconds=5), database=None, print_blob=True,
 settings.register_profile("ci", max_examples=150, derandomize=True, **_COMMON)
 settings.register_profile("long", max_examples=20_000, **_COMMON)
 settings.load_profile(os.environ.get("STACKPRINT_FUZZ_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gate_workers_started():
+    """The first build of a process forks the gate workers, which load cfn-lint's rules (seconds on a busy machine,
+    once per process: generator/gatecache/runner.py): started here, so the per-case deadline times cases only."""
+    from generator.compile import GATES
+    from generator.gatecache.runner import warm_up
+
+    warm_up(GATES)
