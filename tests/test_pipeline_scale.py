@@ -295,7 +295,9 @@ def test_step_runner_deploys_an_environment_step_by_step(aws_cli, monkeypatch, t
         server.client("s3").create_bucket(Bucket="artifacts")
         env = {**os.environ, "STACKPRINT_AWS": aws_cli, "TEMPLATE_BUCKET": "artifacts", "AWS_REGION": REGION,
                "AWS_DEFAULT_REGION": REGION, "STACKPRINT_POLL_SECONDS": "0.2",
-               "PARAMETER_OVERRIDES": json.dumps({"web-api-dev-network": {"PublicCertificateArn": certificate}})}
+               "PARAMETER_OVERRIDES": json.dumps(
+                   {stack["stack_name"]: {"PublicCertificateArn": certificate} for stack in stacks
+                    if "PublicCertificateArn" in (folder / "dev" / stack["config"]).read_text()})}
         runner = [sys.executable, str(folder / "pipeline.deploy.py")]
 
         def run(mode: str, step: int) -> str:
@@ -314,8 +316,8 @@ def test_step_runner_deploys_an_environment_step_by_step(aws_cli, monkeypatch, t
             assert described["StackStatus"] == "CREATE_COMPLETE"
             config = json.loads((folder / "dev" / stack["config"]).read_text())
             assert {t["Key"]: t["Value"] for t in described["Tags"]} == config["Tags"]
-        (network_stack,) = cfn.describe_stacks(StackName="web-api-dev-network")["Stacks"]
-        assert {p["ParameterKey"]: p["ParameterValue"] for p in network_stack["Parameters"]}[
+        (balancer_stack,) = cfn.describe_stacks(StackName="web-api-dev-lb-public")["Stacks"]
+        assert {p["ParameterKey"]: p["ParameterValue"] for p in balancer_stack["Parameters"]}[
             "PublicCertificateArn"] == certificate
         uploaded = server.client("s3").list_objects_v2(Bucket="artifacts").get("Contents", [])
         assert [o["Key"].split("/")[1] for o in uploaded] == ["web-api-dev-network"]
