@@ -7,10 +7,12 @@ for rule, what CloudFormation creates. Notifications are read from an SQS queue 
 """
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import os
 import string
+import zlib
 from pathlib import Path
 
 import boto3
@@ -20,6 +22,7 @@ from moto import mock_aws
 from emulator import REGION, fake_credentials, patch_moto
 from generator.compile import render
 from generator.guardrails import revert
+from generator.load import load_text
 from generator.model import load_blueprint_text
 from generator.plan import plan
 
@@ -285,3 +288,40 @@ def test_the_config_rules_are_deployed_with_the_blueprints_parameters(prod):
     ports = rules[prefix + "vpc-sg-open-only-to-authorized-ports"]
     assert json.loads(ports["InputParameters"]) == {"authorizedTcpPorts": "80,443"}
     assert rules[prefix + "restricted-ssh"]["Source"] == {"Owner": "AWS", "SourceIdentifier": "INCOMING_SSH_DISABLED"}
+
+
+def _packed(committed: dict) -> str:
+    """The committed set as the build writes it past 4 KB: compact JSON, zlib level 9, base64."""
+    text = json.dumps(committed, sort_keys=True, separators=(",", ":"))
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+
+
+def test_a_committed_set_past_4_kb_is_written_compressed_and_read_back_exactly():
+    """Forty services that each call the next: the readable JSON would take over 4 KB of the function's
+    environment, so the build writes it compressed (and still refuses what does not fit even then)."""
+    services = "".join(f"  s{i}:\n    image: example/s:1.0\n    port: 8080\n    flows: [s{(i + 1) % 40}]\n"
+                       for i in range(40))
+    text = ("name: shop\nnetwork: {cidr: 10.20.0.0/16}\nservices:\n" + services
+            + "guardrails: {auto_revert: {notify: {parameter: GuardrailsEmail}}}\nenvironments: {prod: {}}\n")
+    layout = plan(load_blueprint_text(text, "blueprint.yaml")["prod"])
+    readable = json.loads(layout.guardrails.committed_json)
+    assert len(layout.guardrails.committed_json) > 4096
+    files = render(layout, "blueprint.yaml").files
+    template = load_text(files["shop-prod-guardrails.template.yaml"].decode("utf-8"), "guardrails", cfn=True).data
+    value = template["Resources"]["AutoRevertFunction"]["Properties"]["Environment"]["Variables"]["COMMITTED_RULES"]
+    assert not value.startswith("{") and len(value) < 4096
+    assert json.loads(zlib.decompress(base64.b64decode(value))) == readable
+    assert value == _packed(readable)  # deterministic: the same rules, the same bytes
+
+
+def test_the_function_reverts_with_a_compressed_committed_set(prod, monkeypatch):
+    monkeypatch.setenv("COMMITTED_RULES", _packed(prod.committed))
+    group = prod.groups["AppTaskSecurityGroup"]
+    before = {r["SecurityGroupRuleId"] for r in prod.rules(group)}
+    rule = open_ssh(prod, group)
+
+    result = prod.invoke("authorize_ingress.json", GROUP_ID=group, RULE_ID=rule)
+
+    assert result == {"reverted": [{"group": group, "logical_id": "AppTaskSecurityGroup", "missing": [],
+                                    "revoked": ["ingress tcp 22-22 cidr:0.0.0.0/0"]}]}
+    assert {r["SecurityGroupRuleId"] for r in prod.rules(group)} == before

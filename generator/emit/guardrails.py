@@ -77,7 +77,7 @@ def _key(template: Template) -> None:
 
 def _environment(plan: GuardrailsPlan) -> dict:
     """The function's environment: the committed set, the watched stacks, the topic and the prefix-list ids."""
-    variables = {"COMMITTED_RULES": plan.committed_json, "STACKS": ",".join(plan.watched_stacks),
+    variables = {"COMMITTED_RULES": plan.committed_value, "STACKS": ",".join(plan.watched_stacks),
                  "TOPIC_ARN": Ref("RevertNotificationTopic")}
     if plan.prefix_parameters:
         variables["PREFIX_LISTS"] = Sub(json.dumps({p: "${" + p + "}" for p in plan.prefix_parameters},

@@ -1,6 +1,8 @@
 # stackprint auto-revert (generator/guardrails/revert.py): revoke group rules the templates do not declare
+import base64
 import json
 import os
+import zlib
 
 import boto3
 
@@ -8,7 +10,6 @@ PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
 
 def group_ids(detail):
-    # the groups the call named
     request = detail.get("requestParameters") or {}
     found = [request.get("groupId"), (request.get("ModifySecurityGroupRulesRequest") or {}).get("GroupId")]
     rules = ((detail.get("responseElements") or {}).get("securityGroupRuleSet") or {}).get("items", [])
@@ -16,7 +17,7 @@ def group_ids(detail):
 
 
 def environment_groups(ec2, stacks):
-    # group id -> logical id, for the environment's stacks
+    # group id -> logical id
     found = {}
     for page in ec2.get_paginator("describe_security_groups").paginate(
             Filters=[{"Name": "tag:aws:cloudformation:stack-name", "Values": stacks}]):
@@ -27,7 +28,7 @@ def environment_groups(ec2, stacks):
 
 
 def rule_text(rule, groups, prefix_lists):
-    # "ingress tcp 443-443 cidr:0.0.0.0/0", as the committed set writes rules
+    # as the committed set writes rules
     cidr, listed = rule.get("CidrIpv4") or rule.get("CidrIpv6"), rule.get("PrefixListId")
     other = (rule.get("ReferencedGroupInfo") or {}).get("GroupId")
     peer = f"cidr:{cidr}" if cidr else f"prefix:{prefix_lists.get(listed, listed)}" if listed else \
@@ -37,7 +38,7 @@ def rule_text(rule, groups, prefix_lists):
 
 
 def revert(ec2, group_id, committed, groups, prefix_lists):
-    # revoke every rule outside the committed set: (revoked, committed rules missing)
+    # revoke rules outside the committed set: (revoked, missing)
     rules = [r for page in ec2.get_paginator("describe_security_group_rules").paginate(
         Filters=[{"Name": "group-id", "Values": [group_id]}]) for r in page["SecurityGroupRules"]]
     texts = {r["SecurityGroupRuleId"]: rule_text(r, groups, prefix_lists) for r in rules}
@@ -53,7 +54,8 @@ def handler(event, context):
     who = detail.get("userIdentity") or {}
     if detail.get("errorCode") or who.get("invokedBy") == "cloudformation.amazonaws.com":
         return {"reverted": []}  # a failed call, or CloudFormation deploying the templates
-    committed = json.loads(os.environ["COMMITTED_RULES"])
+    v = os.environ["COMMITTED_RULES"]  # JSON, or zlib+base64 JSON past 4 KB
+    committed = json.loads(v if v[0] == "{" else zlib.decompress(base64.b64decode(v)))
     prefix_lists = {v: k for k, v in json.loads(os.environ.get("PREFIX_LISTS") or "{}").items()}
     ec2 = boto3.client("ec2")
     groups = environment_groups(ec2, os.environ["STACKS"].split(","))

@@ -10,7 +10,9 @@ on every group, so nothing here assumes which stack holds which group.
 """
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from dataclasses import dataclass
 
 from generator.plan.flows import listener_port, redirects_http, HTTP_PORT
@@ -70,10 +72,22 @@ class GuardrailsPlan:
         return json.dumps(dict(self.committed), sort_keys=True, separators=(",", ":"))
 
     @property
+    def committed_value(self) -> str:
+        """The ``COMMITTED_RULES`` variable: the readable JSON while the environment fits Lambda's 4 KB with it,
+        else that JSON zlib-compressed and base64-encoded (about a twentieth of the size: rule texts repeat), which
+        the function reads either way. Level 9 and no timestamp: the same rules give the same bytes."""
+        if self._environment_size(self.committed_json) <= LAMBDA_ENVIRONMENT_LIMIT:
+            return self.committed_json
+        return base64.b64encode(zlib.compress(self.committed_json.encode("utf-8"), 9)).decode("ascii")
+
+    @property
     def environment_size(self) -> int:
-        """What the function's environment weighs against Lambda's limit: names and values, the topic ARN and
-        each prefix-list id counted at their maximum length (256 and 64)."""
-        size = len("COMMITTED_RULES") + len(self.committed_json) + len("STACKS") + len(",".join(self.watched_stacks))
+        """What the function's environment weighs against Lambda's limit, with the committed set as written."""
+        return self._environment_size(self.committed_value)
+
+    def _environment_size(self, committed: str) -> int:
+        """Names and values, the topic ARN and each prefix-list id counted at their maximum length (256 and 64)."""
+        size = len("COMMITTED_RULES") + len(committed) + len("STACKS") + len(",".join(self.watched_stacks))
         size += len("TOPIC_ARN") + 256
         if self.prefix_parameters:
             size += len("PREFIX_LISTS") + sum(len(p) + 64 + 6 for p in self.prefix_parameters) + 2

@@ -98,13 +98,13 @@ def test_the_guardrails_are_per_environment(write_blueprint):
 
 def test_a_committed_set_over_lambdas_environment_limit_is_refused_at_auto_revert(write_blueprint):
     """Lambda takes at most 4 KB of environment variables: the build says so instead of failing the deploy."""
-    services = "".join(f"  s{i}:\n    image: example/s:1.0\n    port: 8080\n    flows: [s{(i + 1) % 40}]\n"
-                       for i in range(40))
+    services = "".join(f"  s{i}:\n    image: example/s:1.0\n    port: 8080\n    flows: [s{(i + 1) % 200}]\n"
+                       for i in range(200))  # even compressed (about 20 bytes a service), 200 do not fit
     path = write_blueprint("name: shop\nnetwork: {cidr: 10.20.0.0/16}\nservices:\n" + services
                            + "guardrails: {auto_revert: {notify: {parameter: GuardrailsEmail}}}\n")
     result = _validate(path)
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"{path}:164:27: guardrails.auto_revert: the committed rule set takes ")
+    assert line.startswith(f"{path}:804:27: guardrails.auto_revert: the committed rule set takes ")
     assert line.endswith("bytes of the auto-revert function's environment, over Lambda's 4,096 (split the blueprint, "
                          "or keep config_rules only)")
