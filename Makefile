@@ -50,7 +50,7 @@ build: $(STAMP)
 test: $(STAMP) $(CHECKOV_STAMP) $(WHEELHOUSE_STAMP) $(AWSCLI_STAMP) chromium
 	STACKPRINT_CHECKOV=$(CURDIR)/$(CHECKOV_VENV)/bin/checkov STACKPRINT_WHEELHOUSE=$(CURDIR)/$(WHEELHOUSE) \
 		STACKPRINT_CHROMIUM=$$(command -v chromium || echo chromium) STACKPRINT_AWS=$(CURDIR)/$(AWSCLI_VENV)/bin/aws \
-		$(VENV)/bin/python -m pytest -q
+		$(VENV)/bin/python -m pytest -q -n auto
 
 # The long fuzz profile: 20,000 random cases per target (validate, build, audit, migrate); `make test` runs the
 # bounded "ci" profile of the same targets. Takes hours on a small machine; run it before a release.
