@@ -23,6 +23,7 @@ from troposphere import GetAtt, Output, Ref, Sub, Template
 from troposphere import awslambda, config, events, iam, kms, logs, sns, sqs
 
 from generator.emit import balancers
+from generator.emit.network import logs_key_policy
 from generator.emit.parameters import StackParameter
 from generator.emit.runtimes import PYTHON_RUNTIME
 from generator.emit.scanner_metadata import add_suppressions
@@ -61,17 +62,7 @@ def _key(template: Template) -> None:
     template.add_resource(kms.Key(
         "GuardrailsKey", Description=Sub("${AWS::StackName}: logs, topic, dead-letter queue, function environment"),
         EnableKeyRotation=True,
-        KeyPolicy={"Version": "2012-10-17", "Statement": [
-            {"Sid": "AccountAdministration", "Effect": "Allow",
-             "Principal": {"AWS": Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
-             "Action": "kms:*", "Resource": "*"},
-            {"Sid": "CloudWatchLogsOfThisAccount", "Effect": "Allow",
-             "Principal": {"Service": Sub("logs.${AWS::Region}.amazonaws.com")},
-             "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-             "Resource": "*",
-             "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Sub(
-                 "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*")}}},
-        ]},
+        KeyPolicy=logs_key_policy(),
         DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
 
 

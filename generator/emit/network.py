@@ -70,6 +70,22 @@ def _add_nat_and_private_routes(template: Template, layout: Layout) -> None:
                                             DestinationCidrBlock="0.0.0.0/0", NatGatewayId=Ref(gateway)))
 
 
+def logs_key_policy() -> dict:
+    """A key policy for a key CloudWatch Logs may use, only for log groups of this account and region
+    (encryption-context condition); the account root keeps administration so IAM policies govern the rest."""
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AccountAdministration", "Effect": "Allow",
+         "Principal": {"AWS": Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "CloudWatchLogsOfThisAccount", "Effect": "Allow",
+         "Principal": {"Service": Sub("logs.${AWS::Region}.amazonaws.com")},
+         "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+         "Resource": "*",
+         "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Sub(
+             "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*")}}},
+    ]}
+
+
 def add_logs_key(template: Template, stack_name: str) -> None:
     """One customer-managed KMS key per environment for every log group (flow logs and service logs).
 
@@ -79,17 +95,7 @@ def add_logs_key(template: Template, stack_name: str) -> None:
     """
     template.add_resource(kms.Key(
         "LogsKey", Description=Sub("${AWS::StackName}: CloudWatch Logs encryption"), EnableKeyRotation=True,
-        KeyPolicy={"Version": "2012-10-17", "Statement": [
-            {"Sid": "AccountAdministration", "Effect": "Allow",
-             "Principal": {"AWS": Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
-             "Action": "kms:*", "Resource": "*"},
-            {"Sid": "CloudWatchLogsOfThisAccount", "Effect": "Allow",
-             "Principal": {"Service": Sub("logs.${AWS::Region}.amazonaws.com")},
-             "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-             "Resource": "*",
-             "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Sub(
-                 "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*")}}},
-        ]},
+        KeyPolicy=logs_key_policy(),
         DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
     exports.export(template, stack_name, exports.LOGS_KEY_ARN, GetAtt("LogsKey", "Arn"),
                    "KMS key that encrypts the environment's log groups")
