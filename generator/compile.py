@@ -28,6 +28,7 @@ from generator.load import load_text
 from generator.model import load_blueprint
 from generator.pipeline import pipeline_files
 from generator.plan import Layout, plan
+from generator.plan.existing_network import unmanaged_checks
 from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
 from generator.plan.names import balancer_group, database_group, service_group
 from generator.reach.expect import prove as prove_expectations
@@ -135,9 +136,22 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         egress=egress,
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
         database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints,
+        existing=_existing_network(layout),
         deploy=deploy_context(environment.directory, stacks_json, environment.files, layout),
         report=_report_sections(environment))
     return text.encode("utf-8")
+
+
+def _existing_network(layout: Layout) -> dict | None:
+    """What the README says of an existing network: the VPC parameter, each tier's source, the checks left to its
+    owners (generator/plan/existing_network.py); None for a network stackprint creates."""
+    network = layout.network
+    if network.managed:
+        return None
+    tiers = [{"tier": tier, "sources": network.existing_subnets(tier)}
+             for tier in ("public", "private", "isolated") if network.existing_subnets(tier)]
+    return {"vpc": next(p for p in network.existing if p.tier is None), "tiers": tiers,
+            "checks": unmanaged_checks(tuple(t["tier"] for t in tiers))}
 
 
 def _report_sections(environment: Environment) -> str:

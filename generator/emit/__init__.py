@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from troposphere import Ref, Template
 
-from generator.emit import (balancers, data, default_group, exports, guardrails, network, security, services,
-                            vpc_endpoints)
+from generator.emit import (balancers, data, default_group, existing_network, exports, guardrails, network, security,
+                            services, vpc_endpoints)
 from generator.emit.data import KMS_PLACEHOLDER
 from generator.emit.parameters import StackParameter
 from generator.plan import Layout, Stack
@@ -20,15 +20,21 @@ def network_template(layout: Layout, stack_name: str) -> Template:
     the balancers' access-log bucket: what does not grow with the services (docs/output.md)."""
     template = Template(Description=f"stackprint {layout.name} {layout.env}: network")
     template.set_version("2010-09-09")
-    network.add_vpc(template, layout)
+    if layout.network.managed:
+        network.add_vpc(template, layout)
+    else:  # an existing VPC: its ids are parameters, and no network resource is created (emit/existing_network.py)
+        for parameter in existing_network.parameters(layout):
+            parameter.add_to(template)
     network.add_logs_key(template, stack_name)
-    network.add_flow_log(template)
+    if layout.network.managed:
+        network.add_flow_log(template)
     network.add_cluster(template)
     network.add_discovery_namespace(template, layout, stack_name)
-    security.add_security_groups(template, layout, stack_name, Ref("Vpc"))
+    security.add_security_groups(template, layout, stack_name, existing_network.vpc_id(layout))
     security.add_rules(template, layout, stack_name)
     vpc_endpoints.add_endpoints(template, layout)
-    default_group.add_default_group_restriction(template, layout)
+    if layout.network.managed:
+        default_group.add_default_group_restriction(template, layout)
     balancers.add_log_bucket(template, layout, stack_name)
     network.add_exports(template, layout, stack_name)
     return template
@@ -71,4 +77,6 @@ def stack_parameters(layout: Layout, stack: Stack) -> list[StackParameter]:
         return data.parameters(layout)
     if stack.kind == "guardrails":
         return guardrails.parameters(layout)
+    if stack.kind == "network":
+        return existing_network.parameters(layout)
     return []

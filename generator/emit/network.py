@@ -9,7 +9,7 @@ from __future__ import annotations
 from troposphere import GetAtt, GetAZs, Join, Ref, Select, Sub, Tags, Template
 from troposphere import ec2, ecs, iam, kms, logs, servicediscovery
 
-from generator.emit import exports
+from generator.emit import existing_network, exports
 from generator.plan import Layout
 
 
@@ -134,7 +134,7 @@ def add_discovery_namespace(template: Template, layout: Layout, stack_name: str)
     if layout.namespace is None:
         return
     template.add_resource(servicediscovery.PrivateDnsNamespace(
-        "ServiceDiscoveryNamespace", Name=layout.namespace, Vpc=Ref("Vpc"),
+        "ServiceDiscoveryNamespace", Name=layout.namespace, Vpc=existing_network.vpc_id(layout),
         Description=f"Names of the {layout.name} {layout.env} services that other services call directly"))
     exports.export(template, stack_name, exports.NAMESPACE_ID, GetAtt("ServiceDiscoveryNamespace", "Id"),
                    "Cloud Map namespace id that directly-called services register in")
@@ -142,17 +142,17 @@ def add_discovery_namespace(template: Template, layout: Layout, stack_name: str)
 
 def add_exports(template: Template, layout: Layout, stack_name: str) -> None:
     """What every service stack imports: VPC, private subnets, cluster."""
-    exports.export(template, stack_name, exports.VPC_ID, Ref("Vpc"), "VPC id")
-    if layout.balancers:
+    exports.export(template, stack_name, exports.VPC_ID, existing_network.vpc_id(layout), "VPC id")
+    if layout.balancers and (layout.network.managed or layout.network.existing_subnets("public")):
         exports.export(template, stack_name, exports.PUBLIC_SUBNET_IDS,
-                       Join(",", [Ref(s.logical_id) for s in layout.subnets_of("public")]),
+                       existing_network.subnet_ids_text(layout, "public"),
                        "Public subnet ids, comma-separated, in zone order (internet-facing balancers)")
     exports.export(template, stack_name, exports.PRIVATE_SUBNET_IDS,
-                   Join(",", [Ref(s.logical_id) for s in layout.subnets_of("private")]),
+                   existing_network.subnet_ids_text(layout, "private"),
                    "Private subnet ids, comma-separated, in zone order")
     if layout.databases:
         exports.export(template, stack_name, exports.ISOLATED_SUBNET_IDS,
-                       Join(",", [Ref(s.logical_id) for s in layout.subnets_of("isolated")]),
+                       existing_network.subnet_ids_text(layout, "isolated"),
                        "Isolated subnet ids (no route out of the VPC), comma-separated, in zone order")
     exports.export(template, stack_name, exports.CLUSTER_NAME, Ref("Cluster"), "ECS cluster name")
     exports.export(template, stack_name, exports.CLUSTER_ARN, GetAtt("Cluster", "Arn"), "ECS cluster ARN")

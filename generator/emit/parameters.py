@@ -21,6 +21,10 @@ class StackParameter:
     constraint: str
     placeholder: str
     guidance: str = ""  # what the README says instead of the description, when a reader needs more (a command)
+    #: A CloudFormation parameter type other than String (``AWS::EC2::VPC::Id``...): CloudFormation checks the value
+    #: itself, so no pattern is written. ``default`` is the value an SSM-typed parameter reads (its SSM name).
+    type: str = "String"
+    default: str | None = None
 
     @property
     def readme(self) -> str:
@@ -28,5 +32,9 @@ class StackParameter:
         return self.guidance or self.description
 
     def add_to(self, template: Template) -> None:
+        if self.type != "String":
+            extra = {"Default": self.default} if self.default is not None else {}
+            template.add_parameter(Parameter(self.name, Type=self.type, Description=self.description, **extra))
+            return
         template.add_parameter(Parameter(self.name, Type="String", AllowedPattern=self.pattern,
                                          Description=self.description, ConstraintDescription=self.constraint))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from troposphere import GetAtt, Ref, Sub, Template
 from troposphere import ec2
 
+from generator.emit import existing_network
 from generator.plan import Layout
 from generator.plan.names import pascal
 from generator.plan.vpc_endpoints import ECR_LAYER_BUCKET, ENDPOINT_GROUP, s3_endpoint_access
@@ -26,9 +27,9 @@ def add_endpoints(template: Template, layout: Layout) -> None:
     for endpoint in layout.vpc_endpoints:
         if endpoint.interface:
             template.add_resource(ec2.VPCEndpoint(
-                endpoint.logical_id, VpcId=Ref("Vpc"), VpcEndpointType="Interface",
+                endpoint.logical_id, VpcId=existing_network.vpc_id(layout), VpcEndpointType="Interface",
                 ServiceName=service_name(endpoint.name), PrivateDnsEnabled=True,
-                SubnetIds=[Ref(subnet.logical_id) for subnet in private],
+                SubnetIds=existing_network.subnet_ids(layout, "private"),
                 SecurityGroupIds=[GetAtt(ENDPOINT_GROUP, "GroupId")]))
         else:
             template.add_resource(ec2.VPCEndpoint(

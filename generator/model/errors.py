@@ -15,7 +15,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import InputError
+from generator.model.existing_network import MANY, ONE
 from generator.model.overlay import Locator
+
+#: Tags of one-or-many unions (a tagged union adds the branch to pydantic's loc; the blueprint has no such key).
+_UNION_TAGS = frozenset({ONE, MANY})
 
 
 def describe(value: Any) -> str:
@@ -48,11 +52,21 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+def _branch(annotation: Any, part: Any) -> Any:
+    """Of a one-or-many union, the branch ``part`` walks into: the list for an index, else the model."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return annotation
+    for arg in (_unwrap(a) for a in typing.get_args(annotation)):
+        if (typing.get_origin(arg) is list) == isinstance(part, int):
+            return arg
+    return annotation
+
+
 def model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     """The model class that holds the mapping at ``loc`` (None if ``loc`` is not a model's mapping)."""
     current: Any = root
     for part in loc:
-        current = _unwrap(current)
+        current = _branch(_unwrap(current), part)
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = next((f for name, f in current.model_fields.items() if (f.alias or name) == part), None)
             if field is None:
@@ -64,7 +78,7 @@ def model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
             current = typing.get_args(current)[0]
         else:
             return None
-    current = _unwrap(current)
+    current = _branch(_unwrap(current), None)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
@@ -108,7 +122,7 @@ _WANTED = {
 
 def _message(error: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
     """(key path, message, point at the key?) for one pydantic error."""
-    loc = tuple(error["loc"])
+    loc = tuple(part for part in error["loc"] if part not in _UNION_TAGS)
     kind = error["type"]
     value = error.get("input")
     if loc and loc[-1] == "[key]":

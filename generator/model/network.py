@@ -11,6 +11,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, WithJsonSchema, model_validator
 
 from generator.model.base import Model, bounded
+from generator.model.existing_network import ExistingNetwork
 from generator.model.vpc_endpoints import ENDPOINT_NAMES
 from generator.model.relax import relax_field, relaxable
 
@@ -102,8 +103,13 @@ class Network(Model):
 
     RELAX_KIND: ClassVar[str] = "network"
 
-    cidr: Cidr = Field(description="VPC IPv4 CIDR, private (RFC 1918), prefix /16 to /24.",
-                       examples=["10.20.0.0/16"])
+    cidr: Cidr | None = Field(None, description="VPC IPv4 CIDR, private (RFC 1918), prefix /16 to /24. Required "
+                                                "unless the network is existing.", examples=["10.20.0.0/16"])
+    existing: ExistingNetwork | None = Field(
+        None, description="Deploy into a VPC you already have (ids from stack or SSM parameters) instead of "
+                          "creating one: no VPC, subnet, route, NAT or flow-log resources are emitted. Excludes "
+                          "cidr, availability_zones, nat and subnets.",
+        examples=[{"vpc": {"parameter": "VpcId"}, "subnets": {"private": {"parameter": "PrivateSubnetIds"}}}])
     availability_zones: bounded(2, 6) = Field(
         2, description="Number of availability zones (2 to 6), chosen with Fn::GetAZs.", examples=[2, 3])
     nat: Literal["per-az", "single", "none"] = Field(
@@ -119,7 +125,10 @@ class Network(Model):
 
     @model_validator(mode="after")
     def _resolve_subnets(self) -> "Network":
-        """Fill in default tier prefixes so later stages never see a missing one."""
+        """Fill in default tier prefixes so later stages never see a missing one (an existing network has none:
+        its subnets are the team's)."""
+        if self.cidr is None:
+            return self
         explicit = {tier: getattr(self.subnets, tier).prefix for tier in TIERS if getattr(self.subnets, tier)}
         resolved = resolve_prefixes(self.cidr, explicit)
         subnets = Subnets.model_construct(**{tier: Tier.model_construct(prefix=resolved[tier]) for tier in TIERS})
@@ -129,10 +138,17 @@ class Network(Model):
 
     @property
     def prefixes(self) -> dict[str, int]:
-        """``{"public": 24, "private": 20, "isolated": 24}``, resolved."""
+        """``{"public": 24, "private": 20, "isolated": 24}``, resolved (empty for an existing network)."""
+        if self.cidr is None:
+            return {}
         return {tier: getattr(self.subnets, tier).prefix for tier in TIERS}
 
     @property
     def explicit_tiers(self) -> frozenset:
         """The tiers whose prefix the blueprint set (the others were defaulted)."""
         return self._explicit_tiers
+
+    @property
+    def managed(self) -> bool:
+        """Whether stackprint creates the VPC (False for ``existing``: it only deploys into it)."""
+        return self.existing is None

@@ -16,7 +16,7 @@ from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
-from generator.model import defaults, engine_versions, expectations, shared_balancers
+from generator.model import defaults, engine_versions, existing_network_checks, expectations, shared_balancers
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
@@ -45,7 +45,7 @@ class Issue:
 def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
     """Every semantic issue of ``bp``; ``written(keypath)`` tells whether the blueprint set a value there
     (so an error about a defaulted value can point at the value the user did write)."""
-    issues: list[Issue] = []
+    issues: list[Issue] = list(existing_network_checks.check(bp, written, Issue))  # network.existing
     for checker in (_network, _balancers, _services, _databases, _logical_ids, _audit_rules):
         issues.extend(checker(bp, written))
     issues.extend(shared_balancers.check(bp, Issue))  # a caller of a shared internal balancer reaches all behind it
@@ -58,6 +58,8 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
 def _network(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
     net = bp.network
     cidr = net.cidr
+    if cidr is None:  # an existing network: its range is the team's (generator/model/existing_network_checks.py)
+        return
     if not any(cidr.subnet_of(r) for r in PRIVATE_RANGES):
         yield Issue(("network", "cidr"), f"{cidr} is not a private range (use RFC 1918: 10.0.0.0/8, 172.16.0.0/12 "
                                          f"or 192.168.0.0/16, e.g. 10.20.0.0/{max(cidr.prefixlen, 16)})")
@@ -319,10 +321,10 @@ def _flows(bp: BlueprintSpec, name: str, service, where: tuple) -> Iterator[Issu
 
 def _egress(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:
     seen: set[tuple] = set()
-    vpc = bp.network.cidr
+    vpc = bp.network.cidr  # None for an existing network: its range is the team's, not known here
     for index, rule in enumerate(service.egress):
         at = where + ("egress", index)
-        if rule.cidr.subnet_of(vpc):
+        if vpc is not None and rule.cidr.subnet_of(vpc):
             yield Issue(at + ("cidr",), f"{rule.cidr} is inside the VPC {vpc}, where only load balancers and "
                                         "tasks live (reach another service with flows: [name], which opens only "
                                         "its port to its security group)")

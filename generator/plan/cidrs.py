@@ -31,7 +31,10 @@ def allocate(bp) -> tuple[Subnet, ...]:
     """Subnets for every tier and zone of ``bp.network``, in tier then zone order.
 
     The model has checked that the tiers' reserved blocks fit the VPC (:func:`generator.model.network.fits`).
+    An existing network's subnets are the team's: none are allocated.
     """
+    if not bp.network.managed:
+        return ()
     vpc = bp.network.cidr
     prefixes = bp.network.prefixes
     # Largest subnets first keeps every block aligned; ties keep the fixed tier order.

@@ -10,17 +10,39 @@ from dataclasses import dataclass, field
 
 from generator.naming import pascal
 from generator.plan.containers import scratch_volumes
+from generator.plan.existing_network import ExistingParameter, existing_parameters
 from generator.plan.flows import redirects_http
+
+
+#: The NAT mode of an existing network: whatever the team's route tables say.
+EXISTING_NAT = "existing"
 
 
 @dataclass(frozen=True)
 class NetworkPlan:
-    """The VPC: its CIDR, zones, NAT mode and the secure defaults it relaxed (with reasons)."""
+    """The VPC: its CIDR, zones, NAT mode and the secure defaults it relaxed (with reasons); for an existing
+    network (``existing`` set) the parameters that name it, and no CIDR, zone count or NAT mode (all the team's)."""
 
-    cidr: str
-    availability_zones: int
+    cidr: str | None
+    availability_zones: int | None
     nat: str
     relax: dict = field(hash=False)
+    existing: tuple[ExistingParameter, ...] = ()
+
+    @property
+    def managed(self) -> bool:
+        """Whether the network stack creates the VPC (False: it deploys into an existing one)."""
+        return not self.existing
+
+    def existing_subnets(self, tier: str) -> tuple[ExistingParameter, ...]:
+        """The parameters naming one tier's subnets of an existing network (one list parameter, or one per
+        subnet in zone order)."""
+        return tuple(p for p in self.existing if p.tier == tier)
+
+    @property
+    def vpc_parameter(self) -> str | None:
+        """The parameter holding an existing VPC's id."""
+        return next((p.name for p in self.existing if p.tier is None), None)
 
 
 @dataclass(frozen=True)
@@ -95,6 +117,8 @@ class ServicePlan:
 
 def network_plan(bp) -> NetworkPlan:
     network = bp.network
+    if not network.managed:
+        return NetworkPlan(None, None, EXISTING_NAT, dict(network.relax), existing_parameters(bp))
     return NetworkPlan(str(network.cidr), network.availability_zones, network.nat, dict(network.relax))
 
 

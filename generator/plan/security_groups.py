@@ -28,6 +28,9 @@ TARGETS = "targets"  # owner_kind of a balancer's targets group
 PREFIX_LIST_WEIGHTS = {CLOUDFRONT_PREFIX_LIST_PARAMETER: 55}
 PLATFORM_EGRESS_PORT = 443
 PLATFORM_EGRESS_REASON = "HTTPS to ECR, CloudWatch Logs and Secrets Manager via NAT"
+#: An existing network routes the private subnets as its team decided (NAT, endpoints, a firewall).
+PLATFORM_EGRESS_REASON_EXISTING = ("HTTPS to ECR, CloudWatch Logs and Secrets Manager through the existing VPC's "
+                                   "private routes")
 PLATFORM_EGRESS_REASON_WITHOUT_NAT = ("HTTPS to S3 (ECR image layers) via the S3 gateway endpoint, the only route "
                                       "out of the private subnets (nat none)")
 
@@ -120,6 +123,8 @@ def platform_egress_reason(bp) -> str:
     no ``PrefixListId`` attribute): narrowing would need a per-region table of ids that goes stale, or a deploy-time
     lookup function. The route table is the control; the description says so.
     """
+    if not bp.network.managed:
+        return PLATFORM_EGRESS_REASON_EXISTING
     return PLATFORM_EGRESS_REASON_WITHOUT_NAT if bp.network.nat == "none" else PLATFORM_EGRESS_REASON
 
 

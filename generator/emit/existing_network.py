@@ -1,0 +1,77 @@
+"""The network stack over an existing VPC: its typed parameters, and the VPC and subnet values every emitter uses
+in place of the resources a created network would have.
+
+Nothing here creates network resources. The stack takes the VPC id and each tier's subnet ids as parameters
+(``AWS::EC2::VPC::Id``, ``List<AWS::EC2::Subnet::Id>``, or their ``AWS::SSM::Parameter::Value<...>`` forms) and
+exports them under the names a created network exports, so the firewall, balancer, data and service stacks are the
+same whichever network they land in.
+"""
+from __future__ import annotations
+
+from troposphere import Join, Ref
+
+from generator.emit.parameters import StackParameter
+from generator.plan import Layout
+from generator.plan.existing_network import ExistingParameter
+
+_WHAT = {"vpc": "the existing VPC the environment deploys into",
+         "public": "subnets of the existing VPC routed to an internet gateway (internet-facing balancers)",
+         "private": "subnets of the existing VPC with outbound access and no public IPs (tasks, internal "
+                    "balancers, interface endpoints)",
+         "isolated": "subnets of the existing VPC without a route out of it (databases)"}
+_COMMANDS = {"vpc": "aws ec2 describe-vpcs --query 'Vpcs[].[VpcId,CidrBlock,Tags]'",
+             "subnet": "aws ec2 describe-subnets --filters Name=vpc-id,Values=<vpc-id> "
+                       "--query 'Subnets[].[SubnetId,AvailabilityZone,MapPublicIpOnLaunch,Tags]'"}
+
+
+def _description(parameter: ExistingParameter) -> str:
+    if parameter.kind == "vpc":
+        what = f"Id of {_WHAT['vpc']}"
+    elif parameter.is_list:
+        what = f"Ids of the {_WHAT[parameter.tier]}, at least 2 availability zones"
+    else:
+        what = f"Id of one of the {_WHAT[parameter.tier]}"
+    return f"{what} (read from SSM parameter {parameter.ssm})" if parameter.ssm else what
+
+
+def _placeholder(parameter: ExistingParameter) -> str:
+    """The SSM name for an SSM-backed parameter (a real value), else ``REPLACE_WITH_…`` the deploy refuses."""
+    if parameter.ssm:
+        return parameter.ssm
+    if parameter.kind == "vpc":
+        return "REPLACE_WITH_VPC_ID"
+    return f"REPLACE_WITH_{parameter.tier.upper()}_SUBNET_ID{'S' if parameter.is_list else ''}"
+
+
+def _guidance(parameter: ExistingParameter) -> str:
+    if parameter.ssm:
+        return f"{_description(parameter)}; CloudFormation resolves it at deploy time"
+    command = _COMMANDS["vpc" if parameter.kind == "vpc" else "subnet"]
+    listed = ", comma-separated" if parameter.is_list else ""
+    return f"{_description(parameter)}{listed}: `{command}`"
+
+
+def parameters(layout: Layout) -> list[StackParameter]:
+    """The network stack's parameters for an existing network (none for a network it creates)."""
+    return [StackParameter(p.name, _description(p), "", "", _placeholder(p), guidance=_guidance(p), type=p.type,
+                           default=p.ssm) for p in layout.network.existing]
+
+
+def vpc_id(layout: Layout):
+    """The VPC id inside the network stack: the created VPC, or the existing one's parameter."""
+    return Ref("Vpc") if layout.network.managed else Ref(layout.network.vpc_parameter)
+
+
+def subnet_ids(layout: Layout, tier: str):
+    """A tier's subnet ids as a list value (``SubnetIds``), in zone order."""
+    if layout.network.managed:
+        return [Ref(subnet.logical_id) for subnet in layout.subnets_of(tier)]
+    found = layout.network.existing_subnets(tier)
+    if len(found) == 1 and found[0].is_list:
+        return Ref(found[0].name)
+    return [Ref(p.name) for p in found]
+
+
+def subnet_ids_text(layout: Layout, tier: str) -> Join:
+    """A tier's subnet ids comma-separated, as exported for the other stacks."""
+    return Join(",", subnet_ids(layout, tier))

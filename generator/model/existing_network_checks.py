@@ -1,0 +1,101 @@
+"""What ``network.existing`` requires of the rest of the blueprint, as positioned issues.
+
+- ``cidr`` (a VPC stackprint creates) and ``existing`` (a VPC the team has) exclude each other, and one is needed;
+  ``availability_zones``, ``nat``, ``subnets`` and the default-group relax describe resources stackprint would
+  create, so they are refused beside ``existing`` rather than silently ignored;
+- a tier is given exactly when something sits in it: ``public`` with an internet-facing balancer, ``isolated`` with
+  databases (an unused parameter would be asked for at every deploy and never read);
+- the S3 gateway endpoint is a route in the private route tables, which the team's network keeps to itself;
+- every parameter name the existing network adds to the network stack is its own: ``stackprint deploy
+  --parameter NAME=VALUE`` gives a name one value in every stack, so sharing a name with a certificate or another
+  tier would hand it the wrong value.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from generator.model.vpc_endpoints import GATEWAY_ENDPOINTS
+from generator.model.existing_network import existing_references
+
+#: Network keys that describe what stackprint creates; with ``existing`` they have nothing to apply to.
+#: The balancer stacks' parameter for CloudFront's origin-facing prefix list (generator.plan.flows, same value).
+CLOUDFRONT_PREFIX_LIST_PARAMETER = "CloudFrontOriginFacingPrefixListId"
+MANAGED_ONLY = ("cidr", "availability_zones", "nat", "subnets")
+DEFAULT_GROUP_RELAX = "restrict_default_security_group"
+
+
+def check(bp, written: Callable[[tuple], bool], issue: Callable) -> Iterator:
+    """Yield ``issue(keypath, message[, at_key])`` for each misuse of ``network.existing``."""
+    network = bp.network
+    if network.existing is None:
+        if network.cidr is None:
+            yield issue(("network",), "missing required key 'cidr' (a VPC stackprint creates, e.g. cidr: "
+                                      "10.20.0.0/16) or 'existing' (a VPC you have: existing: {vpc: {parameter: "
+                                      "VpcId}, subnets: {private: {parameter: PrivateSubnetIds}}})", True)
+        return
+    for key in MANAGED_ONLY:
+        if written(("network", key)):
+            yield issue(("network", key), f"{key} describes a VPC stackprint creates; with network.existing the VPC "
+                                          "and its subnets, routes and NAT are yours (remove it)", True)
+    if DEFAULT_GROUP_RELAX in network.relax:
+        yield issue(("network", "relax", DEFAULT_GROUP_RELAX),
+                    "the default group of an existing VPC is not managed here, so there is nothing to relax (the "
+                    "environment README lists how to check it; remove it)", True)
+    yield from _tiers(bp, issue)
+    for index, name in enumerate(network.endpoints):
+        if name in GATEWAY_ENDPOINTS:
+            yield issue(("network", "endpoints", index),
+                        f"the {name} gateway endpoint is a route in the private route tables, which an existing "
+                        "network keeps to itself (add it to your route tables outside stackprint, or remove it; "
+                        "interface endpoints such as ecr.api, ecr.dkr and logs need only the VPC and subnets)")
+    yield from _parameter_names(bp, issue)
+
+
+def _tiers(bp, issue: Callable) -> Iterator:
+    subnets = bp.network.existing.subnets
+    where = ("network", "existing", "subnets")
+    facing = sorted(n for n, b in bp.load_balancers.items() if b.scheme == "internet-facing")
+    if facing and subnets.public is None:
+        yield issue(where, f"internet-facing load balancer '{facing[0]}' needs public subnets (add public: {{parameter: "
+                      "PublicSubnetIds}: subnets routed to an internet gateway)")
+    if not facing and subnets.public is not None:
+        yield issue(where + ("public",), "no internet-facing load balancer sits in the public subnets (remove public; "
+                                    "tasks and internal balancers use private)", True)
+    if bp.databases and subnets.isolated is None:
+        yield issue(where, f"database '{sorted(bp.databases)[0]}' needs isolated subnets (add isolated: {{parameter: "
+                      "IsolatedSubnetIds}: subnets without a route out of the VPC)")
+    if not bp.databases and subnets.isolated is not None:
+        yield issue(where + ("isolated",), "no database sits in the isolated subnets (remove isolated; they are for "
+                                      "databases only)", True)
+
+
+def _parameter_names(bp, issue: Callable) -> Iterator:
+    """Each network-stack parameter name once, and none that another stack of the blueprint takes."""
+    others = _other_parameters(bp)
+    seen: dict[str, tuple] = {}
+    for reference in existing_references(bp.network.existing):
+        at = reference.keypath
+        if reference.name in seen:
+            yield issue(at, f"parameter {reference.name} is also {'.'.join(map(str, seen[reference.name]))} (each "
+                            "id needs its own parameter)")
+        elif reference.name in others:
+            yield issue(at, f"parameter {reference.name} is also the {others[reference.name]}; --parameter "
+                            f"{reference.name}=... would set both (choose another name)")
+        seen.setdefault(reference.name, at)
+
+
+def _other_parameters(bp) -> dict[str, str]:
+    """Parameter names other parts of the blueprint give their stacks, with what each is."""
+    found = {}
+    for name, balancer in bp.load_balancers.items():
+        if balancer.https is not None and balancer.https.certificate.parameter:
+            found[balancer.https.certificate.parameter] = f"certificate of load balancer {name}"
+    for name, database in bp.databases.items():
+        if database.kms_key is not None and database.kms_key.parameter:
+            found[database.kms_key.parameter] = f"KMS key of database {name}"
+    if any(b.scheme == "internet-facing" and b.allow_from == "cloudfront" for b in bp.load_balancers.values()):
+        found[CLOUDFRONT_PREFIX_LIST_PARAMETER] = "CloudFront prefix list id of the balancer stacks"
+    guardrails = getattr(bp, "guardrails", None)
+    if guardrails is not None and guardrails.auto_revert is not None:
+        found[guardrails.auto_revert.notify.parameter] = "guardrails notification address"
+    return found
