@@ -16,6 +16,7 @@ import yaml
 from moto import mock_aws
 
 from emulator import MOTO_GAPS, fake_credentials, patch_moto, run_default_group_function
+from existing_vpc import TIER_BLOCKS, create_existing_vpc, supply
 from generator.model import load_blueprint
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
@@ -49,18 +50,35 @@ def cloudfront_prefix_list() -> str:
     return lists[0]["PrefixListId"]
 
 
+def existing_network(env_dir: Path):
+    """For an environment with ``network.existing``: the team's VPC, created first through the EC2 API, with the
+    value of each network-stack parameter (None for an environment whose network stackprint creates)."""
+    blueprint = REPO / "blueprints" / f"{env_dir.parent.name}.yaml"
+    if not blueprint.exists():
+        return None
+    from generator.plan import plan
+
+    layout = plan(load_blueprint(str(blueprint))[env_dir.name])
+    if layout.network.managed:
+        return None
+    return supply(create_existing_vpc(REGION), layout.network.existing, REGION)
+
+
 def deploy(env_dir: Path) -> dict[str, str]:
     """Create every stack of one environment in stacks.json order; returns logical id -> physical id of the
-    network stack's resources and of every security group (firewall shards, balancer stacks), and every balancer."""
+    network stack's resources and of every security group (firewall shards, balancer stacks), and every balancer.
+    An existing network is created first and its VPC id returned as ``Vpc``, like a created one's."""
     cfn = boto3.client("cloudformation", region_name=REGION)
     certificate = boto3.client("acm", region_name=REGION).request_certificate(
         DomainName="example.com")["CertificateArn"]
     substitutes = {PLACEHOLDER: certificate, PREFIX_LIST_PLACEHOLDER: cloudfront_prefix_list(),
                    "REPLACE_WITH_NOTIFICATION_EMAIL": "security-team@example.com"}
-    network_resources = {}
+    existing = existing_network(env_dir)
+    by_name = existing.values if existing is not None else {}
+    network_resources = {"Vpc": existing.vpc} if existing is not None else {}
     for stack in json.loads((env_dir / "stacks.json").read_text()):
         config = json.loads((env_dir / stack["config"]).read_text())
-        parameters = [{"ParameterKey": key, "ParameterValue": substitutes.get(value, value)}
+        parameters = [{"ParameterKey": key, "ParameterValue": by_name.get(key, substitutes.get(value, value))}
                       for key, value in sorted(config["Parameters"].items())]
         cfn.create_stack(StackName=stack["stack_name"], TemplateBody=(env_dir / stack["template"]).read_text(),
                          Parameters=parameters, Tags=[{"Key": k, "Value": v} for k, v in config["Tags"].items()])
@@ -173,8 +191,8 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str], env_dir: Path | No
     (default,) = boto3.client("ec2", region_name=REGION).describe_security_groups(Filters=[
         {"Name": "vpc-id", "Values": [network["Vpc"]]}, {"Name": "group-name", "Values": ["default"]}])[
         "SecurityGroups"]
-    if "restrict_default_security_group" in bp.network.relax:
-        assert default["IpPermissionsEgress"], "relaxed: the default group keeps its rules"
+    if "restrict_default_security_group" in bp.network.relax or not bp.network.managed:
+        assert default["IpPermissionsEgress"], "relaxed, or an existing VPC's: the default group keeps its rules"
     else:
         assert (default["IpPermissions"], default["IpPermissionsEgress"]) == ([], [])
 
@@ -440,3 +458,66 @@ def test_a_backup_plan_covers_each_protected_database_once_deployed(aws, env):
         (resource,) = selection["Resources"]
         db = boto3.client("rds", region_name=REGION).describe_db_instances()["DBInstances"][0]
         assert resource == db["DBInstanceArn"]
+
+
+#: What a created network has and an existing network must never get from stackprint.
+NETWORK_TYPES = {"AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::Route",
+                 "AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::NatGateway", "AWS::EC2::EIP",
+                 "AWS::EC2::InternetGateway", "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::FlowLog",
+                 "Custom::VpcDefaultSecurityGroupRestriction"}
+
+
+def test_an_existing_network_receives_everything_and_gains_no_network_resource(aws):
+    """brownfield: the team's VPC is made through the EC2 API first; after the deploy the balancer sits in its public
+    subnets, the database in its isolated ones, the endpoints and the services' subnets are its private ones, every
+    group is in its VPC, and no VPC, subnet, route, NAT, flow log or default-group change came from the stacks."""
+    env_dir = OUT / "brownfield" / "default"
+    bp = load_blueprint(str(REPO / "blueprints" / "brownfield.yaml"))["default"]
+    assert not bp.network.managed
+    ec2 = boto3.client("ec2", region_name=REGION)
+    network = deploy(env_dir)
+    vpc = network["Vpc"]
+    (ours,) = [v for v in ec2.describe_vpcs()["Vpcs"] if v["VpcId"] == vpc]
+    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
+        "Subnets"]}
+    tiers = {tier: sorted(s for s, d in subnets.items() if int(d["CidrBlock"].split(".")[2]) // 10 * 10 == block)
+             for tier, block in TIER_BLOCKS.items()}
+    assert all(len(ids) == 2 for ids in tiers.values())
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    created = {r.get("ResourceType") for stack in json.loads((env_dir / "stacks.json").read_text())
+               for r in cfn.describe_stack_resources(StackName=stack["stack_name"])["StackResources"]}
+    created |= {r["Type"] for stack in json.loads((env_dir / "stacks.json").read_text())
+                for r in yaml.load((env_dir / stack["template"]).read_text(), Loader=yaml.BaseLoader)[
+                    "Resources"].values()}
+    assert not created & NETWORK_TYPES, sorted(created & NETWORK_TYPES)
+    assert len(subnets) == 6  # the team's 3 tiers x 2 zones, nothing added
+    assert [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")] == [vpc]
+    assert ec2.describe_flow_logs()["FlowLogs"] == []
+    assert len(ec2.describe_nat_gateways()["NatGateways"]) == 1  # the team's own, made before the deploy
+
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
+    assert balancer["VpcId"] == vpc and balancer["Scheme"] == "internet-facing"
+    assert sorted(z["SubnetId"] for z in balancer["AvailabilityZones"]) == tiers["public"]
+    (database,) = boto3.client("rds", region_name=REGION).describe_db_instances()["DBInstances"]
+    assert database["DBSubnetGroup"]["VpcId"] == vpc
+    assert sorted(s["SubnetIdentifier"] for s in database["DBSubnetGroup"]["Subnets"]) == tiers["isolated"]
+    endpoints = ec2.describe_vpc_endpoints()["VpcEndpoints"]
+    assert sorted(e["ServiceName"] for e in endpoints) == sorted(f"com.amazonaws.{REGION}.{name}"
+                                                                 for name in bp.network.endpoints)
+    for endpoint in endpoints:
+        assert endpoint["VpcId"] == vpc and sorted(endpoint["SubnetIds"]) == tiers["private"]
+    stack_groups = [g for g in ec2.describe_security_groups()["SecurityGroups"] if g["GroupName"] != "default"]
+    assert stack_groups and all(g["VpcId"] == vpc for g in stack_groups)
+    # moto keeps no network configuration on ECS services (MOTO_GAPS): the subnets a service template names are
+    # the private ids the network stack exported, resolved through the exports CloudFormation holds.
+    exports = {e["Name"]: e["Value"] for e in cfn.list_exports()["Exports"]}
+    assert sorted(exports["brownfield-default-network-PrivateSubnetIds"].split(",")) == tiers["private"]
+    assert exports["brownfield-default-network-VpcId"] == vpc
+    for name in bp.services:
+        template = yaml.load((env_dir / f"brownfield-default-{name}.template.yaml").read_text(),
+                             Loader=yaml.BaseLoader)
+        configuration = template["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+        assert configuration["AssignPublicIp"] == "DISABLED"
+        assert "brownfield-default-network-PrivateSubnetIds" in json.dumps(configuration["Subnets"])
+    assert ours["CidrBlock"] == "10.80.0.0/16"
