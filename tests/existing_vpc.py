@@ -1,14 +1,16 @@
 """A team's existing network, created in moto with boto3 before an environment with ``network.existing`` deploys
 into it: a VPC with a public, a private and an isolated subnet in each of two zones, routed as their names say
-(public to an internet gateway, private to a NAT gateway, isolated nowhere), and the SSM parameters a blueprint
-reads ids from. The values each network-stack parameter receives come from the blueprint's plan, by name, so two
+(public to an internet gateway, private to a NAT gateway, isolated nowhere), by default with the safeguards the
+README leaves to the team (a flow log, a closed default group), and the SSM parameters a blueprint reads ids from. The values each network-stack parameter receives come from the blueprint's plan, by name, so two
 parameters sharing one placeholder (``IsolatedSubnet1``/``2``) still get their own subnet.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
-import boto3
+REPO = Path(__file__).resolve().parent.parent
 
 ZONES = ("a", "b")
 TIER_BLOCKS = {"public": 0, "private": 10, "isolated": 20}
@@ -23,9 +25,10 @@ class ExistingVpc:
     values: dict = field(default_factory=dict)  # parameter name -> value (ids comma-separated for a list)
 
 
-def create_existing_vpc(region: str, cidr: str = "10.80.0.0/16") -> ExistingVpc:
-    """The network a platform team would own, made through the EC2 API (not CloudFormation)."""
-    ec2 = boto3.client("ec2", region_name=region)
+def create_existing_vpc(client: Callable, region: str, cidr: str = "10.80.0.0/16", well_run: bool = True) -> ExistingVpc:
+    """The network a platform team would own, made through the EC2 API (not CloudFormation); ``client(name)`` is a
+    boto3 client of the emulator (in-process or the HTTP server)."""
+    ec2 = client("ec2")
     vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
     second = cidr.split(".")[1]
     subnets = {tier: [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{second}.{block + index}.0/24",
@@ -44,13 +47,31 @@ def create_existing_vpc(region: str, cidr: str = "10.80.0.0/16") -> ExistingVpc:
     for tier, table in (("public", public), ("private", private), ("isolated", isolated)):
         for subnet in subnets[tier]:
             ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    if well_run:
+        keep_safeguards(client, vpc)
     return ExistingVpc(vpc, subnets)
 
 
-def supply(network: ExistingVpc, parameters, region: str) -> ExistingVpc:
+def keep_safeguards(client: Callable, vpc: str) -> None:
+    """What a careful network team does and the README's "Not managed here" asks to check: a flow log of ALL
+    traffic (to S3 here) and a default security group without rules."""
+    ec2 = client("ec2")
+    bucket = f"flow-logs-{vpc}"
+    client("s3").create_bucket(Bucket=bucket)
+    ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3",
+                         LogDestination=f"arn:aws:s3:::{bucket}")
+    (default,) = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                       {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    for key, revoke in (("IpPermissions", ec2.revoke_security_group_ingress),
+                        ("IpPermissionsEgress", ec2.revoke_security_group_egress)):
+        if default[key]:
+            revoke(GroupId=default["GroupId"], IpPermissions=default[key])
+
+
+def supply(network: ExistingVpc, parameters, client: Callable) -> ExistingVpc:
     """Give every parameter of the plan (generator.plan.existing_network.ExistingParameter) its value; an SSM-backed
     one is put in SSM Parameter Store under its name, where CloudFormation reads it (its config.json value)."""
-    ssm = boto3.client("ssm", region_name=region)
+    ssm = client("ssm")
     zone = {}
     for parameter in parameters:
         if parameter.tier is None:
@@ -66,3 +87,18 @@ def supply(network: ExistingVpc, parameters, region: str) -> ExistingVpc:
         else:
             network.values[parameter.name] = value
     return network
+
+
+def existing_network(env_dir: Path, client: Callable, region: str, well_run: bool = True) -> ExistingVpc | None:
+    """For an example environment with ``network.existing`` (out/<blueprint>/<env>): the team's VPC, created first,
+    with the value of each network-stack parameter; None when stackprint creates the environment's network."""
+    from generator.model import load_blueprint
+    from generator.plan import plan
+
+    blueprint = REPO / "blueprints" / f"{env_dir.parent.name}.yaml"
+    if not blueprint.exists():
+        return None
+    layout = plan(load_blueprint(str(blueprint))[env_dir.name])
+    if layout.network.managed:
+        return None
+    return supply(create_existing_vpc(client, region, well_run=well_run), layout.network.existing, client)

@@ -16,7 +16,7 @@ import yaml
 from moto import mock_aws
 
 from emulator import MOTO_GAPS, fake_credentials, patch_moto, run_default_group_function
-from existing_vpc import TIER_BLOCKS, create_existing_vpc, supply
+from existing_vpc import TIER_BLOCKS, existing_network
 from generator.model import load_blueprint
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
@@ -50,20 +50,6 @@ def cloudfront_prefix_list() -> str:
     return lists[0]["PrefixListId"]
 
 
-def existing_network(env_dir: Path):
-    """For an environment with ``network.existing``: the team's VPC, created first through the EC2 API, with the
-    value of each network-stack parameter (None for an environment whose network stackprint creates)."""
-    blueprint = REPO / "blueprints" / f"{env_dir.parent.name}.yaml"
-    if not blueprint.exists():
-        return None
-    from generator.plan import plan
-
-    layout = plan(load_blueprint(str(blueprint))[env_dir.name])
-    if layout.network.managed:
-        return None
-    return supply(create_existing_vpc(REGION), layout.network.existing, REGION)
-
-
 def deploy(env_dir: Path) -> dict[str, str]:
     """Create every stack of one environment in stacks.json order; returns logical id -> physical id of the
     network stack's resources and of every security group (firewall shards, balancer stacks), and every balancer.
@@ -73,7 +59,7 @@ def deploy(env_dir: Path) -> dict[str, str]:
         DomainName="example.com")["CertificateArn"]
     substitutes = {PLACEHOLDER: certificate, PREFIX_LIST_PLACEHOLDER: cloudfront_prefix_list(),
                    "REPLACE_WITH_NOTIFICATION_EMAIL": "security-team@example.com"}
-    existing = existing_network(env_dir)
+    existing = existing_network(env_dir, lambda name: boto3.client(name, region_name=REGION), REGION)
     by_name = existing.values if existing is not None else {}
     network_resources = {"Vpc": existing.vpc} if existing is not None else {}
     for stack in json.loads((env_dir / "stacks.json").read_text()):
@@ -191,8 +177,8 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str], env_dir: Path | No
     (default,) = boto3.client("ec2", region_name=REGION).describe_security_groups(Filters=[
         {"Name": "vpc-id", "Values": [network["Vpc"]]}, {"Name": "group-name", "Values": ["default"]}])[
         "SecurityGroups"]
-    if "restrict_default_security_group" in bp.network.relax or not bp.network.managed:
-        assert default["IpPermissionsEgress"], "relaxed, or an existing VPC's: the default group keeps its rules"
+    if "restrict_default_security_group" in bp.network.relax:
+        assert default["IpPermissionsEgress"], "relaxed: the default group keeps its rules"
     else:
         assert (default["IpPermissions"], default["IpPermissionsEgress"]) == ([], [])
 
@@ -492,7 +478,8 @@ def test_an_existing_network_receives_everything_and_gains_no_network_resource(a
     assert not created & NETWORK_TYPES, sorted(created & NETWORK_TYPES)
     assert len(subnets) == 6  # the team's 3 tiers x 2 zones, nothing added
     assert [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")] == [vpc]
-    assert ec2.describe_flow_logs()["FlowLogs"] == []
+    (flow_log,) = ec2.describe_flow_logs()["FlowLogs"]  # the team's own, made before the deploy
+    assert flow_log["LogDestinationType"] == "s3"
     assert len(ec2.describe_nat_gateways()["NatGateways"]) == 1  # the team's own, made before the deploy
 
     elbv2 = boto3.client("elbv2", region_name=REGION)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from emulator import moto_server
+from emulator import REGION, moto_server
+from existing_vpc import existing_network
 from generator.cli import main
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
@@ -33,9 +34,10 @@ def environments() -> list[Path]:
     return sorted(p.parent for p in OUT.glob("*/*/stacks.json"))
 
 
-def placeholder_values(server, env_dir: Path) -> list[str]:
+def placeholder_values(server, env_dir: Path, well_run: bool = True) -> list[str]:
     """--parameter NAME=VALUE for every REPLACE_WITH_ placeholder: a certificate and the managed prefix list, both
-    looked up in the emulator as a user would look them up in their account."""
+    looked up in the emulator as a user would look them up in their account, and an existing network's ids (the
+    team's VPC, created first: tests/existing_vpc.py)."""
     certificate = server.client("acm").request_certificate(DomainName="example.com")["CertificateArn"]
     (prefix_list,) = server.client("ec2").describe_managed_prefix_lists(
         Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_PREFIX_LIST]}])["PrefixLists"]
@@ -45,8 +47,11 @@ def placeholder_values(server, env_dir: Path) -> list[str]:
     found = {}
     for stack in json.loads((env_dir / "stacks.json").read_text()):
         for name, value in json.loads((env_dir / stack["config"]).read_text())["Parameters"].items():
-            if value.startswith("REPLACE_WITH_"):
+            if value.startswith("REPLACE_WITH_") and value in values:
                 found[name] = values[value]
+    existing = existing_network(env_dir, server.client, REGION, well_run=well_run)
+    if existing is not None:
+        found.update(existing.values)
     return [f"--parameter={name}={value}" for name, value in sorted(found.items())]
 
 

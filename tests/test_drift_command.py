@@ -415,3 +415,23 @@ def test_a_deleted_group_is_reported_with_cloudformations_word(server):
     assert finding["subject"] == f"security group {stack}/{worker} ({group}) no longer exists"
     (confirmed,) = finding["details"]["cloudformation"]
     assert confirmed["status"] == "DELETED"
+
+
+BROWNFIELD = REPO / "out" / "brownfield" / "default"
+
+
+def test_an_existing_vpc_without_its_safeguards_is_noted_not_drift(server):
+    """brownfield deployed into a VPC whose team kept neither a flow log nor a closed default group: drift reads both
+    (the README's "Not managed here") and notes each, and the exit code stays 0: the templates never declared them.
+    The well-run VPC of the untouched test above gets no note at all."""
+    result = run("deploy", str(BROWNFIELD), "--yes", *placeholder_values(server, BROWNFIELD, well_run=False))
+    assert result.exit_code == 0, result.output
+    code, report = drift(BROWNFIELD)
+    assert code == 0 and report["findings"] == []
+    vpc = server.client("cloudformation").describe_stacks(StackName="brownfield-default-network")["Stacks"][0][
+        "Outputs"]
+    (vpc_id,) = [o["OutputValue"] for o in vpc if o["OutputKey"] == "VpcId"]
+    unmanaged = [note for note in report["notes"] if note.startswith(f"{vpc_id}: not managed here")]
+    assert len(unmanaged) == 2, report["notes"]
+    assert "default security group" in unmanaged[0] and "EC2.2" in unmanaged[0]
+    assert "no active flow log records ALL its traffic" in unmanaged[1]

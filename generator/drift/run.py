@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.deploy.aws import AwsError, Clients
-from generator.drift import aws, compare, stackdrift, trail
+from generator.drift import aws, compare, stackdrift, trail, unmanaged
 from generator.drift.expected import read_layout
 from generator.drift.findings import Finding, Report
 
@@ -90,9 +90,10 @@ def _detect(environment, clients: Clients, options: Options, progress) -> Report
     findings, notes = compare.compare_groups(layout, existing, rules)
     findings += compare.compare_default_groups(layout, defaults, rules)
     for vpc_id in vpc_ids:
-        if vpc_id not in layout.closed_default_groups:
+        if vpc_id not in layout.closed_default_groups and vpc_id in layout.vpcs:
             report.notes.append(f"{vpc_id}: the templates do not keep its default security group closed: "
                                 "its rules are not checked")
+    report.notes += unmanaged.notes(ec2, [v for v in vpc_ids if v not in layout.vpcs], defaults)
     interfaces = aws.network_interfaces(ec2, vpc_ids) if vpc_ids else []
     names = {g["GroupId"]: g.get("GroupName", "") for g in defaults.values()}
     findings += compare.compare_interfaces(layout, interfaces, names)
