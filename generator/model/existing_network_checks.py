@@ -57,13 +57,13 @@ def _tiers(bp, issue: Callable) -> Iterator:
     facing = sorted(n for n, b in bp.load_balancers.items() if b.scheme == "internet-facing")
     if facing and subnets.public is None:
         yield issue(where, f"internet-facing load balancer '{facing[0]}' needs public subnets (add public: {{parameter: "
-                      "PublicSubnetIds}: subnets routed to an internet gateway)")
+                      "PublicSubnetIds}: subnets routed to an internet gateway)", True)
     if not facing and subnets.public is not None:
         yield issue(where + ("public",), "no internet-facing load balancer sits in the public subnets (remove public; "
                                     "tasks and internal balancers use private)", True)
     if bp.databases and subnets.isolated is None:
         yield issue(where, f"database '{sorted(bp.databases)[0]}' needs isolated subnets (add isolated: {{parameter: "
-                      "IsolatedSubnetIds}: subnets without a route out of the VPC)")
+                      "IsolatedSubnetIds}: subnets without a route out of the VPC)", True)
     if not bp.databases and subnets.isolated is not None:
         yield issue(where + ("isolated",), "no database sits in the isolated subnets (remove isolated; they are for "
                                       "databases only)", True)

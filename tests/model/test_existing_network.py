@@ -1,0 +1,186 @@
+"""`network.existing` (brownfield): what it accepts, what it derives, and every wrong use refused at its position
+with what would be valid — by `validate` as by `build`."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.model import load_blueprint
+from generator.model.existing_network_checks import CLOUDFRONT_PREFIX_LIST_PARAMETER
+from generator.plan import plan
+from generator.plan.flows import CLOUDFRONT_PREFIX_LIST_PARAMETER as PLAN_PREFIX_LIST_PARAMETER
+
+#: A valid brownfield blueprint, 16 lines: an internet-facing balancer, a service, a database.
+EXISTING = """\
+name: shop
+network:
+  existing:
+    vpc: {parameter: VpcId}
+    subnets:
+      public: {parameter: PublicSubnetIds}
+      private: {ssm: /network/private-subnet-ids}
+      isolated: [{parameter: IsolatedSubnet1}, {parameter: IsolatedSubnet2}]
+load_balancers:
+  public: {scheme: internet-facing, https: {certificate: {parameter: CertificateArn}}}
+services:
+  web: {image: public.ecr.aws/nginx/nginx:1.27, port: 8080, route: {load_balancer: public}, flows: [orders]}
+databases:
+  orders: {engine: postgres, instance_class: db.t4g.micro, storage_gb: 20}
+expect:
+  web: {reachable_from: []}
+"""
+
+
+def _validate(path):
+    return CliRunner().invoke(main, ["validate", path])
+
+
+def _write(write_blueprint, old: str, new: str) -> str:
+    assert old in EXISTING, old
+    return write_blueprint(EXISTING.replace(old, new, 1))
+
+
+def test_the_example_plans_typed_parameters_in_fixed_order(write_blueprint):
+    (bp,) = load_blueprint(write_blueprint(EXISTING)).values()
+    assert not bp.network.managed and bp.network.cidr is None
+    layout = plan(bp)
+    assert layout.subnets == () and layout.network.cidr is None and layout.network.nat == "existing"
+    assert [(p.name, p.type, p.ssm) for p in layout.network.existing] == [
+        ("VpcId", "AWS::EC2::VPC::Id", None),
+        ("PublicSubnetIds", "List<AWS::EC2::Subnet::Id>", None),
+        ("ExistingPrivateSubnetIds", "AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>",
+         "/network/private-subnet-ids"),
+        ("IsolatedSubnet1", "AWS::EC2::Subnet::Id", None),
+        ("IsolatedSubnet2", "AWS::EC2::Subnet::Id", None)]
+    assert layout.network.vpc_parameter == "VpcId"
+
+
+def test_an_ssm_vpc_gets_a_derived_parameter_name(write_blueprint):
+    (bp,) = load_blueprint(_write(write_blueprint, "vpc: {parameter: VpcId}", "vpc: {ssm: /network/vpc-id}")).values()
+    (vpc,) = [p for p in plan(bp).network.existing if p.tier is None]
+    assert (vpc.name, vpc.type, vpc.ssm) == ("ExistingVpcId", "AWS::SSM::Parameter::Value<AWS::EC2::VPC::Id>",
+                                             "/network/vpc-id")
+
+
+def test_an_overlay_may_switch_one_environment_to_an_existing_vpc(write_blueprint):
+    path = write_blueprint("""
+        name: shop
+        network: {cidr: 10.20.0.0/16}
+        services:
+          web: {image: public.ecr.aws/nginx/nginx:1.27}
+        environments:
+          dev: {}
+          prod:
+            network:
+              cidr: null
+              existing: {vpc: {parameter: VpcId}, subnets: {private: {parameter: PrivateSubnetIds}}}
+        """)
+    envs = load_blueprint(path)
+    assert envs["dev"].network.managed and not envs["prod"].network.managed
+
+
+def test_the_cloudfront_parameter_name_is_the_balancer_stacks_one():
+    assert CLOUDFRONT_PREFIX_LIST_PARAMETER == PLAN_PREFIX_LIST_PARAMETER
+
+
+V = "network.existing"
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("network:\n", "network:\n  cidr: 10.0.0.0/16\n",
+     f"3:3: network.cidr: cidr describes a VPC stackprint creates; with {V} the VPC and its subnets, routes and NAT "
+     "are yours (remove it)"),
+    ("network:\n", "network:\n  nat: single\n",
+     f"3:3: network.nat: nat describes a VPC stackprint creates; with {V} the VPC and its subnets, routes and NAT "
+     "are yours (remove it)"),
+    ("network:\n", "network:\n  availability_zones: 3\n",
+     f"3:3: network.availability_zones: availability_zones describes a VPC stackprint creates; with {V} the VPC and "
+     "its subnets, routes and NAT are yours (remove it)"),
+    ("network:\n", "network:\n  subnets: {private: {prefix: 20}}\n",
+     f"3:3: network.subnets: subnets describes a VPC stackprint creates; with {V} the VPC and its subnets, routes "
+     "and NAT are yours (remove it)"),
+    ("network:\n", "network:\n  relax: {restrict_default_security_group: the platform team restricts it}\n",
+     "3:11: network.relax.restrict_default_security_group: the default group of an existing VPC is not managed "
+     "here, so there is nothing to relax (the environment README lists how to check it; remove it)"),
+    ("network:\n", "network:\n  endpoints: [logs, s3]\n",
+     "3:21: network.endpoints[1]: the s3 gateway endpoint is a route in the private route tables, which an existing "
+     "network keeps to itself (add it to your route tables outside stackprint, or remove it; interface endpoints "
+     "such as ecr.api, ecr.dkr and logs need only the VPC and subnets)"),
+    ("vpc: {parameter: VpcId}", "vpc: {paramter: VpcId}",
+     f"4:11: {V}.vpc.paramter: unknown key (did you mean 'parameter'?)"),
+    ("vpc: {parameter: VpcId}", "vpc: {parameter: VpcId, ssm: /network/vpc-id}",
+     f"4:10: {V}.vpc: set exactly one of 'parameter' or 'ssm' (e.g. {{parameter: VpcId}} or "
+     "{ssm: /network/vpc-id})"),
+    ("vpc: {parameter: VpcId}", "vpc: {parameter: vpc-id}",
+     f"4:22: {V}.vpc.parameter: 'vpc-id' is not a CloudFormation parameter name (letters and digits, e.g. "
+     "PrivateSubnetIds)"),
+    ("{ssm: /network/private-subnet-ids}", "{ssm: 'private subnets'}",
+     f"7:22: {V}.subnets.private.ssm: 'private subnets' is not an SSM parameter name (letters, digits and _ . - /, "
+     "e.g. /network/private-subnet-ids)"),
+    ("isolated: [{parameter: IsolatedSubnet1}, {parameter: IsolatedSubnet2}]", "isolated: [{parameter: IsolatedSubnet1}]",
+     f"8:17: {V}.subnets.isolated: list at least 2 subnets, one per availability zone (or one list parameter: "
+     "{parameter: PrivateSubnetIds})"),
+    ("{parameter: IsolatedSubnet2}", "{parameter: IsolatedSubnet1}",
+     f"8:17: {V}.subnets.isolated: subnet 2 repeats subnet 1 (each subnet once)"),
+    ("{parameter: IsolatedSubnet2}", "{parametr: IsolatedSubnet2}",
+     f"8:49: {V}.subnets.isolated[1].parametr: unknown key (did you mean 'parameter'?)"),
+    ("public: {parameter: PublicSubnetIds}", "public: subnet-0123456789abcdef0",
+     f"6:15: {V}.subnets.public: expected {{parameter: Name}}, {{ssm: /path}} or a list of them (one per subnet)"),
+    ("      public: {parameter: PublicSubnetIds}\n", "",
+     f"5:5: {V}.subnets: internet-facing load balancer 'public' needs public subnets (add public: {{parameter: "
+     "PublicSubnetIds}: subnets routed to an internet gateway)"),
+    ("      isolated: [{parameter: IsolatedSubnet1}, {parameter: IsolatedSubnet2}]\n", "",
+     f"5:5: {V}.subnets: database 'orders' needs isolated subnets (add isolated: {{parameter: IsolatedSubnetIds}}: "
+     "subnets without a route out of the VPC)"),
+    ("      private: {ssm: /network/private-subnet-ids}\n", "",
+     f"5:5: {V}.subnets: missing required key 'private'"),
+    ("    vpc: {parameter: VpcId}\n", "", f"3:3: {V}: missing required key 'vpc'"),
+    ("{parameter: PublicSubnetIds}", "{parameter: CertificateArn}",
+     f"6:15: {V}.subnets.public: parameter CertificateArn is also the certificate of load balancer public; "
+     "--parameter CertificateArn=... would set both (choose another name)"),
+    ("{parameter: IsolatedSubnet2}", "{parameter: VpcId}",
+     f"8:48: {V}.subnets.isolated[1]: parameter VpcId is also network.existing.vpc (each id needs its own "
+     "parameter)"),
+])
+def test_a_wrong_use_is_refused_at_its_position(write_blueprint, old, new, expected):
+    path = _write(write_blueprint, old, new)
+    result = _validate(path)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == f"{path}:{expected}".splitlines()
+
+
+def test_an_unused_public_tier_is_refused(write_blueprint):
+    path = write_blueprint(EXISTING.replace("scheme: internet-facing", "scheme: internal")
+                           .replace("flows: [orders]", "flows: [orders]}\n  caller: {image: public.ecr.aws/nginx/"
+                                                       "nginx:1.27, flows: [web]"))
+    result = _validate(path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:6:7: {V}.subnets.public: no internet-facing load balancer sits in the public subnets (remove "
+        "public; tasks and internal balancers use private)"]
+
+
+def test_an_unused_isolated_tier_is_refused(write_blueprint):
+    text = EXISTING.replace("databases:\n  orders: {engine: postgres, instance_class: db.t4g.micro, storage_gb: 20}\n",
+                            "").replace(", flows: [orders]", "")
+    result = _validate(write_blueprint(text))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"blueprints/shop.yaml:8:7: {V}.subnets.isolated: no database sits in the isolated subnets (remove "
+        "isolated; they are for databases only)"]
+
+
+def test_neither_cidr_nor_existing_says_both_ways(write_blueprint):
+    path = write_blueprint("""
+        name: shop
+        network: {endpoints: [logs]}
+        services:
+          web: {image: public.ecr.aws/nginx/nginx:1.27}
+        """)
+    result = _validate(path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:2:1: network: missing required key 'cidr' (a VPC stackprint creates, e.g. cidr: 10.20.0.0/16) or "
+        "'existing' (a VPC you have: existing: {vpc: {parameter: VpcId}, subnets: {private: {parameter: "
+        "PrivateSubnetIds}}})"]
