@@ -141,8 +141,15 @@ class Evaluator:
             return Res(stack, name)
         if name in template.parameters:
             param = template.parameters[name]
+            kind = str(param.get("Type", "")) if isinstance(param, dict) else ""
+            if kind.startswith("AWS::SSM::Parameter::"):  # the default names the SSM parameter, not the value
+                return Unknown(f"parameter {name} of {stack} is read from SSM parameter {param.get('Default')} at "
+                               "deploy time")
             if isinstance(param, dict) and "Default" in param:
-                return self.eval(stack, param["Default"], depth)
+                value = self.eval(stack, param["Default"], depth)
+                if (kind.startswith("List<") or kind == "CommaDelimitedList") and isinstance(value, str):
+                    return [item.strip() for item in value.split(",")]
+                return value
             return Unknown(f"parameter {name} of {stack} has no default")
         return Unknown(f"{name} is known only at deploy time")
 
