@@ -30,7 +30,7 @@ def _description(parameter: ExistingParameter) -> str:
     elif parameter.is_list:
         what = f"Ids of the {_WHAT[parameter.tier]}, at least 2 availability zones"
     else:
-        what = f"Id of one of the {_WHAT[parameter.tier]}"
+        what = f"Id of subnet {parameter.zone + 1} of the {_WHAT[parameter.tier]}"
     return f"{what} (read from SSM parameter {parameter.ssm})" if parameter.ssm else what
 
 
@@ -40,7 +40,9 @@ def _placeholder(parameter: ExistingParameter) -> str:
         return parameter.ssm
     if parameter.kind == "vpc":
         return "REPLACE_WITH_VPC_ID"
-    return f"REPLACE_WITH_{parameter.tier.upper()}_SUBNET_ID{'S' if parameter.is_list else ''}"
+    if parameter.is_list:
+        return f"REPLACE_WITH_{parameter.tier.upper()}_SUBNET_IDS"
+    return f"REPLACE_WITH_{parameter.tier.upper()}_SUBNET_{parameter.zone + 1}_ID"
 
 
 def _guidance(parameter: ExistingParameter) -> str:

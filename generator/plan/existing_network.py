@@ -23,6 +23,7 @@ class ExistingParameter:
     kind: str  # "vpc" | "subnet-list" | "subnet"
     tier: str | None  # public | private | isolated for subnets
     ssm: str | None  # the SSM parameter CloudFormation reads the value from, when the blueprint said so
+    zone: int | None = None  # 0-based place in the tier's list, for a tier given one subnet per parameter
 
     @property
     def type(self) -> str:
@@ -42,7 +43,8 @@ def existing_parameters(bp) -> tuple[ExistingParameter, ...]:
     existing = bp.network.existing
     if existing is None:
         return ()
-    return tuple(ExistingParameter(r.name, r.kind, r.tier, r.ssm) for r in existing_references(existing))
+    return tuple(ExistingParameter(r.name, r.kind, r.tier, r.ssm, r.keypath[-1] if r.kind == SUBNET else None)
+                 for r in existing_references(existing))
 
 
 @dataclass(frozen=True)
