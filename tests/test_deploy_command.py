@@ -348,3 +348,58 @@ def test_every_change_set_carries_capabilities_tags_and_role_and_a_no_executes_n
         assert params["Tags"] == [{"Key": "team", "Value": "t"}]
         assert params["RoleARN"] == "arn:aws:iam::123456789012:role/cfn-deployer"
     assert [p["ChangeSetType"] for p in sent] == ["CREATE", "CREATE", "CREATE"]  # review-only counts as new
+
+
+BROWNFIELD = OUT / "brownfield" / "default"
+
+
+def _with(parameters: list[str], name: str, value: str) -> list[str]:
+    return [p for p in parameters if not p.startswith(f"--parameter={name}=")] + [f"--parameter={name}={value}"]
+
+
+@pytest.mark.parametrize("case", ["one-zone", "other-vpc", "two-tiers", "missing"])
+def test_ids_that_are_not_a_network_the_stacks_fit_are_refused_before_any_change_set(server, case):
+    """brownfield: CloudFormation's typed parameters only check that ids exist; deploy also checks, before the
+    first change set, that the subnets are in the VPC, each tier spans 2 zones and no subnet is in two tiers."""
+    parameters = placeholder_values(server, BROWNFIELD)
+    ec2 = server.client("ec2")
+    given = dict(p.removeprefix("--parameter=").split("=", 1) for p in parameters)
+    public = given["PublicSubnetIds"].split(",")
+    if case == "one-zone":
+        vpc = given["VpcId"]
+        zone = ec2.describe_subnets(SubnetIds=[public[0]])["Subnets"][0]["AvailabilityZone"]
+        same = ec2.create_subnet(VpcId=vpc, CidrBlock="10.80.5.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+        parameters, expected = _with(parameters, "PublicSubnetIds", f"{public[0]},{same}"), (
+            f"existing network: PublicSubnetIds: the public subnets span 1 availability zone(s) ({zone}); give "
+            "subnets in at least 2")
+    elif case == "other-vpc":
+        other = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+        stray = ec2.create_subnet(VpcId=other, CidrBlock="10.99.1.0/24", AvailabilityZone=f"{REGION}b")["Subnet"][
+            "SubnetId"]
+        parameters, expected = _with(parameters, "IsolatedSubnet2", stray), (
+            f"existing network: IsolatedSubnet1, IsolatedSubnet2: subnet {stray} is in {other}, not in "
+            f"VpcId={given['VpcId']}")
+    elif case == "two-tiers":
+        parameters, expected = _with(parameters, "IsolatedSubnet1", public[0]), (
+            f"existing network: IsolatedSubnet1, IsolatedSubnet2: subnet {public[0]} is also one of the public "
+            "subnets (each tier needs its own subnets)")
+    else:
+        parameters, expected = _with(parameters, "IsolatedSubnet1", "subnet-0000000000000000f"), (
+            "existing network: InvalidSubnetID.NotFound:")
+    result = run("deploy", str(BROWNFIELD), "--yes", *parameters)
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert f"{BROWNFIELD / 'brownfield-default-network.config.json'}:" in result.output
+    assert server.client("cloudformation").describe_stacks()["Stacks"] == []  # nothing was created
+
+
+def test_the_deploy_check_reads_the_groups_the_emitter_writes():
+    from generator.deploy.existing_network import LABEL_PREFIX, tiers
+    from generator.emit.existing_network import GROUP_LABEL
+    from generator.load import load_file
+
+    assert GROUP_LABEL.format(part="") == LABEL_PREFIX
+    template = load_file(str(BROWNFIELD / "brownfield-default-network.template.yaml"), cfn=True).data
+    assert tiers(template) == {"VPC": ["VpcId"], "public subnets": ["PublicSubnetIds"],
+                               "private subnets": ["ExistingPrivateSubnetIds"],
+                               "isolated subnets": ["IsolatedSubnet1", "IsolatedSubnet2"]}

@@ -272,6 +272,11 @@ SAMPLES = {  # a valid value for every kind of pipeline parameter (by name suffi
     "CertificateArn": f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
     "PrefixListId": "pl-3b927c52",
     "Email": "security-team@example.com",  # the guardrails stack's notification address
+    # an existing network's ids (blueprints/brownfield.yaml): a list parameter travels as comma-separated text
+    "VpcId": "vpc-0a1b2c3d4e5f67890",
+    "SubnetIds": "subnet-0a1b2c3d4e5f67890,subnet-1a1b2c3d4e5f67890",
+    "Subnet1": "subnet-2a1b2c3d4e5f67890",
+    "Subnet2": "subnet-3a1b2c3d4e5f67890",
 }
 
 

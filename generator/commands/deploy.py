@@ -5,6 +5,7 @@ import click
 
 from generator.commands._aws_options import aws_options, require_confirmation_or_yes
 from generator.deploy.aws import Clients, Target
+from generator.deploy import existing_network
 from generator.deploy.environment import load_environment
 from generator.deploy.parameters import parse_overrides
 from generator.deploy.rollout import Options, deploy, preflight
@@ -29,13 +30,15 @@ def command(environment: str, parameters: tuple[str, ...], region: str | None, p
     replace the resource); a change set is executed only after you confirm it (or with --yes), and its events
     are shown while it runs. The first stack that fails stops the run (exit 1) with the failing resources'
     reasons. Parameters come from each stack's config.json; a REPLACE_WITH_… placeholder must be given with
-    --parameter, or nothing is called at all.
+    --parameter, or nothing is called at all. An existing VPC's ids (network.existing) are checked first: every
+    subnet in that VPC, each tier over at least 2 availability zones, no subnet in two tiers.
 
     \b
     Examples:
       stackprint deploy out/web-api/dev --parameter PublicCertificateArn=arn:aws:acm:us-east-1:111122223333:certificate/abcd
       stackprint deploy out/web-api/dev --dry-run          # show the changes only
       stackprint deploy out/web-api/prod --profile prod --region eu-west-1 --yes
+      stackprint deploy out/brownfield/default -p VpcId=vpc-0abc -p PublicSubnetIds=subnet-0a,subnet-0b …
     """
     env = load_environment(environment)
     options = Options(yes=yes, dry_run=dry_run, s3_bucket=s3_bucket)
@@ -43,6 +46,9 @@ def command(environment: str, parameters: tuple[str, ...], region: str | None, p
     if not dry_run:
         require_confirmation_or_yes(yes, "execute the change sets (or --dry-run to only describe them)")
     clients = Clients(Target(region=region, profile=profile, role_arn=role_arn))
-    code = deploy(env, resolved, clients, options, Terminal())
+    terminal = Terminal()
+    network = env.stacks[0]  # the network stack: an existing VPC's ids are checked before any change set
+    existing_network.check(network, resolved[network.name], clients, lambda text: terminal.out(text, "warning"))
+    code = deploy(env, resolved, clients, options, terminal)
     if code:
         raise CommandFailed(exit_code=code)

@@ -25,6 +25,7 @@ def network_template(layout: Layout, stack_name: str) -> Template:
     else:  # an existing VPC: its ids are parameters, and no network resource is created (emit/existing_network.py)
         for parameter in existing_network.parameters(layout):
             parameter.add_to(template)
+        existing_network.add_parameter_groups(template, layout)
     network.add_logs_key(template, stack_name)
     if layout.network.managed:
         network.add_flow_log(template)

@@ -59,6 +59,22 @@ def parameters(layout: Layout) -> list[StackParameter]:
                            default=p.ssm) for p in layout.network.existing]
 
 
+#: Labels of the console's parameter groups (``AWS::CloudFormation::Interface``), one per part of the network;
+#: ``stackprint deploy`` reads them to know which parameters hold which tier (generator/deploy/existing_network.py).
+GROUP_LABEL = "Existing network: {part}"
+INTERFACE = "AWS::CloudFormation::Interface"
+
+
+def add_parameter_groups(template, layout: Layout) -> None:
+    """Group the parameters in the CloudFormation console by what they name (the VPC, then each tier)."""
+    groups = [{"Label": {"default": GROUP_LABEL.format(part="VPC")}, "Parameters": [layout.network.vpc_parameter]}]
+    for tier in ("public", "private", "isolated"):
+        names = [p.name for p in layout.network.existing_subnets(tier)]
+        if names:
+            groups.append({"Label": {"default": GROUP_LABEL.format(part=f"{tier} subnets")}, "Parameters": names})
+    template.set_metadata({INTERFACE: {"ParameterGroups": groups}})
+
+
 def vpc_id(layout: Layout):
     """The VPC id inside the network stack: the created VPC, or the existing one's parameter."""
     return Ref("Vpc") if layout.network.managed else Ref(layout.network.vpc_parameter)
