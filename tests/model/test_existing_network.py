@@ -184,3 +184,68 @@ def test_neither_cidr_nor_existing_says_both_ways(write_blueprint):
         f"{path}:2:1: network: missing required key 'cidr' (a VPC stackprint creates, e.g. cidr: 10.20.0.0/16) or "
         "'existing' (a VPC you have: existing: {vpc: {parameter: VpcId}, subnets: {private: {parameter: "
         "PrivateSubnetIds}}})"]
+
+
+NETWORK_TYPES = ("AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::Route",
+                 "AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::NatGateway", "AWS::EC2::EIP",
+                 "AWS::EC2::InternetGateway", "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::FlowLog",
+                 "Custom::VpcDefaultSecurityGroupRestriction")
+
+
+def _rendered(write_blueprint, text=EXISTING):
+    from generator.compile import render
+    from generator.load import load_text
+
+    (bp,) = load_blueprint(write_blueprint(text)).values()
+    environment = render(plan(bp), "blueprints/shop.yaml")
+    templates = {name: load_text(data.decode(), name, cfn=True).data for name, data in environment.files.items()
+                 if name.endswith(".template.yaml")}
+    return environment, templates
+
+
+def test_no_network_resource_is_emitted_and_the_ids_are_typed_parameters_exported_as_usual(write_blueprint):
+    environment, templates = _rendered(write_blueprint)
+    types = {r["Type"] for t in templates.values() for r in t["Resources"].values()}
+    assert not types & set(NETWORK_TYPES)
+    network = templates["shop-default-network.template.yaml"]
+    assert {name: p["Type"] for name, p in network["Parameters"].items()} == {
+        "VpcId": "AWS::EC2::VPC::Id", "PublicSubnetIds": "List<AWS::EC2::Subnet::Id>",
+        "ExistingPrivateSubnetIds": "AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>",
+        "IsolatedSubnet1": "AWS::EC2::Subnet::Id", "IsolatedSubnet2": "AWS::EC2::Subnet::Id"}
+    assert network["Parameters"]["ExistingPrivateSubnetIds"]["Default"] == "/network/private-subnet-ids"
+    assert network["Outputs"]["VpcId"]["Value"] == {"Ref": "VpcId"}
+    assert network["Outputs"]["PrivateSubnetIds"]["Value"] == {"Fn::Join": [",", {"Ref": "ExistingPrivateSubnetIds"}]}
+    assert network["Outputs"]["IsolatedSubnetIds"]["Value"] == {
+        "Fn::Join": [",", [{"Ref": "IsolatedSubnet1"}, {"Ref": "IsolatedSubnet2"}]]}
+    import json
+    config = json.loads(environment.files["shop-default-network.config.json"])
+    assert config["Parameters"] == {"VpcId": "REPLACE_WITH_VPC_ID", "PublicSubnetIds": "REPLACE_WITH_PUBLIC_SUBNET_IDS",
+                                    "ExistingPrivateSubnetIds": "/network/private-subnet-ids",
+                                    "IsolatedSubnet1": "REPLACE_WITH_ISOLATED_SUBNET_1_ID",
+                                    "IsolatedSubnet2": "REPLACE_WITH_ISOLATED_SUBNET_2_ID"}
+
+
+def test_the_readme_lists_what_is_not_managed_here_with_the_commands(write_blueprint):
+    environment, _ = _rendered(write_blueprint)
+    readme = environment.files["README.md"].decode()
+    network = readme[readme.index("## Network"):readme.index("## Flow matrix")]
+    assert "VPC `None`" not in network and "| Subnet | Tier | Zone | CIDR |" not in network
+    assert "| isolated | stack parameter `IsolatedSubnet1`, stack parameter `IsolatedSubnet2` | databases |" in network
+    assert "SSM parameter `/network/private-subnet-ids` (stack parameter `ExistingPrivateSubnetIds`)" in network
+    checks = network[network.index("### Not managed here"):]
+    for command in ("aws ec2 describe-flow-logs --filter Name=resource-id,Values=<vpc-id>",
+                    "aws ec2 describe-security-groups --filters Name=vpc-id,Values=<vpc-id> Name=group-name,"
+                    "Values=default", "aws ec2 describe-subnets --subnet-ids <subnet-ids>",
+                    "aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=<subnet-id>"):
+        assert command in checks, command
+    assert "isolated subnets: no 0.0.0.0/0 route at all" in checks
+
+
+def test_interface_endpoints_land_in_the_given_vpc_and_private_subnets(write_blueprint):
+    text = EXISTING.replace("network:\n", "network:\n  endpoints: [ecr.api, logs]\n", 1)
+    _, templates = _rendered(write_blueprint, text)
+    resources = templates["shop-default-network.template.yaml"]["Resources"]
+    for name in ("EcrApiEndpoint", "LogsEndpoint"):
+        assert resources[name]["Properties"]["VpcId"] == {"Ref": "VpcId"}
+        assert resources[name]["Properties"]["SubnetIds"] == {"Ref": "ExistingPrivateSubnetIds"}
+    assert resources["EndpointSecurityGroup"]["Properties"]["VpcId"] == {"Ref": "VpcId"}
