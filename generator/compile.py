@@ -151,6 +151,7 @@ def _existing_network(layout: Layout) -> dict | None:
     tiers = [{"tier": tier, "sources": network.existing_subnets(tier)}
              for tier in ("public", "private", "isolated") if network.existing_subnets(tier)]
     return {"vpc": next(p for p in network.existing if p.tier is None), "tiers": tiers,
+            "route_tables": network.existing_route_tables,
             "checks": unmanaged_checks(tuple(t["tier"] for t in tiers))}
 
 

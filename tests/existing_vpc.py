@@ -22,6 +22,7 @@ class ExistingVpc:
 
     vpc: str
     subnets: dict  # tier -> [subnet id per zone]
+    private_route_table: str = ""
     values: dict = field(default_factory=dict)  # parameter name -> value (ids comma-separated for a list)
 
 
@@ -49,7 +50,7 @@ def create_existing_vpc(client: Callable, region: str, cidr: str = "10.80.0.0/16
             ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
     if well_run:
         keep_safeguards(client, vpc)
-    return ExistingVpc(vpc, subnets)
+    return ExistingVpc(vpc, subnets, private)
 
 
 def keep_safeguards(client: Callable, vpc: str) -> None:
@@ -76,6 +77,8 @@ def supply(network: ExistingVpc, parameters, client: Callable) -> ExistingVpc:
     for parameter in parameters:
         if parameter.tier is None:
             value = network.vpc
+        elif parameter.kind.startswith("route-table"):
+            value = network.private_route_table
         elif parameter.is_list:
             value = ",".join(network.subnets[parameter.tier])
         else:

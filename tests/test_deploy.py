@@ -492,8 +492,14 @@ def test_an_existing_network_receives_everything_and_gains_no_network_resource(a
     endpoints = ec2.describe_vpc_endpoints()["VpcEndpoints"]
     assert sorted(e["ServiceName"] for e in endpoints) == sorted(f"com.amazonaws.{REGION}.{name}"
                                                                  for name in bp.network.endpoints)
+    (private_table,) = {a["RouteTableId"] for t in ec2.describe_route_tables()["RouteTables"]
+                        for a in t.get("Associations", []) if a.get("SubnetId") in tiers["private"]}
     for endpoint in endpoints:
-        assert endpoint["VpcId"] == vpc and sorted(endpoint["SubnetIds"]) == tiers["private"]
+        assert endpoint["VpcId"] == vpc
+        if endpoint["VpcEndpointType"] == "Gateway":  # s3: a route in the team's private route table, given
+            assert endpoint["RouteTableIds"] == [private_table]
+        else:
+            assert sorted(endpoint["SubnetIds"]) == tiers["private"]
     stack_groups = [g for g in ec2.describe_security_groups()["SecurityGroups"] if g["GroupName"] != "default"]
     assert stack_groups and all(g["VpcId"] == vpc for g in stack_groups)
     # moto keeps no network configuration on ECS services (MOTO_GAPS): the subnets a service template names are

@@ -357,10 +357,11 @@ def _with(parameters: list[str], name: str, value: str) -> list[str]:
     return [p for p in parameters if not p.startswith(f"--parameter={name}=")] + [f"--parameter={name}={value}"]
 
 
-@pytest.mark.parametrize("case", ["one-zone", "other-vpc", "two-tiers", "missing"])
+@pytest.mark.parametrize("case", ["one-zone", "other-vpc", "two-tiers", "missing", "other-vpc-table"])
 def test_ids_that_are_not_a_network_the_stacks_fit_are_refused_before_any_change_set(server, case):
     """brownfield: CloudFormation's typed parameters only check that ids exist; deploy also checks, before the
-    first change set, that the subnets are in the VPC, each tier spans 2 zones and no subnet is in two tiers."""
+    first change set, that the subnets and route tables are in the VPC, each tier spans 2 zones and no subnet is in
+    two tiers."""
     parameters = placeholder_values(server, BROWNFIELD)
     ec2 = server.client("ec2")
     given = dict(p.removeprefix("--parameter=").split("=", 1) for p in parameters)
@@ -383,9 +384,15 @@ def test_ids_that_are_not_a_network_the_stacks_fit_are_refused_before_any_change
         parameters, expected = _with(parameters, "IsolatedSubnet1", public[0]), (
             f"existing network: IsolatedSubnet1, IsolatedSubnet2: subnet {public[0]} is also one of the public "
             "subnets (each tier needs its own subnets)")
-    else:
+    elif case == "missing":
         parameters, expected = _with(parameters, "IsolatedSubnet1", "subnet-0000000000000000f"), (
             "existing network: InvalidSubnetID.NotFound:")
+    else:
+        other = ec2.create_vpc(CidrBlock="10.98.0.0/16")["Vpc"]["VpcId"]
+        table = ec2.create_route_table(VpcId=other)["RouteTable"]["RouteTableId"]
+        parameters, expected = _with(parameters, "PrivateRouteTableIds", table), (
+            f"existing network: PrivateRouteTableIds: route table {table} is in {other}, not in "
+            f"VpcId={given['VpcId']}")
     result = run("deploy", str(BROWNFIELD), "--yes", *parameters)
     assert result.exit_code == 2, result.output
     assert expected in result.output
@@ -402,4 +409,5 @@ def test_the_deploy_check_reads_the_groups_the_emitter_writes():
     template = load_file(str(BROWNFIELD / "brownfield-default-network.template.yaml"), cfn=True).data
     assert tiers(template) == {"VPC": ["VpcId"], "public subnets": ["PublicSubnetIds"],
                                "private subnets": ["ExistingPrivateSubnetIds"],
-                               "isolated subnets": ["IsolatedSubnet1", "IsolatedSubnet2"]}
+                               "isolated subnets": ["IsolatedSubnet1", "IsolatedSubnet2"],
+                               "private route tables": ["PrivateRouteTableIds"]}

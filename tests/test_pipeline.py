@@ -277,6 +277,7 @@ SAMPLES = {  # a valid value for every kind of pipeline parameter (by name suffi
     "SubnetIds": "subnet-0a1b2c3d4e5f67890,subnet-1a1b2c3d4e5f67890",
     "Subnet1": "subnet-2a1b2c3d4e5f67890",
     "Subnet2": "subnet-3a1b2c3d4e5f67890",
+    "RouteTableIds": "rtb-0a1b2c3d4e5f67890",
 }
 
 

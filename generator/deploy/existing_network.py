@@ -3,12 +3,13 @@ land in, with the read-only calls CloudFormation's typed parameters do not make.
 
 CloudFormation checks that each ``AWS::EC2::VPC::Id`` / ``AWS::EC2::Subnet::Id`` exists, not that the subnets are in
 that VPC, that a tier spans two availability zones (a balancer and a database subnet group refuse one, after the
-stacks before them were created), or that one subnet is not given as two tiers. ``stackprint deploy`` checks these
+stacks before them were created), that one subnet is not given as two tiers, or that the route tables (for the s3
+gateway endpoint) are that VPC's. ``stackprint deploy`` checks these
 before the first change set, so a wrong id costs nothing: each problem is one line naming the parameter, exit 2.
 
 The tiers are read from the network template's console parameter groups (``AWS::CloudFormation::Interface``,
 labelled ``Existing network: <part>``), SSM-typed values are resolved through SSM as CloudFormation would. A refused
-describe call (no ``ec2:DescribeSubnets`` or ``ssm:GetParameter``) skips the check with a warning: CloudFormation
+describe call (no ``ec2:DescribeSubnets``, ``ec2:DescribeRouteTables`` or ``ssm:GetParameter``) skips the check with a warning: CloudFormation
 still checks the ids exist.
 """
 from __future__ import annotations
@@ -19,11 +20,13 @@ from generator.load import load_text
 
 LABEL_PREFIX = "Existing network: "
 VPC_PART = "VPC"
+SUBNETS, ROUTE_TABLES = "subnets", "route tables"
 MIN_ZONES = 2
 #: AWS's answers that mean the check may not run (skipped with a warning)...
 _DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
 #: ...and those that mean an id given is wrong (refused like any other problem).
 _WRONG_ID = ("InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed", "InvalidSubnetId.Malformed",
+             "InvalidRouteTableID.NotFound", "InvalidRouteTableId.Malformed",
              "ParameterNotFound", "ValidationException")
 
 
@@ -57,10 +60,18 @@ def problems(template: dict, parameters: dict[str, str], ec2, ssm) -> list[str]:
         return []
     (vpc_name,) = parts[VPC_PART]
     (vpc,) = _values(template, parameters, [vpc_name], ssm)
-    given = {part: _values(template, parameters, names, ssm) for part, names in parts.items() if part != VPC_PART}
+    given = {part: _values(template, parameters, names, ssm) for part, names in parts.items()
+             if part.endswith(SUBNETS)}
     wanted = sorted({subnet for ids in given.values() for subnet in ids})
     described = {s["SubnetId"]: s for s in ec2.describe_subnets(SubnetIds=wanted)["Subnets"]} if wanted else {}
     found, owner = [], {}
+    for part, names in parts.items():
+        if part.endswith(ROUTE_TABLES):
+            tables = _values(template, parameters, names, ssm)
+            for table in ec2.describe_route_tables(RouteTableIds=tables)["RouteTables"] if tables else []:
+                if table["VpcId"] != vpc:
+                    found.append(f"{', '.join(names)}: route table {table['RouteTableId']} is in {table['VpcId']}, "
+                                 f"not in {vpc_name}={vpc}")
     for part, ids in given.items():
         names = ", ".join(parts[part])
         for subnet in ids:

@@ -23,7 +23,6 @@ def service_name(name: str) -> Sub:
 
 def add_endpoints(template: Template, layout: Layout) -> None:
     """Every endpoint of ``layout.vpc_endpoints``; route tables and subnets are the private tier's, zone order."""
-    private = layout.subnets_of("private")
     for endpoint in layout.vpc_endpoints:
         if endpoint.interface:
             template.add_resource(ec2.VPCEndpoint(
@@ -33,9 +32,9 @@ def add_endpoints(template: Template, layout: Layout) -> None:
                 SecurityGroupIds=[GetAtt(ENDPOINT_GROUP, "GroupId")]))
         else:
             template.add_resource(ec2.VPCEndpoint(
-                endpoint.logical_id, VpcId=Ref("Vpc"), VpcEndpointType="Gateway",
+                endpoint.logical_id, VpcId=existing_network.vpc_id(layout), VpcEndpointType="Gateway",
                 ServiceName=service_name(endpoint.name), PolicyDocument=s3_gateway_policy(layout),
-                RouteTableIds=[Ref(f"PrivateRouteTable{subnet.zone + 1}") for subnet in private]))
+                RouteTableIds=existing_network.route_table_ids(layout)))
 
 
 def s3_gateway_policy(layout: Layout) -> dict:

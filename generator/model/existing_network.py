@@ -93,15 +93,44 @@ class ExistingSubnets(Model):
         examples=[{"ssm": "/network/isolated-subnet-ids"}])
 
 
+def _once(value: list[ExistingId]) -> list[ExistingId]:
+    """A list of route tables names each once (one table may serve every zone, so one is enough)."""
+    if not value:
+        raise ValueError("list at least one route table (or one list parameter: {parameter: PrivateRouteTableIds})")
+    seen = [(item.parameter, item.ssm) for item in value]
+    for index, key in enumerate(seen):
+        if key in seen[:index]:
+            raise ValueError(f"route table {index + 1} repeats route table {seen.index(key) + 1} (each once)")
+    return value
+
+
+RouteTableIds = Annotated[Union[Annotated[ExistingId, Tag(ONE)],
+                                Annotated[list[ExistingId], AfterValidator(_once), Tag(MANY)]],
+                          Discriminator(_pick), BeforeValidator(_shape)]
+
+
+class ExistingRouteTables(Model):
+    """Route tables of the existing VPC, for the s3 gateway endpoint (a route in them)."""
+
+    private: RouteTableIds = Field(
+        description="The private subnets' route tables: the s3 gateway endpoint adds its route to them.",
+        examples=[{"parameter": "PrivateRouteTableIds"}])
+
+
 class ExistingNetwork(Model):
     """A VPC the team already has: its id and its subnet tiers, imported (never modified)."""
 
     vpc: ExistingId = Field(description="The VPC id.", examples=[{"parameter": "VpcId"}])
     subnets: ExistingSubnets = Field(description="Subnet ids per tier.")
+    route_tables: ExistingRouteTables | None = Field(
+        None, description="Only with the s3 endpoint: the private route tables its gateway route goes in (the one "
+                          "change stackprint makes to the team's network).",
+        examples=[{"private": {"parameter": "PrivateRouteTableIds"}}])
 
 
 TIERS = ("public", "private", "isolated")
 VPC, SUBNET_LIST, SUBNET = "vpc", "subnet-list", "subnet"
+ROUTE_TABLE_LIST, ROUTE_TABLE = "route-table-list", "route-table"
 
 
 class Reference:
@@ -123,7 +152,8 @@ def _reference(source: ExistingId, derived: str, kind: str, tier: str | None, ke
 
 
 def existing_references(existing: ExistingNetwork) -> list[Reference]:
-    """Every parameter of an existing network, VPC first then tiers in fixed order (zone order within a list):
+    """Every parameter of an existing network, VPC first then tiers in fixed order (zone order within a list), then
+    the private route tables:
     ``VpcId``, ``PrivateSubnetIds``... as written, or ``ExistingVpcId``, ``ExistingPrivateSubnetIds``,
     ``ExistingPrivateSubnet2`` for SSM-backed ones."""
     where = ("network", "existing")
@@ -136,4 +166,11 @@ def existing_references(existing: ExistingNetwork) -> list[Reference]:
         elif value is not None:
             found += [_reference(item, f"Existing{tier.capitalize()}Subnet{index + 1}", SUBNET, tier, at + (index,))
                       for index, item in enumerate(value)]
+    tables = existing.route_tables.private if existing.route_tables is not None else None
+    at = where + ("route_tables", "private")
+    if isinstance(tables, ExistingId):
+        found.append(_reference(tables, "ExistingPrivateRouteTableIds", ROUTE_TABLE_LIST, "private", at))
+    elif tables is not None:
+        found += [_reference(item, f"ExistingPrivateRouteTable{index + 1}", ROUTE_TABLE, "private", at + (index,))
+                  for index, item in enumerate(tables)]
     return found

@@ -5,7 +5,8 @@
   create, so they are refused beside ``existing`` rather than silently ignored;
 - a tier is given exactly when something sits in it: ``public`` with an internet-facing balancer, ``isolated`` with
   databases (an unused parameter would be asked for at every deploy and never read);
-- the S3 gateway endpoint is a route in the private route tables, which the team's network keeps to itself;
+- the S3 gateway endpoint is a route in the private route tables: it needs ``existing.route_tables``, which nothing
+  else uses;
 - every parameter name the existing network adds to the network stack is its own: ``stackprint deploy
   --parameter NAME=VALUE`` gives a name one value in every stack, so sharing a name with a certificate or another
   tier would hand it the wrong value.
@@ -42,12 +43,17 @@ def check(bp, written: Callable[[tuple], bool], issue: Callable) -> Iterator:
                     "the default group of an existing VPC is not managed here, so there is nothing to relax (the "
                     "environment README lists how to check it; remove it)", True)
     yield from _tiers(bp, issue)
-    for index, name in enumerate(network.endpoints):
-        if name in GATEWAY_ENDPOINTS:
+    gateways = [(index, name) for index, name in enumerate(network.endpoints) if name in GATEWAY_ENDPOINTS]
+    if network.existing.route_tables is None:
+        for index, name in gateways:
             yield issue(("network", "endpoints", index),
-                        f"the {name} gateway endpoint is a route in the private route tables, which an existing "
-                        "network keeps to itself (add it to your route tables outside stackprint, or remove it; "
-                        "interface endpoints such as ecr.api, ecr.dkr and logs need only the VPC and subnets)")
+                        f"the {name} gateway endpoint is a route in the private route tables, which stackprint does "
+                        "not know in an existing network (add existing: {route_tables: {private: {parameter: "
+                        "PrivateRouteTableIds}}}, or remove it; interface endpoints need only the VPC and subnets)")
+    elif not gateways:
+        yield issue(("network", "existing", "route_tables"),
+                    "only the s3 gateway endpoint uses route tables (add s3 to network.endpoints, or remove "
+                    "route_tables)", True)
     yield from _parameter_names(bp, issue)
 
 

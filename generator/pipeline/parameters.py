@@ -102,8 +102,8 @@ def override_parameters(env: Environment) -> list[PipelineParameter]:
         for placeholder in stack.placeholders:
             definition = {k: placeholder.definition[k] for k in _COPIED if k in placeholder.definition}
             definition.setdefault("Type", "String")
-            if definition["Type"].startswith("List<"):  # ParameterOverrides is JSON text: the ids comma-separated;
-                definition["Type"] = "String"  # the stack's own typed parameter still checks each id
+            if definition["Type"].startswith("List<") or definition["Type"] == "CommaDelimitedList":  # JSON text:
+                definition["Type"] = "String"  # the ids comma-separated; the stack's own parameter still checks them
             what = placeholder.definition.get("Description") or "placeholder value"
             found.append(PipelineParameter(Parameter(
                 override_name(env.name, stack, placeholder),

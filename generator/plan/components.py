@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from generator.naming import pascal
 from generator.plan.containers import scratch_volumes
-from generator.plan.existing_network import ExistingParameter, existing_parameters
+from generator.plan.existing_network import (ROUTE_TABLE_KINDS, SUBNET_KINDS, ExistingParameter,
+                                            existing_parameters)
 from generator.plan.flows import redirects_http
 
 
@@ -37,7 +38,12 @@ class NetworkPlan:
     def existing_subnets(self, tier: str) -> tuple[ExistingParameter, ...]:
         """The parameters naming one tier's subnets of an existing network (one list parameter, or one per
         subnet in zone order)."""
-        return tuple(p for p in self.existing if p.tier == tier)
+        return tuple(p for p in self.existing if p.tier == tier and p.kind in SUBNET_KINDS)
+
+    @property
+    def existing_route_tables(self) -> tuple[ExistingParameter, ...]:
+        """The parameters naming an existing network's private route tables (only with the s3 endpoint)."""
+        return tuple(p for p in self.existing if p.kind in ROUTE_TABLE_KINDS)
 
     @property
     def vpc_parameter(self) -> str | None:

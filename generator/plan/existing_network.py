@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.model.existing_network import SUBNET, SUBNET_LIST, VPC, existing_references
+from generator.model.existing_network import (ROUTE_TABLE, ROUTE_TABLE_LIST, SUBNET, SUBNET_LIST, VPC,
+                                             existing_references)
 
 #: CloudFormation's AWS-specific parameter types: the id must exist in the account and region at deploy time.
-_TYPES = {VPC: "AWS::EC2::VPC::Id", SUBNET_LIST: "List<AWS::EC2::Subnet::Id>", SUBNET: "AWS::EC2::Subnet::Id"}
+#: Route tables have none, so they are text (a pattern checks the shape of a single id).
+_TYPES = {VPC: "AWS::EC2::VPC::Id", SUBNET_LIST: "List<AWS::EC2::Subnet::Id>", SUBNET: "AWS::EC2::Subnet::Id",
+          ROUTE_TABLE_LIST: "CommaDelimitedList", ROUTE_TABLE: "String"}
+_SSM_TYPES = {ROUTE_TABLE_LIST: "List<String>"}
+SUBNET_KINDS = (SUBNET_LIST, SUBNET)
+ROUTE_TABLE_KINDS = (ROUTE_TABLE_LIST, ROUTE_TABLE)
 
 
 @dataclass(frozen=True)
@@ -28,13 +34,14 @@ class ExistingParameter:
     @property
     def type(self) -> str:
         """``AWS::EC2::VPC::Id``, or ``AWS::SSM::Parameter::Value<AWS::EC2::VPC::Id>`` when read from SSM."""
-        base = _TYPES[self.kind]
-        return f"AWS::SSM::Parameter::Value<{base}>" if self.ssm else base
+        if self.ssm:
+            return f"AWS::SSM::Parameter::Value<{_SSM_TYPES.get(self.kind, _TYPES[self.kind])}>"
+        return _TYPES[self.kind]
 
     @property
     def is_list(self) -> bool:
         """Whether the value is a list of ids (a tier given as one parameter)."""
-        return self.kind == SUBNET_LIST
+        return self.kind in (SUBNET_LIST, ROUTE_TABLE_LIST)
 
 
 def existing_parameters(bp) -> tuple[ExistingParameter, ...]:
@@ -43,7 +50,7 @@ def existing_parameters(bp) -> tuple[ExistingParameter, ...]:
     existing = bp.network.existing
     if existing is None:
         return ()
-    return tuple(ExistingParameter(r.name, r.kind, r.tier, r.ssm, r.keypath[-1] if r.kind == SUBNET else None)
+    return tuple(ExistingParameter(r.name, r.kind, r.tier, r.ssm, r.keypath[-1] if r.kind in (SUBNET, ROUTE_TABLE) else None)
                  for r in existing_references(existing))
 
 

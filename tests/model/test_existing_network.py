@@ -104,9 +104,15 @@ V = "network.existing"
      "3:11: network.relax.restrict_default_security_group: the default group of an existing VPC is not managed "
      "here, so there is nothing to relax (the environment README lists how to check it; remove it)"),
     ("network:\n", "network:\n  endpoints: [logs, s3]\n",
-     "3:21: network.endpoints[1]: the s3 gateway endpoint is a route in the private route tables, which an existing "
-     "network keeps to itself (add it to your route tables outside stackprint, or remove it; interface endpoints "
-     "such as ecr.api, ecr.dkr and logs need only the VPC and subnets)"),
+     "3:21: network.endpoints[1]: the s3 gateway endpoint is a route in the private route tables, which stackprint "
+     "does not know in an existing network (add existing: {route_tables: {private: {parameter: "
+     "PrivateRouteTableIds}}}, or remove it; interface endpoints need only the VPC and subnets)"),
+    ("    vpc: {parameter: VpcId}\n", "    vpc: {parameter: VpcId}\n    route_tables: {private: {parameter: Rt}}\n",
+     f"5:5: {V}.route_tables: only the s3 gateway endpoint uses route tables (add s3 to network.endpoints, or "
+     "remove route_tables)"),
+    ("    vpc: {parameter: VpcId}\n", "    vpc: {parameter: VpcId}\n    route_tables: {private: []}\n",
+     f"5:29: {V}.route_tables.private: list at least one route table (or one list parameter: {{parameter: "
+     "PrivateRouteTableIds})"),
     ("vpc: {parameter: VpcId}", "vpc: {paramter: VpcId}",
      f"4:11: {V}.vpc.paramter: unknown key (did you mean 'parameter'?)"),
     ("vpc: {parameter: VpcId}", "vpc: {parameter: VpcId, ssm: /network/vpc-id}",
@@ -249,3 +255,23 @@ def test_interface_endpoints_land_in_the_given_vpc_and_private_subnets(write_blu
         assert resources[name]["Properties"]["VpcId"] == {"Ref": "VpcId"}
         assert resources[name]["Properties"]["SubnetIds"] == {"Ref": "ExistingPrivateSubnetIds"}
     assert resources["EndpointSecurityGroup"]["Properties"]["VpcId"] == {"Ref": "VpcId"}
+
+
+def test_the_s3_gateway_endpoint_goes_in_the_route_tables_given(write_blueprint):
+    text = EXISTING.replace("network:\n", "network:\n  endpoints: [s3]\n", 1).replace(
+        "    vpc: {parameter: VpcId}\n", "    vpc: {parameter: VpcId}\n    route_tables: {private: [{parameter: Rt1}, "
+        "{ssm: /network/rt-2}]}\n", 1)
+    environment, templates = _rendered(write_blueprint, text)
+    network = templates["shop-default-network.template.yaml"]
+    endpoint = network["Resources"]["S3Endpoint"]["Properties"]
+    assert endpoint["VpcId"] == {"Ref": "VpcId"}
+    assert endpoint["RouteTableIds"] == [{"Ref": "Rt1"}, {"Ref": "ExistingPrivateRouteTable2"}]
+    assert network["Parameters"]["Rt1"]["Type"] == "String"
+    assert network["Parameters"]["Rt1"]["AllowedPattern"] == "^rtb-[0-9a-f]{8,17}$"
+    assert network["Parameters"]["ExistingPrivateRouteTable2"] == {
+        "Type": "AWS::SSM::Parameter::Value<String>", "Default": "/network/rt-2",
+        "Description": "Id of route table 2 of the private subnets (the s3 gateway endpoint's route goes there) "
+                       "(read from SSM parameter /network/rt-2)"}
+    groups = network["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+    assert groups[-1] == {"Label": {"default": "Existing network: private route tables"},
+                          "Parameters": ["Rt1", "ExistingPrivateRouteTable2"]}
