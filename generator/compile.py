@@ -123,7 +123,7 @@ def _label(kind: str, name: str) -> str:
 
 def _readme(environment: Environment, stacks_json: list[dict], parameters: list[dict]) -> bytes:
     layout = environment.layout
-    flows = [{"source": _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
+    flows = [{"source": f.source_label or _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
               "protocol": f.protocol, "port": f.port} for f in layout.flows]
     egress = [{"group": g.logical_id, "cidr": r.cidr, "protocol": r.protocol, "port": r.port,
                "description": r.description}

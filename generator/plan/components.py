@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.model.sources import sources_of
 from generator.naming import pascal
 from generator.plan.containers import scratch_volumes
 from generator.plan.flows import redirects_http
@@ -43,6 +44,8 @@ class BalancerPlan:
     web_acl: bool = False  # behind an AWS WAF web ACL (internet-facing unless relaxed)
     rate_limit: int = 0  # the web ACL's requests per client IP per 5 minutes
     tls_to_targets: bool = False  # forwards to its targets over HTTPS (end-to-end TLS)
+    #: Stack parameters holding prefix-list ids of listed sources (``allow_from: [{parameter: Name}]``), sorted.
+    source_parameters: tuple[str, ...] = ()
 
     @property
     def target_protocol(self) -> str:
@@ -112,7 +115,8 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             cloudfront_only=balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront",
             deletion_protection="deletion_protection" not in balancer.relax,
             desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax),
-            web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets))
+            web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets,
+            source_parameters=tuple(sorted(s.parameter for s in sources_of(balancer) if s.parameter))))
     return tuple(plans)
 
 

@@ -80,9 +80,25 @@ class Cidr:
 @dataclass(frozen=True)
 class PrefixList:
     id: object  # text or Unknown
+    parameter: str = ""  # the parameter that gives the id, when it is known only at deploy time
 
     def __str__(self) -> str:
-        return f"prefix list {self.id if isinstance(self.id, str) else '(parameter)'}"
+        if isinstance(self.id, str):
+            return f"prefix list {self.id}"
+        return f"prefix list from parameter {self.parameter}" if self.parameter else "prefix list (parameter)"
+
+
+def whole_internet(peer) -> bool:
+    """Whether a rule's peer is every address (``0.0.0.0/0`` or ``::/0``), not a list of chosen sources."""
+    return isinstance(peer, Cidr) and peer.network.prefixlen == 0
+
+
+def only_from(rules) -> tuple[str, ...]:
+    """The sources that rules admitting the internet are limited to: their CIDRs and prefix lists, sorted; empty
+    when one of them admits the whole internet (or there are none)."""
+    if not rules or any(whole_internet(rule.peer) for rule in rules):
+        return ()
+    return tuple(sorted({str(rule.peer) for rule in rules}))
 
 
 @dataclass(frozen=True)
@@ -276,7 +292,9 @@ def _peer(evaluator: Evaluator, stack: str, rule: dict, direction: str):
         return Unknown("a group named by SourceSecurityGroupName (EC2-Classic / default VPC)")
     if list_field in rule:
         value = evaluator.eval(stack, rule[list_field])
-        return PrefixList(value if isinstance(value, str) else Unknown("prefix list parameter"))
+        written = rule[list_field]
+        parameter = written.get("Ref", "") if isinstance(written, dict) and isinstance(written.get("Ref"), str) else ""
+        return PrefixList(value if isinstance(value, str) else Unknown("prefix list parameter"), parameter)
     return Unknown("a rule without a peer")
 
 
