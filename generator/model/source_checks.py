@@ -42,6 +42,14 @@ def _accepted(bp, rule: str) -> bool:
     return any(exception.rule == rule for exception in bp.audit.ignore)
 
 
+def _stack_parameters(balancer) -> dict[str, str]:
+    """The other parameters of the balancer's stack, which a prefix-list parameter must not reuse."""
+    found = {"CloudFrontOriginFacingPrefixListId": "CloudFront prefix-list id"}
+    if balancer.https is not None and balancer.https.certificate.parameter:
+        found[balancer.https.certificate.parameter] = "certificate ARN"
+    return found
+
+
 def check(bp, issue: Callable) -> Iterator:
     """Yield ``issue(keypath, message)`` for every listed source that cannot be what the blueprint means."""
     for name, balancer in bp.load_balancers.items():
@@ -55,6 +63,11 @@ def check(bp, issue: Callable) -> Iterator:
                                 "once)")
                 continue
             seen[source.value] = index
+            if source.parameter is not None and source.parameter in _stack_parameters(balancer):
+                yield issue(at, f"parameter {source.parameter} already holds the balancer's "
+                                f"{_stack_parameters(balancer)[source.parameter]} (name the prefix-list parameter "
+                                "differently, e.g. PartnerPrefixList)")
+                continue
             if source.cidr is None:
                 continue
             network = source.cidr

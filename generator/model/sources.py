@@ -137,14 +137,24 @@ class Source(Model):
         return self.max_entries or 1
 
 
-SourceItem = Annotated[Source, BeforeValidator(_shorthand)]
+class _ShorthandSchema:
+    """The JSON Schema of a list item: the :class:`Source` mapping, or its shorthand string."""
+
+    @staticmethod
+    def __get_pydantic_json_schema__(core_schema, handler):
+        return {"anyOf": [{"type": "string", "description": "A CIDR or a prefix list id, shorthand for {cidr: ...} "
+                                                            "or {prefix_list: ...}",
+                           "examples": ["198.51.100.0/24", "pl-0123456789abcdef0"]}, handler(core_schema)]}
+
+
+SourceItem = Annotated[Source, BeforeValidator(_shorthand), _ShorthandSchema]
 
 
 def _keyword(value: object) -> object:
     if isinstance(value, str) and value not in KEYWORDS:
-        hint = f" (a list: allow_from: [{value}])" if "/" in value or value.startswith("pl-") else ""
-        raise ValueError(f"'{value}' is not valid (valid: internet, cloudfront, or a list of CIDRs and prefix "
-                         f"lists{hint})")
+        if "/" in value or value.startswith("pl-"):
+            raise ValueError(f"'{value}' must be in a list (write allow_from: [{value}])")
+        raise ValueError(f"'{value}' is not valid (valid: internet, cloudfront, or a list of CIDRs and prefix lists)")
     return value
 
 
