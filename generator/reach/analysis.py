@@ -94,7 +94,8 @@ class Verdict:
         return (self.stack, self.logical_id)
 
     def caller_names(self, verdict: str = YES) -> list[str]:
-        return sorted({c.source for c in self.callers if c.verdict == verdict})
+        """The workloads that can call this one (ranges outside the VPC, ``external``, are not workloads)."""
+        return sorted({c.source for c in self.callers if c.verdict == verdict and not c.external})
 
 
 @dataclass(frozen=True, order=True)
