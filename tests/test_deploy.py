@@ -25,6 +25,9 @@ OUT = REPO / "out"
 REGION = "us-east-1"
 PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
 PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
+#: A listed source's prefix list given by a parameter (allow_from: [{parameter: ...}]): the fixture creates a
+#: customer-managed list and supplies its id, as a pipeline would.
+SOURCE_PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_PREFIX_LIST_ID"
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 ENGINE_PORTS = {"postgres": 5432, "aurora-postgresql": 5432, "mysql": 3306, "aurora-mysql": 3306}
 
@@ -49,6 +52,16 @@ def cloudfront_prefix_list() -> str:
     return lists[0]["PrefixListId"]
 
 
+def source_prefix_list() -> str:
+    """The id of a partner's customer-managed prefix list (created once per moto account)."""
+    ec2 = boto3.client("ec2", region_name=REGION)
+    found = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": ["partners"]}])
+    if found["PrefixLists"]:
+        return found["PrefixLists"][0]["PrefixListId"]
+    return ec2.create_managed_prefix_list(PrefixListName="partners", AddressFamily="IPv4", MaxEntries=10, Entries=[
+        {"Cidr": "192.0.2.0/24", "Description": "partner C offices"}])["PrefixList"]["PrefixListId"]
+
+
 def deploy(env_dir: Path) -> dict[str, str]:
     """Create every stack of one environment in stacks.json order; returns logical id -> physical id of the
     network stack's resources and of every security group (firewall shards, balancer stacks), and every balancer."""
@@ -56,6 +69,7 @@ def deploy(env_dir: Path) -> dict[str, str]:
     certificate = boto3.client("acm", region_name=REGION).request_certificate(
         DomainName="example.com")["CertificateArn"]
     substitutes = {PLACEHOLDER: certificate, PREFIX_LIST_PLACEHOLDER: cloudfront_prefix_list(),
+                   SOURCE_PREFIX_LIST_PLACEHOLDER: source_prefix_list(),
                    "REPLACE_WITH_NOTIFICATION_EMAIL": "security-team@example.com"}
     network_resources = {}
     for stack in json.loads((env_dir / "stacks.json").read_text()):
@@ -92,7 +106,10 @@ def expected_rules(bp) -> dict[str, set]:
 
     for name, balancer in bp.load_balancers.items():
         rules[lb[name]].add(("egress", "icmp", 252, 86, "255.255.255.255/32"))  # placeholder: nothing out
-        if balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
+        if isinstance(balancer.allow_from, list):  # exactly the listed sources, on every listener port
+            rules[lb[name]] |= {("ingress", "tcp", port, port, _listed_peer(source))
+                                for source in balancer.allow_from for port in _listener_ports(balancer)}
+        elif balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
             rules[lb[name]].add(("ingress", "tcp", 443, 443, CLOUDFRONT_PREFIX_LIST))  # and nothing else
         elif balancer.scheme == "internet-facing":
             rules[lb[name]].add(("ingress", "tcp", 80, 80, "0.0.0.0/0"))
@@ -126,6 +143,21 @@ def expected_rules(bp) -> dict[str, set]:
     for group in db.values():
         rules[group].add(("egress", "icmp", 252, 86, "255.255.255.255/32"))  # a database sends nothing
     return rules
+
+
+def _listener_ports(balancer) -> list[int]:
+    """443 with HTTPS; 80 without it, or to redirect (not on an internal balancer that encrypts end to end)."""
+    ports = [443] if balancer.https is not None else []
+    if balancer.https is None or not (balancer.scheme == "internal" and "end_to_end_tls" not in balancer.relax):
+        ports.append(80)
+    return ports
+
+
+def _listed_peer(source) -> str:
+    """The peer a listed source's rule names once deployed: its CIDR, its prefix-list id, or the fixture's list."""
+    if source.cidr is not None:
+        return str(source.cidr)
+    return source.prefix_list or SOURCE_PREFIX_LIST_PLACEHOLDER
 
 
 def actual_rules(group: dict, names: dict[str, str]) -> tuple[set, list[str]]:
@@ -162,6 +194,7 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str], env_dir: Path | No
     ids = {logical: network[logical] for logical in expected}
     names = {physical: logical for logical, physical in ids.items()}
     names[cloudfront_prefix_list()] = CLOUDFRONT_PREFIX_LIST
+    names[source_prefix_list()] = SOURCE_PREFIX_LIST_PLACEHOLDER
     described = boto3.client("ec2", region_name=REGION).describe_security_groups(GroupIds=sorted(ids.values()))
     assert len(described["SecurityGroups"]) == len(expected)
     for group in described["SecurityGroups"]:
@@ -350,6 +383,40 @@ def test_a_cloudfront_only_origin_with_exec_and_scratch_deploys_as_written(aws, 
     assert sorted(statement["Action"]) == ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
                                            "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
     assert statement["Resource"] == "*"
+
+
+def test_a_partner_only_balancer_admits_exactly_its_listed_sources_each_described(aws):
+    """partner-api: read the balancers' groups back through EC2: the partners' two CIDRs and their prefix list (the
+    id the pipeline supplied) on 443 and 80 with the reasons as descriptions, the corporate range on 443 only, and no
+    0.0.0.0/0 anywhere on either balancer."""
+    env_dir = OUT / "partner-api" / "default"
+    network = deploy(env_dir)
+    ec2 = boto3.client("ec2", region_name=REGION)
+    partner_list = source_prefix_list()
+
+    def sources(group: str) -> set[tuple]:
+        (found,) = ec2.describe_security_groups(GroupIds=[network[group]])["SecurityGroups"]
+        return {(p["FromPort"], r.get("CidrIp") or r.get("PrefixListId"), r.get("Description", ""))
+                for p in found["IpPermissions"] for r in p.get("IpRanges", []) + p.get("PrefixListIds", [])}
+
+    # moto keeps no description on prefix-list rules (MOTO_GAPS): that one is read in the template below.
+    assert sources("PartnersLoadBalancerSecurityGroup") == {
+        (443, "203.0.113.0/24", "HTTPS from partner A egress proxies (203.0.113.0/24)"),
+        (80, "203.0.113.0/24", "HTTP from partner A egress proxies (203.0.113.0/24), redirected to HTTPS"),
+        (443, "198.51.100.16/28", "HTTPS from partner B data centre (198.51.100.16/28)"),
+        (80, "198.51.100.16/28", "HTTP from partner B data centre (198.51.100.16/28), redirected to HTTPS"),
+        (443, partner_list, ""), (80, partner_list, "")}
+    assert sources("CorporateLoadBalancerSecurityGroup") == {
+        (443, "10.200.0.0/16", "HTTPS from corporate network over Direct Connect (10.200.0.0/16)")}
+    template = (env_dir / "partner-api-default-lb-partners.template.yaml").read_text()
+    assert template.count("Description: HTTPS from partner C offices (prefix list from parameter PartnerPrefixList)"
+                          ) == 1
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    schemes = {b["LoadBalancerName"]: b["Scheme"] for b in elbv2.describe_load_balancers()["LoadBalancers"]}
+    assert sorted(schemes.values()) == ["internal", "internet-facing"]
+    acl = boto3.client("wafv2", region_name=REGION).get_web_acl_for_resource(
+        ResourceArn=network["PartnersLoadBalancer"])
+    assert acl.get("WebACL"), "the partner balancer stays behind its web ACL"
 
 
 @pytest.mark.parametrize("env", ["dev", "prod"])
