@@ -43,6 +43,11 @@ def placeholder_values(server, env_dir: Path) -> list[str]:
               "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID": prefix_list["PrefixListId"],
               "REPLACE_WITH_NOTIFICATION_EMAIL": "security-team@example.com"}
     found = {}
+    if any("REPLACE_WITH_PREFIX_LIST_ID" in (env_dir / s["config"]).read_text()
+           for s in json.loads((env_dir / "stacks.json").read_text())):  # a partner's list (allow_from sources)
+        values["REPLACE_WITH_PREFIX_LIST_ID"] = server.client("ec2").create_managed_prefix_list(
+            PrefixListName="partners", AddressFamily="IPv4", MaxEntries=10,
+            Entries=[{"Cidr": "192.0.2.0/24"}])["PrefixList"]["PrefixListId"]
     for stack in json.loads((env_dir / "stacks.json").read_text()):
         for name, value in json.loads((env_dir / stack["config"]).read_text())["Parameters"].items():
             if value.startswith("REPLACE_WITH_"):
