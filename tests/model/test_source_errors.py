@@ -401,6 +401,28 @@ CASES = [
           admin: {image: "example/admin:1.0", port: 8080, route: {load_balancer: private}}
         """,
      [f'{P}:6:18: load_balancers.private.allow_from[0]: 10.20.128.0/20 overlaps the VPC 10.20.0.0/16: every task of the VPC could reach the balancer, bypassing flows (list only ranges outside the VPC; services reach it with flows: [name])']),
+    ("overlay-points-into-the-environment", """
+        name: shop
+        network: {cidr: 10.20.0.0/16}
+        load_balancers:
+          public:
+            scheme: internet-facing
+            https: {certificate: {parameter: CertificateArn}}
+        services:
+          web:
+            image: public.ecr.aws/nginx/nginx:1.27
+            port: 8080
+            route: {load_balancer: public}
+        environments:
+          dev:
+            load_balancers:
+              public:
+                allow_from: [203.0.113.0/24, 203.0.113.7/32]
+          prod: {}
+        """,
+     [f"{P}:16:38: environments.dev.load_balancers.public.allow_from[1]: 203.0.113.7/32 overlaps item 0 "
+      f"(203.0.113.0/24): one range would be admitted twice (keep the wider one, or split them so they do not "
+      f"overlap)"]),
 ]
 
 
