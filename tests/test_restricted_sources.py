@@ -213,3 +213,25 @@ def test_the_audit_reads_prefix_list_rules_and_names_them(partner_api):
 def test_an_ipv6_source_becomes_a_cidr_ipv6_rule():
     rule = _inline(CidrRule("tcp", 443, "2001:db8::/48", "HTTPS from partner D (2001:db8::/48)")).to_dict()
     assert rule["CidrIpv6"] == "2001:db8::/48" and "CidrIp" not in rule
+
+
+def test_ipv6_sources_follow_the_dual_stack_network():
+    """Judged on a stand-in blueprint with ``network.ipv6`` (the dual-stack feature): an IPv6 partner range is fine
+    on an internet-facing balancer, refused on an internal one (those stay IPv4); ::/0 reads as the internet and a
+    unique-local range never arrives from it."""
+    import ipaddress
+    from types import SimpleNamespace
+
+    from generator.model.source_checks import _cidr_problem
+
+    dual = SimpleNamespace(network=SimpleNamespace(ipv6=True, cidr=ipaddress.ip_network("10.20.0.0/16")),
+                           audit=SimpleNamespace(ignore=[]))
+    public, internal = SimpleNamespace(scheme="internet-facing"), SimpleNamespace(scheme="internal")
+    assert _cidr_problem(dual, public, ipaddress.ip_network("2001:db8::/48")) is None
+    assert "an internal balancer keeps IPv4 addresses only" in _cidr_problem(
+        dual, internal, ipaddress.ip_network("fd00:10::/48"))
+    assert _cidr_problem(dual, public, ipaddress.ip_network("::/0")) == (
+        "::/0 is the whole internet (write allow_from: internet instead of a list)")
+    assert "never reaches an internet-facing balancer" in _cidr_problem(
+        dual, public, ipaddress.ip_network("fd00:10::/48"))
+    assert "wider than /48" in _cidr_problem(dual, public, ipaddress.ip_network("2001:db8::/32"))

@@ -9,7 +9,8 @@ build's audit gate later with a less helpful message:
 - on an internal balancer a source that overlaps the VPC would admit every task of the VPC, bypassing ``flows``; a
   public source fails the audit's ELB007 unless the blueprint accepts it under ``audit.ignore``;
 - a CIDR wider than the audit's /16 (IPv4) or /48 (IPv6) fails SG004 unless accepted under ``audit.ignore``;
-- an IPv6 source reaches only a dual-stack network (``network.ipv6``);
+- an IPv6 source reaches only a dual-stack network (``network.ipv6``), and only an internet-facing balancer there
+  (internal balancers stay IPv4);
 - a source listed twice, or inside (or around) another one, is a duplicate rule.
 
 The rule quota (60 inbound rules per group, each source counting once per listener port, a prefix list as its
@@ -86,9 +87,12 @@ def check(bp, issue: Callable) -> Iterator:
 def _cidr_problem(bp, balancer, network) -> str | None:
     if network.prefixlen == 0:
         return f"{network} is the whole internet (write allow_from: internet instead of a list)"
-    if network.version == 6 and not getattr(bp.network, "ipv6", False):
+    if network.version == 6 and not getattr(bp.network, "ipv6", False):  # network.ipv6: the dual-stack feature
         return (f"{network} is an IPv6 range, which reaches only a dual-stack network (set network.ipv6: true, or "
                 "list IPv4 ranges)")
+    if network.version == 6 and balancer.scheme == "internal":
+        return (f"{network} is an IPv6 range, but an internal balancer keeps IPv4 addresses only (only "
+                "internet-facing balancers become dualstack; list the corporate network's IPv4 ranges)")
     if balancer.scheme == "internet-facing" and _inside(network, NOT_ON_THE_INTERNET):
         return (f"{network} is not an internet range, so it never reaches an internet-facing balancer (its "
                 "addresses are public); corporate ranges over VPN or Direct Connect reach an internal balancer "
