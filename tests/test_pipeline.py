@@ -271,6 +271,7 @@ SAMPLES = {  # a valid value for every kind of pipeline parameter (by name suffi
     "FullRepositoryId": "acme/infrastructure",
     "CertificateArn": f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
     "PrefixListId": "pl-3b927c52",
+    "PrefixList": "pl-0123456789abcdef0",  # a listed source's prefix list (partner-api's PartnerPrefixList)
     "Email": "security-team@example.com",  # the guardrails stack's notification address
 }
 
