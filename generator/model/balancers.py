@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field
 
 from generator.model.base import Model, ParameterOrArn, bounded, matching
 from generator.model.relax import relax_field, relaxable
-from generator.model.sources import AllowFrom
+from generator.model.sources import KEYWORDS, AllowFrom
 
 #: ALB security policies that refuse TLS 1.0 and 1.1.
 SSL_POLICIES = (
@@ -32,7 +32,7 @@ DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 #: Who may open connections to an internet-facing balancer: anyone, or only CloudFront's origin-facing servers (or,
 #: as a list, exactly the sources of :mod:`generator.model.sources`).
-ALLOW_FROM = ("internet", "cloudfront")
+ALLOW_FROM = KEYWORDS
 #: Secure defaults of a balancer a blueprint may turn off under ``relax:``.
 BALANCER_RELAX = ("deletion_protection", "end_to_end_tls", "waf")
 #: Requests one client address may send in any 5 minutes before the web ACL's rate-based rule blocks it (AWS WAF
