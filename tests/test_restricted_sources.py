@@ -235,3 +235,15 @@ def test_ipv6_sources_follow_the_dual_stack_network():
     assert "never reaches an internet-facing balancer" in _cidr_problem(
         dual, public, ipaddress.ip_network("fd00:10::/48"))
     assert "wider than /48" in _cidr_problem(dual, public, ipaddress.ip_network("2001:db8::/32"))
+
+
+def test_a_cloudfront_only_origin_reads_as_restricted_to_the_cloudfront_prefix_list():
+    """The same reading for the one prefix list stackprint chose before listed sources existed: the origin is reached
+    only from CloudFront's servers (expect: reachable still holds; restricted holds too)."""
+    text = (REPO / "tests" / "blueprints" / "cloudfront-origin.yaml").read_text()
+    (bp,) = load_blueprint_text(text, "origin.yaml").values()
+    environment = render(plan(bp), "origin.yaml")
+    reach = analyse(from_texts({n: d.decode() for n, d in environment.files.items() if n.endswith(".template.yaml")}))
+    (web,) = [v for v in reach.verdicts if v.name == "web"]
+    assert web.restricted
+    assert web.internet_only_from == ["prefix list from parameter CloudFrontOriginFacingPrefixListId"]
