@@ -70,9 +70,15 @@ def check(bp, issue) -> Iterator:
         seen: dict[str, int] = {}
         for index, group in enumerate(service.security_groups):
             key = group.stack_parameter
-            if key in seen:
+            if key not in seen:
+                seen[key] = index
+                continue
+            first = service.security_groups[seen[key]]
+            if first.source == group.source:
                 yield issue(("services", name, "security_groups", index),
                             f"{group.source} is attached twice (also security_groups[{seen[key]}]; list each "
                             "group once)")
-            else:
-                seen[key] = index
+            else:  # two SSM paths, or a path and a parameter, that give the same parameter name
+                yield issue(("services", name, "security_groups", index),
+                            f"{group.source} would take the stack parameter {key}, as {first.source} does "
+                            f"(security_groups[{seen[key]}]; give one of them another name)")

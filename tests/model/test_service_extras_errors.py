@@ -39,6 +39,10 @@ CASES = [
                            f"      - {{ssm: /net/common, {FMS}}}\n",
      [f"{P}:15:9: services.web.security_groups[1]: ssm:/net/common is attached twice (also security_groups[0]; "
       "list each group once)"]),
+    ("attached-same-parameter-name", f"    security_groups:\n      - {{ssm: /net/common-sg, {FMS}}}\n"
+                                     f"      - {{parameter: AttachedGroupNetCommonSg, {FMS}}}\n",
+     [f"{P}:15:9: services.web.security_groups[1]: AttachedGroupNetCommonSg would take the stack parameter "
+      "AttachedGroupNetCommonSg, as ssm:/net/common-sg does (security_groups[0]; give one of them another name)"]),
     ("spot-out-of-range", "    capacity: {spot: 120}\n",
      [f"{P}:13:22: services.web.capacity.spot: 120 is out of range (valid: 0..100)"]),
     ("spot-without-spot", "    count: 3\n    capacity: {on_demand_base: 1}\n",
