@@ -115,3 +115,13 @@ def test_reach_proves_what_the_compiler_owns_and_leaves_what_the_external_groups
     assert callers and {c["verdict"] for c in callers} == {"unknown"}
     assert all("AttachedGroupNetworkScannerSecurityGroupId (external)" in c["reason"] and "managed elsewhere" in
                c["reason"] for c in callers)
+
+
+def test_the_cost_estimate_counts_spot_tasks_at_the_on_demand_ceiling_and_says_so():
+    from generator.report import load_report
+
+    lines = {line.item: line for line in load_report(str(ENV)).estimate.lines}
+    for name in BP.services:
+        assert "Fargate Spot tasks counted at the on-demand price" in lines[f"Fargate: {name}"].detail, name
+    other = load_report(str(REPO / "out" / "web-api" / "prod")).estimate.lines
+    assert not any("Spot" in line.detail for line in other)
