@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+from math import gcd
 from pathlib import Path
 
 import boto3
@@ -28,6 +29,8 @@ PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
 #: A listed source's prefix list given by a parameter (allow_from: [{parameter: ...}]): the fixture creates a
 #: customer-managed list and supplies its id, as a pipeline would.
 SOURCE_PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_PREFIX_LIST_ID"
+GROUP_PLACEHOLDER = "REPLACE_WITH_SECURITY_GROUP_ID"
+SSM_GROUP_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::SecurityGroup::Id>"
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 ENGINE_PORTS = {"postgres": 5432, "aurora-postgresql": 5432, "mysql": 3306, "aurora-mysql": 3306}
 
@@ -74,7 +77,9 @@ def deploy(env_dir: Path) -> dict[str, str]:
     network_resources = {}
     for stack in json.loads((env_dir / "stacks.json").read_text()):
         config = json.loads((env_dir / stack["config"]).read_text())
-        parameters = [{"ParameterKey": key, "ParameterValue": substitutes.get(value, value)}
+        provide_attached_groups(env_dir / stack["template"], config, network_resources)
+        parameters = [{"ParameterKey": key, "ParameterValue": network_resources.get(
+            f"attached:{key}") if value == GROUP_PLACEHOLDER else substitutes.get(value, value)}
                       for key, value in sorted(config["Parameters"].items())]
         cfn.create_stack(StackName=stack["stack_name"], TemplateBody=(env_dir / stack["template"]).read_text(),
                          Parameters=parameters, Tags=[{"Key": k, "Value": v} for k, v in config["Tags"].items()])
@@ -85,6 +90,26 @@ def deploy(env_dir: Path) -> dict[str, str]:
                     "AWS::EC2::SecurityGroup", "AWS::ElasticLoadBalancingV2::LoadBalancer"):
                 network_resources[resource.get("LogicalResourceId")] = resource.get("PhysicalResourceId")
     return network_resources
+
+
+def provide_attached_groups(template_path: Path, config: dict, network_resources: dict[str, str]) -> None:
+    """What the central team provides before a service stack with attached groups deploys (Firewall Manager
+    replicates its common group into the VPC): a security group in the environment's VPC for each parameter that
+    takes a group id (the config.json placeholder) and for each SSM parameter naming one (written to SSM, where
+    CloudFormation resolves it). Recorded as ``attached:<parameter>`` -> group id."""
+    from generator.load import load_text
+
+    declared = load_text(template_path.read_text(), template_path.name, cfn=True).data.get("Parameters") or {}
+    ec2, ssm = boto3.client("ec2", region_name=REGION), boto3.client("ssm", region_name=REGION)
+    for name, definition in sorted(declared.items()):
+        from_ssm = definition.get("Type") == SSM_GROUP_TYPE
+        if not (from_ssm or config["Parameters"].get(name) == GROUP_PLACEHOLDER) or f"attached:{name}" in network_resources:
+            continue
+        group = ec2.create_security_group(GroupName=f"central-{name}", VpcId=network_resources["Vpc"],
+                                          Description=f"managed outside stackprint ({name})")["GroupId"]
+        network_resources[f"attached:{name}"] = group
+        if from_ssm:
+            ssm.put_parameter(Name=definition["Default"], Value=group, Type="String")
 
 
 def _pascal(name: str) -> str:
@@ -202,7 +227,7 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str], env_dir: Path | No
         assert rules == expected[names[group["GroupId"]]], names[group["GroupId"]]
         assert all(descriptions), f"{names[group['GroupId']]} has a rule without a description"
     if env_dir is not None:
-        assert_tasks_wear_their_groups(bp, env_dir, names)
+        assert_tasks_wear_their_groups(bp, env_dir, names, network)
     (default,) = boto3.client("ec2", region_name=REGION).describe_security_groups(Filters=[
         {"Name": "vpc-id", "Values": [network["Vpc"]]}, {"Name": "group-name", "Values": ["default"]}])[
         "SecurityGroups"]
@@ -212,26 +237,42 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str], env_dir: Path | No
         assert (default["IpPermissions"], default["IpPermissionsEgress"]) == ([], [])
 
 
-def assert_tasks_wear_their_groups(bp, env_dir: Path, names: dict[str, str]) -> None:
-    """Each ECS service's tasks wear exactly their own group, their balancer's targets group (when routed) and the
-    endpoint clients' group (with interface endpoints): what makes the rules above exact per service. moto keeps no
-    network configuration on ECS services (MOTO_GAPS), so the deployed template's imports are resolved through the
-    exports CloudFormation actually holds."""
-    from generator.load import load_text
-
-    exports = {e["Name"]: e["Value"] for e in boto3.client("cloudformation", region_name=REGION).list_exports()[
-        "Exports"]}
+def assert_tasks_wear_their_groups(bp, env_dir: Path, names: dict[str, str], network: dict[str, str]) -> None:
+    """Each ECS service's tasks wear exactly their own group, their balancer's targets group (when routed), the
+    endpoint clients' group (with interface endpoints) and the groups the blueprint attaches: what makes the rules
+    above exact per service. Read back through DescribeServices (moto's CloudFormation drops the network
+    configuration; patched in tests/emulator.py, MOTO_GAPS), with the launch type or the Spot strategy the
+    blueprint's capacity implies, and the cluster's capacity providers."""
+    ecs = boto3.client("ecs", region_name=REGION)
+    names = {**names, **{group: key for key, group in network.items() if key and key.startswith("attached:")}}
+    arns = ecs.list_services(cluster=network["Cluster"])["serviceArns"]
+    described = {s["serviceName"].split("-Service")[0]: s
+                 for s in ecs.describe_services(cluster=network["Cluster"], services=arns)["services"]}
     endpoints = [name for name in bp.network.endpoints if name != "s3"]
     for name, service in bp.services.items():
-        template = load_text((env_dir / f"{bp.name}-{bp.env}-{name}.template.yaml").read_text(), name, cfn=True)
-        groups = template.data["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"][
-            "SecurityGroups"]
+        deployed = described[f"{bp.name}-{bp.env}-{name}"]
+        groups = deployed["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
         expected = [f"{_pascal(name)}TaskSecurityGroup"]
         if service.route is not None:
             expected.append(f"{_pascal(service.route.load_balancer)}LoadBalancerTargetsSecurityGroup")
         if endpoints:
             expected.append("EndpointClientSecurityGroup")
-        assert sorted(names[exports[g["Fn::ImportValue"]]] for g in groups) == sorted(expected), name
+        expected += [f"attached:{group.stack_parameter}" for group in service.security_groups]
+        assert sorted(names[g] for g in groups) == sorted(expected), name
+        assert deployed["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "DISABLED", name
+        capacity = service.capacity
+        if capacity is None or capacity.spot == 0:
+            assert deployed.get("launchType") == "FARGATE" and not deployed.get("capacityProviderStrategy"), name
+            continue
+        divisor = gcd(capacity.spot, 100 - capacity.spot)
+        assert "launchType" not in deployed or not deployed["launchType"], name
+        assert sorted((s["capacityProvider"], s.get("base", 0), s["weight"])
+                      for s in deployed["capacityProviderStrategy"]) == [
+            ("FARGATE", capacity.on_demand_base, (100 - capacity.spot) // divisor),
+            ("FARGATE_SPOT", 0, capacity.spot // divisor)], name
+    (cluster,) = ecs.describe_clusters(clusters=[network["Cluster"]])["clusters"]
+    spot = any(s.capacity is not None and s.capacity.spot for s in bp.services.values())
+    assert sorted(cluster.get("capacityProviders") or []) == (["FARGATE", "FARGATE_SPOT"] if spot else [])
 
 
 def test_endpoints_sit_in_the_private_tier_and_private_routes_never_leave_the_vpc(aws):

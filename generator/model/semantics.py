@@ -16,7 +16,8 @@ from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
-from generator.model import defaults, engine_versions, expectations, shared_balancers, source_checks
+from generator.model import (attached_groups, capacity, defaults, engine_versions, expectations, shared_balancers,
+                             source_checks)
 from generator.model.errors import did_you_mean
 from generator.model.sources import sources_of
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
@@ -52,6 +53,8 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
     issues.extend(shared_balancers.check(bp, Issue))  # a caller of a shared internal balancer reaches all behind it
     issues.extend(expectations.check(bp, Issue))  # expect: names services and databases of the blueprint
     issues.extend(source_checks.check(bp, Issue))  # allow_from: [...] lists sources that can reach the balancer
+    issues.extend(attached_groups.check(bp, Issue))  # each attached group once per service
+    issues.extend(capacity.check(bp, Issue))  # Spot only where an interruption cannot stop the service
     return issues
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from generator.model.sources import sources_of
 from generator.naming import pascal
+from generator.plan.attached_groups import AttachedGroupPlan, attached_group_plans
+from generator.plan.capacity import CapacityPlan, capacity_plan
 from generator.plan.containers import scratch_volumes
 from generator.plan.flows import redirects_http
 
@@ -94,6 +96,8 @@ class ServicePlan:
     task_permissions: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (actions, resources) statements
     log_retention_days: int = 0
     scratch: tuple[tuple[str, str], ...] = ()  # (volume name, container path) of each writable directory
+    attached_groups: tuple[AttachedGroupPlan, ...] = ()  # groups made elsewhere the tasks also wear
+    capacity: CapacityPlan | None = None  # the Spot strategy; None keeps launch type FARGATE
 
 
 def network_plan(bp) -> NetworkPlan:
@@ -136,5 +140,6 @@ def service_plans(bp) -> tuple[ServicePlan, ...]:
             health_check=HealthCheckPlan(tuple(check.command), check.interval, check.timeout, check.retries,
                                          check.start_period) if check is not None else None,
             task_permissions=tuple((tuple(p.actions), tuple(p.resources)) for p in service.task_permissions),
-            log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service))))
+            log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service)),
+            attached_groups=attached_group_plans(service), capacity=capacity_plan(service)))
     return tuple(plans)

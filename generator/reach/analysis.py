@@ -142,6 +142,19 @@ def _reason(*values) -> str:
     return "; ".join(sorted({v.reason for v in values if isinstance(v, Unknown)}))
 
 
+def _outside(firewall, *group_sets) -> str:
+    """Why a verdict is unknown when every value is known: a group the workloads wear is outside the templates (an
+    attached, centrally managed group), so its rules may admit the traffic."""
+    outside = sorted({key[1] for groups in group_sets if isinstance(groups, frozenset)
+                      for key in groups if key not in firewall.groups})
+    if not outside:
+        return ""
+    if len(outside) == 1:
+        return f"security group {outside[0]} is outside the templates: its rules are managed elsewhere"
+    return (f"security groups {', '.join(outside[:-1])} and {outside[-1]} are outside the templates: their rules "
+            "are managed elsewhere")
+
+
 class _Analysis:
     def __init__(self, stacks: list[Stack]):
         self.evaluator = Evaluator(stacks)
@@ -301,7 +314,8 @@ class _Analysis:
                 ports = sorted({str(p) for p, v in allowed if v == verdict})
                 if ports and (verdict == YES or not any(v == YES for _, v in allowed)):
                     found.append(Caller(self.label(source.key), ", ".join(ports), "", verdict,
-                                        _reason(source.groups, target.groups, source_side.cidrs, target_side.cidrs)
+                                        (_reason(source.groups, target.groups, source_side.cidrs, target_side.cidrs)
+                                         or _outside(self.firewall, source.groups, target.groups))
                                         if verdict == UNKNOWN else "", *source.key))
                     self.edge(self.node(source.key, source.kind), self.node(target.key, target.kind),
                               ", ".join(ports), verdict)
