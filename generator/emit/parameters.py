@@ -21,8 +21,9 @@ class StackParameter:
     constraint: str
     placeholder: str
     guidance: str = ""  # what the README says instead of the description, when a reader needs more (a command)
-    #: A CloudFormation parameter type other than String (``AWS::EC2::VPC::Id``...): CloudFormation checks the value
-    #: itself, so no pattern is written. ``default`` is the value an SSM-typed parameter reads (its SSM name).
+    #: An AWS-specific type (``AWS::EC2::SecurityGroup::Id``, ``AWS::EC2::VPC::Id``...) makes CloudFormation check
+    #: the value exists; such a parameter takes no AllowedPattern. ``default`` is the value an SSM-typed parameter
+    #: reads (its SSM name).
     type: str = "String"
     default: str | None = None
 
@@ -34,6 +35,8 @@ class StackParameter:
     def add_to(self, template: Template) -> None:
         if self.type != "String":
             extra = {"Default": self.default} if self.default is not None else {}
+            if self.constraint:
+                extra["ConstraintDescription"] = self.constraint
             template.add_parameter(Parameter(self.name, Type=self.type, Description=self.description, **extra))
             return
         template.add_parameter(Parameter(self.name, Type="String", AllowedPattern=self.pattern,

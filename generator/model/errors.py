@@ -15,11 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import InputError
-from generator.model.existing_network import MANY, ONE
 from generator.model.overlay import Locator
-
-#: Tags of one-or-many unions (a tagged union adds the branch to pydantic's loc; the blueprint has no such key).
-_UNION_TAGS = frozenset({ONE, MANY})
 
 
 def describe(value: Any) -> str:
@@ -53,13 +49,19 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def _branch(annotation: Any, part: Any) -> Any:
-    """Of a one-or-many union, the branch ``part`` walks into: the list for an index, else the model."""
+    """Of a union of a keyword or a model and a list (``allow_from``, an existing network's subnets), the branch
+    ``part`` walks into: the list for an index, else the first other branch (a model, for a mapping's key)."""
     if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
         return annotation
     for arg in (_unwrap(a) for a in typing.get_args(annotation)):
         if (typing.get_origin(arg) is list) == isinstance(part, int):
             return arg
     return annotation
+
+
+def untagged(loc: tuple) -> tuple:
+    """``loc`` without the ``<tag>`` parts pydantic adds inside discriminated unions (they are no blueprint keys)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith("<") and p.endswith(">")))
 
 
 def model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -122,7 +124,7 @@ _WANTED = {
 
 def _message(error: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
     """(key path, message, point at the key?) for one pydantic error."""
-    loc = tuple(part for part in error["loc"] if part not in _UNION_TAGS)
+    loc = untagged(tuple(error["loc"]))
     kind = error["type"]
     value = error.get("input")
     if loc and loc[-1] == "[key]":

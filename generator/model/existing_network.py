@@ -23,8 +23,9 @@ _PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,254}$")
 #: 2048 characters, ``aws``/``ssm`` prefixes reserved).
 _SSM_NAME = re.compile(r"^(/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$")
 MIN_ZONES = 2
-#: The loc parts pydantic adds for the one-or-many union; generator.model.errors leaves them out of key paths.
-ONE, MANY = "one-id", "id-list"
+#: The loc parts pydantic adds for the one-or-many union; generator.model.errors leaves ``<tag>`` parts out of key
+#: paths.
+ONE, MANY = "<one-id>", "<id-list>"
 
 _parameter_name = matching(_PARAMETER, "'{value}' is not a CloudFormation parameter name (letters and digits, "
                                        "e.g. PrivateSubnetIds)")

@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 
 from generator.model.vpc_endpoints import GATEWAY_ENDPOINTS
 from generator.model.existing_network import existing_references
+from generator.model.sources import sources_of
 
 #: Network keys that describe what stackprint creates; with ``existing`` they have nothing to apply to.
 #: The balancer stacks' parameter for CloudFront's origin-facing prefix list (generator.plan.flows, same value).
@@ -101,6 +102,13 @@ def _other_parameters(bp) -> dict[str, str]:
             found[database.kms_key.parameter] = f"KMS key of database {name}"
     if any(b.scheme == "internet-facing" and b.allow_from == "cloudfront" for b in bp.load_balancers.values()):
         found[CLOUDFRONT_PREFIX_LIST_PARAMETER] = "CloudFront prefix list id of the balancer stacks"
+    for name, balancer in bp.load_balancers.items():
+        for source in sources_of(balancer):
+            if getattr(source, "parameter", None):
+                found[source.parameter] = f"prefix list source of load balancer {name}"
+    for name, service in bp.services.items():
+        for group in getattr(service, "security_groups", None) or []:
+            found[group.stack_parameter] = f"attached security group of service {name}"
     guardrails = getattr(bp, "guardrails", None)
     if guardrails is not None and guardrails.auto_revert is not None:
         found[guardrails.auto_revert.notify.parameter] = "guardrails notification address"

@@ -26,6 +26,14 @@ REPOSITORY = "FullRepositoryId"
 BRANCH = "BranchName"
 #: Copied from the stack template's parameter definition; everything else there (Description) is rewritten.
 _COPIED = ("AllowedPattern", "AllowedValues", "ConstraintDescription", "MaxLength", "MinLength", "Type")
+#: Stack parameter types CloudFormation checks against the deploying account (the group must exist there): the
+#: pipeline's own parameter is a String of the same shape, since the pipeline may live in another account.
+#: An existing network's ids likewise (a list travels as its ids comma-separated, the JSON text ParameterOverrides
+#: holds).
+_ID = {"sg": r"sg-[0-9a-f]{8,17}", "vpc": r"vpc-[0-9a-f]{8,17}", "subnet": r"subnet-[0-9a-f]{8,17}"}
+_AWS_SPECIFIC = {"AWS::EC2::SecurityGroup::Id": f"^{_ID['sg']}$", "AWS::EC2::VPC::Id": f"^{_ID['vpc']}$",
+                 "AWS::EC2::Subnet::Id": f"^{_ID['subnet']}$",
+                 "List<AWS::EC2::Subnet::Id>": f"^{_ID['subnet']}(,{_ID['subnet']})*$"}
 
 
 @dataclass(frozen=True)
@@ -102,8 +110,10 @@ def override_parameters(env: Environment) -> list[PipelineParameter]:
         for placeholder in stack.placeholders:
             definition = {k: placeholder.definition[k] for k in _COPIED if k in placeholder.definition}
             definition.setdefault("Type", "String")
-            if definition["Type"].startswith("List<") or definition["Type"] == "CommaDelimitedList":  # JSON text:
-                definition["Type"] = "String"  # the ids comma-separated; the stack's own parameter still checks them
+            if definition["Type"] in _AWS_SPECIFIC:  # checked where the stack deploys, maybe another account
+                definition.update(Type="String", AllowedPattern=_AWS_SPECIFIC[definition["Type"]])
+            elif definition["Type"] == "CommaDelimitedList":  # ParameterOverrides is JSON text: comma-separated
+                definition["Type"] = "String"
             what = placeholder.definition.get("Description") or "placeholder value"
             found.append(PipelineParameter(Parameter(
                 override_name(env.name, stack, placeholder),
