@@ -266,7 +266,7 @@ def test_attached_groups_on_the_tasks_interfaces_are_not_drift_but_other_foreign
         ec2.create_network_interface(SubnetId=subnet, Description=f"{kind} task",
                                      Groups=[physical(server, *task[kind][:2]), central[attached]])
     code, report = drift(env_dir)
-    assert (code, [f["rule"] for f in report["findings"]]) == (0, [])
+    assert (code, [f["rule"] for f in report["findings"]]) == (0, []), report["findings"]
     foreign = ec2.create_security_group(GroupName="debug", Description="debug access", VpcId=vpc)["GroupId"]
     eni = ec2.create_network_interface(SubnetId=subnet, Description="web task",
                                        Groups=[physical(server, *task["web"][:2]), foreign])[

@@ -94,14 +94,21 @@ class Deployment:
         return self.resources.get(key[0], {}).get(key[1])
 
 
+_SSM_TYPE = "AWS::SSM::Parameter::Value<"
+
+
 def _as_deployed(doc, parameters: dict[str, str]):
-    """The template with each parameter's Default replaced by its deployed value (what the evaluator reads)."""
+    """The template with each parameter's Default replaced by its deployed value (what the evaluator reads); an
+    SSM-typed parameter's deployed value is the one CloudFormation resolved, so it loses the SSM wrapper type."""
     data = copy.deepcopy(doc.data)
     declared = data.get("Parameters") if isinstance(data, dict) else None
     if isinstance(declared, dict):
         for name, value in parameters.items():
             if isinstance(declared.get(name), dict):
                 declared[name]["Default"] = value
+                kind = str(declared[name].get("Type", ""))
+                if kind.startswith(_SSM_TYPE) and kind.endswith(">"):  # deployed: the value SSM resolved to
+                    declared[name]["Type"] = kind[len(_SSM_TYPE):-1]
     return dataclasses.replace(doc, data=data)
 
 

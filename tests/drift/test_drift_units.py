@@ -292,3 +292,18 @@ def test_a_group_a_service_attaches_from_outside_the_templates_is_not_drift_on_i
     # without the service's parameter at its deployed value the same interface is foreign: the test can fail
     bare = read_layout(environment(tmp_path, {"net": NET, "edge": EDGE}), deployment())
     assert len(compare.compare_interfaces(bare, interfaces, {})) == 2
+
+
+def test_an_ssm_typed_parameter_is_read_at_the_value_cloudformation_resolved():
+    """A template reading an id from SSM (an existing network's subnets, an attached group): the deployed value is
+    the resolved one, so the evaluator sees it as the plain type (a list parameter split into its ids), not as the
+    SSM name the template's default holds."""
+    from generator.drift.expected import _as_deployed
+    from generator.load import Document
+    from generator.reach.values import Evaluator, Stack
+
+    template = {"Parameters": {"Ids": {"Type": "AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>",
+                                       "Default": "/network/private-subnet-ids"}}, "Resources": {}}
+    deployed = _as_deployed(Document("n.yaml", template), {"Ids": "subnet-a,subnet-b"})
+    assert Evaluator([Stack("n", deployed)]).eval("n", {"Ref": "Ids"}) == ["subnet-a", "subnet-b"]
+    assert template["Parameters"]["Ids"]["Type"].startswith("AWS::SSM::")  # the loaded template is left alone
