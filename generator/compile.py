@@ -28,7 +28,7 @@ from generator.load import load_text
 from generator.model import load_blueprint
 from generator.pipeline import pipeline_files
 from generator.plan import Layout, plan
-from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
+from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER, PRIVATELINK
 from generator.plan.names import balancer_group, database_group, service_group
 from generator.reach.expect import prove as prove_expectations
 from generator.report import readme_sections, report_from_texts
@@ -111,7 +111,9 @@ def _tags(layout: Layout) -> dict[str, str]:
     return dict(sorted(tags.items()))
 
 
-def _label(kind: str, name: str) -> str:
+def _label(kind: str, name: str, consumers: tuple[str, ...] = ()) -> str:
+    if kind == PRIVATELINK:
+        return f"PrivateLink consumers: {', '.join(f'`{p}`' for p in consumers)} (from {name})"
     if kind == INTERNET:
         return f"internet ({name})"
     if kind == CLOUDFRONT:
@@ -123,7 +125,7 @@ def _label(kind: str, name: str) -> str:
 
 def _readme(environment: Environment, stacks_json: list[dict], parameters: list[dict]) -> bytes:
     layout = environment.layout
-    flows = [{"source": _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
+    flows = [{"source": _label(f.source_kind, f.source, f.consumers), "target": _label(f.target_kind, f.target),
               "protocol": f.protocol, "port": f.port} for f in layout.flows]
     egress = [{"group": g.logical_id, "cidr": r.cidr, "protocol": r.protocol, "port": r.port,
                "description": r.description}

@@ -176,7 +176,14 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     mark_generated_environment(task, name, injected)  # so the audit's ECS002 does not judge them as secrets
     service_props = {}
     route = layout.route_of(name)
-    if route is not None:
+    balancer = next((b for b in layout.balancers if route is not None and b.name == route.load_balancer), None)
+    if balancer is not None and balancer.network:  # listener and target group live in the balancer's stack
+        target_group = exports.import_value(balancer_stack(layout.name, layout.env, balancer.name),
+                                            exports.target_group_arn(name))
+        service_props["LoadBalancers"] = [ecs.LoadBalancer(ContainerName=name, ContainerPort=service.port,
+                                                           TargetGroupArn=target_group)]
+        service_props["HealthCheckGracePeriodSeconds"] = HEALTH_CHECK_GRACE_SECONDS
+    elif route is not None:
         _add_route(template, layout, network, route, service.port)
         service_props["LoadBalancers"] = [ecs.LoadBalancer(ContainerName=name, ContainerPort=service.port,
                                                            TargetGroupArn=Ref("TargetGroup"))]

@@ -190,8 +190,18 @@ class Scaling(Model):
     cpu_target: bounded(1, 100) = Field(60, description="Average CPU utilisation (%) to hold.", examples=[60])
 
 
+def _route_protocol(value: str) -> str:
+    if value in ("udp", "tcp_udp"):
+        raise ValueError(f"'{value}' is not supported: security groups, the flow matrix and the audit model TCP "
+                         "connections only (use tcp, or tls on the balancer)")
+    if value != "tcp":
+        raise ValueError(f"'{value}' is not a route protocol (tcp)")
+    return value
+
+
 class Route(Model):
-    """Attach the service to a load balancer with a listener rule on path patterns and an optional host."""
+    """Attach the service to a load balancer: on an application balancer, a listener rule on path patterns and an
+    optional host; on a network balancer, a listener port of its own forwarding to the container port."""
 
     load_balancer: BalancerName = Field(description="Name of a load balancer under load_balancers.",
                                         examples=["public"])
@@ -207,7 +217,14 @@ class Route(Model):
                           "'/*' without host 50000; the place in the band hashed from the service name), so adding "
                           "or removing a service never renumbers another rule.")
     health_check: Annotated[str, AfterValidator(_health_path)] = Field(
-        "/", description="Target-group health check path.", examples=["/healthz"])
+        "/", description="Target-group health check path. On a network balancer the check is a TCP connection "
+                         "unless a path is written here (then HTTP on the container port).", examples=["/healthz"])
+    listener: Port | None = Field(
+        None, description="Network balancers only: the listener port clients connect to, forwarding to the "
+                          "container port (default: the container port). Each service on a network balancer has "
+                          "its own.", examples=[5432])
+    protocol: Annotated[str, AfterValidator(_route_protocol), WithJsonSchema({"type": "string", "enum": ["tcp"]})] = Field(
+        "tcp", description="tcp (UDP is not supported).")
 
 
 class Egress(Model):

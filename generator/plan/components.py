@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from generator.naming import pascal
 from generator.plan.containers import scratch_volumes
-from generator.plan.flows import redirects_http
+from generator.plan.flows import redirects_http, service_listener_port
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,25 @@ class NetworkPlan:
     availability_zones: int
     nat: str
     relax: dict = field(hash=False)
+
+
+@dataclass(frozen=True)
+class NetworkListener:
+    """One listener of a network balancer: its port, the service it forwards to and that service's target group."""
+
+    port: int
+    service: str
+    container_port: int
+    health_check: str | None  # an HTTP health check path; None: a TCP connection check
+
+
+@dataclass(frozen=True)
+class PrivateLinkPlan:
+    """The VPC endpoint service in front of a network balancer."""
+
+    allowed_principals: tuple[str, ...]
+    acceptance_required: bool
+    consumer_cidrs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,15 @@ class BalancerPlan:
     web_acl: bool = False  # behind an AWS WAF web ACL (internet-facing unless relaxed)
     rate_limit: int = 0  # the web ACL's requests per client IP per 5 minutes
     tls_to_targets: bool = False  # forwards to its targets over HTTPS (end-to-end TLS)
+    kind: str = "application"  # application | network
+    tls: bool = False  # network: TLS listeners (certificate_* and ssl_policy hold the certificate and policy)
+    listeners: tuple[NetworkListener, ...] = ()  # network: one per routed service, by port
+    privatelink: PrivateLinkPlan | None = None  # network, internal: published as a VPC endpoint service
+
+    @property
+    def network(self) -> bool:
+        """Whether this is a network load balancer."""
+        return self.kind == "network"
 
     @property
     def target_protocol(self) -> str:
@@ -102,6 +130,9 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
     """Every balancer, in the blueprint's (sorted) order."""
     plans = []
     for name, balancer in bp.load_balancers.items():
+        if balancer.network:
+            plans.append(_network_balancer_plan(bp, name, balancer))
+            continue
         https = balancer.https
         plans.append(BalancerPlan(
             name=name, prefix=pascal(name), scheme=balancer.scheme,
@@ -114,6 +145,29 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax),
             web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets))
     return tuple(plans)
+
+
+def _network_balancer_plan(bp, name: str, balancer) -> BalancerPlan:
+    """A network balancer: its TLS certificate (if any), one listener per routed service, its endpoint service."""
+    tls = balancer.tls
+    listeners = []
+    for service_name, service in bp.services.items():
+        route = service.route
+        if route is None or route.load_balancer != name or service.port is None:
+            continue
+        health = route.health_check if "health_check" in route.model_fields_set else None
+        listeners.append(NetworkListener(service_listener_port(bp, service_name), service_name, service.port, health))
+    link = balancer.privatelink
+    return BalancerPlan(
+        name=name, prefix=pascal(name), scheme=balancer.scheme,
+        tier="public" if balancer.scheme == "internet-facing" else "private", https=False,
+        certificate_parameter=tls.certificate.parameter if tls else None,
+        certificate_arn=tls.certificate.arn if tls else None, ssl_policy=tls.ssl_policy if tls else None,
+        redirects_http=False, cloudfront_only=False, deletion_protection="deletion_protection" not in balancer.relax,
+        desync_mitigation="", relax=dict(balancer.relax), kind="network", tls=tls is not None,
+        listeners=tuple(sorted(listeners, key=lambda listener: listener.port)),
+        privatelink=PrivateLinkPlan(tuple(link.allowed_principals), link.acceptance_required,
+                                    tuple(str(c) for c in link.consumer_cidrs)) if link is not None else None)
 
 
 def service_plans(bp) -> tuple[ServicePlan, ...]:

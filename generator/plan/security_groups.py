@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.plan.flows import (CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET, LOAD_BALANCER,
-                                  SERVICE, Flow, redirects_http)
+                                  PRIVATELINK, SERVICE, Flow, redirects_http)
 from generator.plan.names import balancer_group, database_group, pascal, service_group, targets_group
 
 RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
@@ -138,9 +138,23 @@ def _service_cidr_egress(bp, name: str, service) -> tuple[CidrRule, ...]:
     return tuple(rules[key] for key in sorted(rules))
 
 
-def _balancer_cidr_ingress(flows: tuple[Flow, ...], name: str) -> tuple[CidrRule, ...]:
+def _balancer_cidr_ingress(flows: tuple[Flow, ...], name: str, network: bool = False) -> tuple[CidrRule, ...]:
+    """The internet's rules (and, on a network balancer, the PrivateLink consumers'), one per flow."""
+    if network:
+        return tuple(CidrRule("tcp", f.port, f.source, _network_ingress_description(f))
+                     for f in flows if f.source_kind in (INTERNET, PRIVATELINK) and f.target == name)
     return tuple(CidrRule("tcp", f.port, f.source, f"{'HTTPS' if f.port == 443 else 'HTTP'} from the internet")
                  for f in flows if f.source_kind == INTERNET and f.target == name)
+
+
+def _network_ingress_description(flow: Flow) -> str:
+    """``TLS to ledger from the internet`` / ``TCP to ledger from PrivateLink consumers (2 principals)``: what the
+    flow's description says in parentheses, and who."""
+    why = flow.description.rsplit("(", 1)[-1].rstrip(")")
+    if flow.source_kind == INTERNET:
+        return f"{why} from the internet"
+    count = len(flow.consumers)
+    return f"{why} from PrivateLink consumers ({count} allowed principal{'s' if count != 1 else ''})"
 
 
 def _balancer_prefix_ingress(flows: tuple[Flow, ...], name: str) -> tuple[PrefixListRule, ...]:
@@ -174,7 +188,7 @@ def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
     rules: list[GroupRule] = []
     shared: set[str] = set()  # the balancers' egress rules to their targets groups, one per (balancer, port)
     for flow in flows:
-        if flow.source_kind in (INTERNET, CLOUDFRONT):
+        if flow.source_kind in (INTERNET, CLOUDFRONT, PRIVATELINK):
             continue
         if flow.source_kind == LOAD_BALANCER and flow.target_kind == SERVICE:
             ingress, egress = _routed_rules(flow)
@@ -198,9 +212,10 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
     by logical id, with the rule quota enforced."""
     groups = []
     for name, balancer in bp.load_balancers.items():
-        ingress = _balancer_cidr_ingress(flows, name)
+        ingress = _balancer_cidr_ingress(flows, name, balancer.network)
+        kind = f"network, {balancer.scheme}" if balancer.network else balancer.scheme
         groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
-                                    f"{bp.name} {bp.env}: {name} load balancer ({balancer.scheme})",
+                                    f"{bp.name} {bp.env}: {name} load balancer ({kind})",
                                     ingress, (PLACEHOLDER_EGRESS,), _balancer_prefix_ingress(flows, name),
                                     redirects_http=redirects_http(balancer)))
     for name, service in bp.services.items():
