@@ -20,14 +20,12 @@ CONSUMER_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16
                                                             "100.64.0.0/10"))
 #: Application-balancer settings a network balancer has no use for, and why.
 _APPLICATION_ONLY = {
-    "https": "a network balancer terminates TLS with tls: {certificate: ...} (TLS listeners, no HTTP)",
-    "allow_from": "a network balancer is reached on its listener ports; CloudFront origins are application "
-                  "balancers",
-    "desync_mitigation": "HTTP desync mitigation is an application-balancer setting (a network balancer does not "
-                         "parse HTTP)",
+    "https": "it terminates TLS with tls: {certificate: ...} on TLS listeners",
+    "allow_from": "it is reached on its listener ports; CloudFront origins are application balancers",
+    "desync_mitigation": "it does not parse HTTP",
     "waf": "AWS WAF does not attach to network balancers",
-    "end_to_end_tls": "a network balancer forwards TCP to its targets; a service that must receive TLS gets it "
-                      "with a plain TCP listener and relax: {tls: <reason>}",
+    "end_to_end_tls": "it forwards TCP to its targets; a service that must receive TLS gets it through a plain TCP "
+                      "listener, with relax: {tls: <reason>} when internet-facing",
 }
 
 
