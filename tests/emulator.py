@@ -77,6 +77,18 @@ MOTO_GAPS = {
                                     "selections at all. PATCHED below: the selection document is kept on moto's "
                                     "plan object (``stackprint_selections``), where the in-process tests read it; "
                                     "its plan id must name a plan moto created.",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer Type":
+        "ignored by moto's CloudFormation model: every balancer becomes an application balancer, so a TLS or TCP "
+        "listener is refused ('must be one of HTTP, HTTPS'). PATCHED below: Type and IpAddressType are passed to "
+        "moto's ELBv2 create_load_balancer, which supports network balancers (with their SecurityGroups).",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic":
+        "not modelled by moto at all (neither CloudFormation nor the ELBv2 API keeps it), so it cannot be read "
+        "back; tolerated: the test checks it in the golden template instead.",
+    "AWS::EC2::VPCEndpointService": "not supported by moto's CloudFormation. PATCHED below over moto's EC2 API "
+                                    "(create_vpc_endpoint_service_configuration with the balancers and "
+                                    "AcceptanceRequired; Ref is the service id, as in AWS).",
+    "AWS::EC2::VPCEndpointServicePermissions": "not supported by moto's CloudFormation. PATCHED below over moto's "
+                                               "EC2 modify_vpc_endpoint_service_permissions (AddAllowedPrincipals).",
     "AWS::EC2::VPC default security group":
         "created without AWS's self-referencing all-traffic ingress rule (only the allow-all egress); the "
         "restriction tolerates the missing rule, as the real function does.",
@@ -757,6 +769,66 @@ def _config_rule():
     return ConfigRuleResource
 
 
+def _typed_balancer(original):
+    """AWS semantics for AWS::ElasticLoadBalancingV2::LoadBalancer Type: a network balancer is created as one."""
+
+    def create(resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        from moto.elbv2.models import elbv2_backends
+
+        props = cloudformation_json["Properties"]
+        if props.get("Type", "application") == "application":
+            return original(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        return elbv2_backends[account_id][region_name].create_load_balancer(
+            resource_name, props.get("SecurityGroups") or [], props.get("Subnets"),
+            scheme=props.get("Scheme", "internet-facing"), loadbalancer_type=props["Type"],
+            ip_address_type=props.get("IpAddressType", "ipv4"))
+
+    return create
+
+
+def _endpoint_service(kind: str):
+    """CloudFormation models for AWS::EC2::VPCEndpointService and its Permissions, over moto's EC2 API."""
+    from moto.core.common_models import CloudFormationModel
+
+    class EndpointServiceResource(CloudFormationModel):
+        __module__ = "moto.ec2.stackprint_test_patch"
+
+        def __init__(self, service_id: str):
+            self.service_id = service_id
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.service_id
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return f"AWS::EC2::{kind}"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "ServiceId"
+
+        def get_cfn_attribute(self, attribute_name: str):
+            return self.service_id
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
+                                            **kwargs):
+            from moto.ec2.models import ec2_backends
+
+            backend, props = ec2_backends[account_id][region_name], cloudformation_json["Properties"]
+            if kind == "VPCEndpointService":
+                config = backend.create_vpc_endpoint_service_configuration(
+                    props.get("NetworkLoadBalancerArns", []), bool(props.get("AcceptanceRequired", True)),
+                    props.get("PrivateDnsName"), [], [])
+                return cls(config.id)
+            backend.modify_vpc_endpoint_service_permissions(props["ServiceId"], props.get("AllowedPrincipals", []),
+                                                            [])
+            return cls(props["ServiceId"])
+
+    return EndpointServiceResource
+
+
 def patch_moto(monkeypatch) -> None:
     """Apply every PATCHED entry of MOTO_GAPS to moto's classes (in-process mock and server alike)."""
     from moto.cloudformation import models as cfn_models, parsing, responses as cfn_responses
@@ -769,7 +841,7 @@ def patch_moto(monkeypatch) -> None:
     monkeypatch.setattr(SecurityGroup, "create_from_cloudformation_json", classmethod(_patched_group_create))
     monkeypatch.setattr(CustomModel, "create_from_cloudformation_json", classmethod(_patched_custom_resource))
     monkeypatch.setattr(FakeLoadBalancer, "create_from_cloudformation_json",
-                        _balancer_with_attributes(FakeLoadBalancer.create_from_cloudformation_json))
+                        _balancer_with_attributes(_typed_balancer(FakeLoadBalancer.create_from_cloudformation_json)))
     for module in (cfn_models, cfn_responses):
         monkeypatch.setattr(module, "yaml_tag_constructor", _yaml_tag_constructor)
     monkeypatch.setattr(DBInstance, "create_from_cloudformation_json", classmethod(_patched_db_instance_create))
@@ -787,6 +859,8 @@ def patch_moto(monkeypatch) -> None:
         model = _waf_and_backup(kind)
         models[model.cloudformation_type()] = model
     models["AWS::Config::ConfigRule"] = _config_rule()
+    for kind in ("VPCEndpointService", "VPCEndpointServicePermissions"):
+        models[f"AWS::EC2::{kind}"] = _endpoint_service(kind)
     monkeypatch.setattr(parsing, "get_model_map", lambda: models)
     # change sets and events (stackprint deploy)
     monkeypatch.setattr(cfn_models.ChangeSet, "diff", _change_set_diff)
