@@ -2,6 +2,8 @@
 the rendered templates prove the same reach (``stackprint reach``), and the audit judges what it should."""
 from __future__ import annotations
 
+import re
+
 from generator.audit import audit_document, load_template
 from generator.compile import render
 from generator.model import load_blueprint_text
@@ -128,3 +130,23 @@ def test_the_audit_passes_the_output_and_finds_a_relaxed_plain_tcp_listener_only
     assert _findings(files, "ELB011", tmp_path) == []  # suppressed with the blueprint's reason
     unsuppressed = {n: t.replace("rule: ELB011", "rule: ELB999") for n, t in files.items()}
     assert _findings(unsuppressed, "ELB011", tmp_path) == ["ELB011 BrokerListener"]
+
+
+def test_reach_shows_who_reaches_a_published_service_through_privatelink():
+    files = _rendered()
+    reach = analyse(from_texts({n: t for n, t in files.items() if n.endswith(".template.yaml")}))
+    verdicts = {v.name: v for v in reach.verdicts}
+    assert [p.text for p in verdicts["ledger"].privatelink_paths] == [
+        "PrivateLink (arn:aws:iam::111122223333:root) from 10.50.0.0/16 → InnerEndpointService → "
+        "InnerLoadBalancer:7443 → LedgerTargetGroup → ledger tcp/7000"]
+    assert [p.text for p in verdicts["cache"].privatelink_paths] == [
+        "PrivateLink (arn:aws:iam::111122223333:root) from 10.50.0.0/16 → InnerEndpointService → "
+        "InnerLoadBalancer:6379 → CacheTargetGroup → cache tcp/6379"]
+    assert verdicts["broker"].privatelink_paths == [] and verdicts["reports"].privatelink_paths == []
+    # without the consumers' rule on the ledger's listener port, PrivateLink reaches only the cache
+    closed = {n: re.sub(r"(CidrIp: 10\.50\.0\.0/16\n(?:.*\n){1})( *)FromPort: 7443\n(.*\n)( *)ToPort: 7443",
+                        r"\1\2FromPort: 9\n\3\4ToPort: 9", t)
+              for n, t in files.items() if n.endswith(".template.yaml")}
+    assert closed != {n: t for n, t in files.items() if n.endswith(".template.yaml")}
+    verdicts = {v.name: v for v in analyse(from_texts(closed)).verdicts}
+    assert verdicts["ledger"].privatelink_paths == [] and len(verdicts["cache"].privatelink_paths) == 1

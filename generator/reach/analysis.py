@@ -22,6 +22,7 @@ from generator.reach.firewall import (INTERNET_DESTINATION, INTERNET_SIDE, NO, U
 from generator.reach.inventory import (Balancer, Workload, nat_is_public, read_balancers, read_endpoints,
                                        read_subnets, read_workloads)
 from generator.reach.values import Evaluator, Res, Stack, Unknown
+from generator.reach import privatelink
 
 HTTPS = 443
 
@@ -76,6 +77,8 @@ class Verdict:
     outbound: str = "none"  # internet | endpoints | none | unknown
     outbound_paths: list[Path] = field(default_factory=list)
     all_outbound: bool = False
+    #: Paths from outside the VPC through a VPC endpoint service (generator.reach.privatelink).
+    privatelink_paths: list[Path] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -137,6 +140,7 @@ class _Analysis:
         self.balancers = read_balancers(self.evaluator)
         self.workloads, self.targets = read_workloads(self.evaluator)
         self.endpoints = read_endpoints(self.evaluator)
+        self.endpoint_services = privatelink.read_endpoint_services(self.evaluator)
         self.labels = _labels(self.evaluator, self.workloads)
         self.nodes: dict[str, Node] = {"internet": Node("internet", "internet", "internet")}
         self.edges: set[Edge] = set()
@@ -407,6 +411,7 @@ class _Analysis:
             verdict.internet_paths = sorted(self.internet_paths(workload))
             verdict.internet = strongest(p.verdict for p in verdict.internet_paths)
             verdict.callers = self.callers(workload)
+            verdict.privatelink_paths = [Path(*found) for found in privatelink.paths(self, workload)]
             self.outbound(workload, verdict)
             verdicts.append(verdict)
         verdicts.sort(key=lambda v: ({"service": 0, "instance": 1, "database": 2}[v.kind], v.name, v.key))
