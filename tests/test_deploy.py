@@ -496,3 +496,33 @@ def test_a_privatelink_service_deploys_as_a_user_would_check_it(aws):
     # moto keeps no EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic (MOTO_GAPS): read it in the template
     template = (env_dir / "tcp-privatelink-prod-lb-ledger.template.yaml").read_text()
     assert "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'on'" in template
+
+
+def test_shared_and_internet_facing_network_balancers_deploy_with_exactly_the_flows(aws, tmp_path, caplog):
+    """Two network balancers (tests/test_network_balancers.py's SHARED): an internal one shared by two services and
+    published through PrivateLink, an internet-facing TLS one; every group holds exactly the blueprint's flows
+    (listener ports per caller, consumers' ranges, the internet on the edge's listener), listeners read back."""
+    from generator.compile import render
+    from generator.model import load_blueprint_text
+    from generator.plan import plan
+    from test_network_balancers import SHARED
+
+    (bp,) = load_blueprint_text(SHARED, "tcp.yaml").values()
+    for name, data in render(plan(bp), "tcp.yaml").files.items():
+        (tmp_path / name).write_bytes(data)
+    network = deploy(tmp_path)
+    skipped = {r.getMessage().rsplit(" ", 1)[-1] for r in caplog.records
+               if r.getMessage().startswith("No Moto CloudFormation support for ")}
+    assert skipped <= set(MOTO_GAPS), f"undocumented moto gap: {sorted(skipped - set(MOTO_GAPS))}"
+    assert_firewall_is_the_flows(bp, network, tmp_path)
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    inner = elbv2.describe_listeners(LoadBalancerArn=network["InnerLoadBalancer"])["Listeners"]
+    assert sorted((l["Port"], l["Protocol"]) for l in inner) == [(6379, "TCP"), (7443, "TCP")]
+    (edge,) = elbv2.describe_listeners(LoadBalancerArn=network["EdgeLoadBalancer"])["Listeners"]
+    assert (edge["Port"], edge["Protocol"], edge["SslPolicy"]) == (8883, "TLS", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+    (balancer,) = elbv2.describe_load_balancers(LoadBalancerArns=[network["EdgeLoadBalancer"]])["LoadBalancers"]
+    assert (balancer["Type"], balancer["Scheme"]) == ("network", "internet-facing")
+    (group,) = elbv2.describe_target_groups(TargetGroupArns=[edge["DefaultActions"][0]["TargetGroupArn"]])[
+        "TargetGroups"]
+    assert (group["HealthCheckProtocol"], group["HealthCheckPath"]) == ("HTTP", "/healthz")
+    assert boto3.client("wafv2", region_name=REGION).list_web_acls(Scope="REGIONAL")["WebACLs"] == []

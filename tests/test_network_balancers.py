@@ -93,6 +93,8 @@ def test_the_balancer_stack_holds_listeners_target_groups_and_the_endpoint_servi
         assert text in inner, text
     assert "WAFv2" not in inner and "WAFv2" not in files["tcp-default-lb-edge.template.yaml"]
     edge = files["tcp-default-lb-edge.template.yaml"]
+    assert ("reason: 'the listener ports of internet-facing network load balancer edge, declared by its routes: 8883 "
+            "(broker)'") in edge and "rule: SG005" in edge  # the port the blueprint publishes, said so to the audit
     for text in ("Protocol: TLS", "SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06", "HealthCheckProtocol: HTTP",
                  "HealthCheckPath: /healthz", "Scheme: internet-facing"):
         assert text in edge, text

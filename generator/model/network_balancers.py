@@ -125,6 +125,13 @@ def _privatelink(bp, balancer, where: tuple, issue: Callable) -> Iterator:
                                "directly, past the declared flows (name the consumers' ranges only)")
 
 
+def _high_risk_ports() -> frozenset:
+    """The ports the audit never lets the internet reach (SG001): databases, remote shells, admin consoles."""
+    from generator.audit.policy import DEFAULT_HIGH_RISK_PORTS  # light, and only when a network route exists
+
+    return frozenset(DEFAULT_HIGH_RISK_PORTS)
+
+
 def _routes(bp, written: Written, issue: Callable) -> Iterator:
     ports: dict[tuple, str] = {}
     for name, service in bp.services.items():
@@ -146,6 +153,11 @@ def _routes(bp, written: Written, issue: Callable) -> Iterator:
         if service.port is None:
             continue
         port = listener_port(service)
+        if bp.load_balancers[route.load_balancer].scheme == "internet-facing" and port in _high_risk_ports():
+            at = where + ("listener",) if written(where + ("listener",)) else where
+            yield issue(at, f"listener port {port} of internet-facing network load balancer '{route.load_balancer}' "
+                            "is a high-risk port (databases, remote shells and admin consoles stay off the internet: "
+                            "choose another listener port, e.g. listener: 8443, or an internal balancer)")
         other = ports.setdefault((route.load_balancer, port), name)
         if other != name:
             at = where + ("listener",) if written(where + ("listener",)) else where

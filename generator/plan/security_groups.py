@@ -91,6 +91,9 @@ class SecurityGroup:
     #: The balancer's HTTP:80 listener only answers 301 redirects to HTTPS (:func:`redirects_http`): the one
     #: decision that lets the emitter tell scanners why port 80 is open to the world.
     redirects_http: bool = False
+    #: An internet-facing network balancer's listener ports besides 80/443, open to the world because its routes
+    #: declare them (the emitter tells the audit's SG005 so, with the services named).
+    public_listeners: tuple[tuple[int, str], ...] = ()
 
     @property
     def inbound_weight(self) -> int:
@@ -214,10 +217,13 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
     for name, balancer in bp.load_balancers.items():
         ingress = _balancer_cidr_ingress(flows, name, balancer.network)
         kind = f"network, {balancer.scheme}" if balancer.network else balancer.scheme
+        public = tuple(sorted({(f.port, f.description.rsplit(" to ", 1)[-1].rstrip(")")) for f in flows
+                               if f.source_kind == INTERNET and f.target == name and balancer.network
+                               and f.port not in (80, 443)}))
         groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
                                     f"{bp.name} {bp.env}: {name} load balancer ({kind})",
                                     ingress, (PLACEHOLDER_EGRESS,), _balancer_prefix_ingress(flows, name),
-                                    redirects_http=redirects_http(balancer)))
+                                    redirects_http=redirects_http(balancer), public_listeners=public))
     for name, service in bp.services.items():
         groups.append(SecurityGroup(service_group(name), SERVICE, name, f"{bp.name} {bp.env}: {name} tasks",
                                     (), _service_cidr_egress(bp, name, service)))

@@ -106,9 +106,15 @@ def test_the_base_blueprint_is_valid(write_blueprint):
      "7:10: load_balancers.tcp.tls: tls applies to network load balancers only (add type: network, or use https: "
      "{certificate: ...})\nblueprints/shop.yaml:12:43: services.ledger.route.listener: listener is for routes to a "
      "network load balancer; 'tcp' is an application balancer (routes by path and host; remove listener)"),
+    (NLB.replace("    scheme: internal\n" + LINK, "    scheme: internet-facing\n    tls: {certificate: {parameter: Cert}}\n")
+     .replace("listener: 7443", "listener: 5432"),
+     "13:43: services.ledger.route.listener: listener port 5432 of internet-facing network load balancer 'tcp' is a "
+     "high-risk port (databases, remote shells and admin consoles stay off the internet: choose another listener "
+     "port, e.g. listener: 8443, or an internal balancer)"),
 ], ids=["internet-plain-tcp", "relax-tls-internal", "https", "waf", "relax-waf", "privatelink-internet-facing",
         "privatelink-alb", "any-principal", "malformed-arn", "public-consumer-range", "consumer-range-overlaps-vpc",
-        "no-acceptance", "no-consumer-ranges", "path-host-priority", "udp", "listener-clash", "tls-on-alb"])
+        "no-acceptance", "no-consumer-ranges", "path-host-priority", "udp", "listener-clash", "tls-on-alb",
+        "high-risk-public-listener"])
 def test_a_wrong_network_balancer_is_refused_at_its_position(write_blueprint, text, expected):
     path, result = _validate(write_blueprint, text)
     assert result.exit_code == 2, result.output
