@@ -14,6 +14,8 @@ from typing import Callable, Iterator
 from generator.model.privatelink import ANY_PRINCIPAL
 
 Written = Callable[[tuple], bool]
+#: Listeners per network load balancer (AWS default quota): one per routed service.
+MAX_LISTENERS = 50
 #: Where a PrivateLink consumer's clients may live: RFC 1918 and the shared address space (RFC 6598), which consumer
 #: VPCs may use as secondary CIDRs.
 CONSUMER_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
@@ -134,6 +136,7 @@ def _high_risk_ports() -> frozenset:
 
 def _routes(bp, written: Written, issue: Callable) -> Iterator:
     ports: dict[tuple, str] = {}
+    counts: dict[str, int] = {}
     for name, service in bp.services.items():
         route = service.route
         if route is None:
@@ -152,6 +155,11 @@ def _routes(bp, written: Written, issue: Callable) -> Iterator:
                                             f"{why} (remove {key}; each service gets its own listener port)")
         if service.port is None:
             continue
+        counts[route.load_balancer] = counts.get(route.load_balancer, 0) + 1
+        if counts[route.load_balancer] == MAX_LISTENERS + 1:
+            yield issue(where + ("load_balancer",), f"network load balancer '{route.load_balancer}' would need more "
+                                                    f"than {MAX_LISTENERS} listeners, one per service (AWS quota; "
+                                                    "route this service through another network balancer)")
         port = listener_port(service)
         if bp.load_balancers[route.load_balancer].scheme == "internet-facing" and port in _high_risk_ports():
             at = where + ("listener",) if written(where + ("listener",)) else where

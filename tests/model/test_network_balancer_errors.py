@@ -140,3 +140,13 @@ def test_a_relaxed_privatelink_default_builds_with_its_reason_as_the_suppression
     assert result.exit_code == 0, result.output
     template = (Path("out/shop/default/shop-default-lb-tcp.template.yaml")).read_text(encoding="utf-8")
     assert suppressed in template and ("each request accepted by hand" in template or "on demand" in template)
+
+
+def test_a_network_balancer_takes_at_most_50_services(write_blueprint):
+    services = "".join(f"  s{i:02d}:\n    image: public.ecr.aws/nginx/nginx:1.27\n    port: {8000 + i}\n"
+                       f"    route: {{load_balancer: tcp}}\n" for i in range(50))
+    path, result = _validate(write_blueprint, NLB + services)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        f"{path}:{16 + 4 * 49 + 3}:28: services.s49.route.load_balancer: network load balancer 'tcp' would need more "
+        "than 50 listeners, one per service (AWS quota; route this service through another network balancer)"]
