@@ -81,7 +81,9 @@ class Waf(Model):
 
 
 class LoadBalancer(Model):
-    """An application load balancer: internet-facing (public subnets, HTTPS required) or internal (private).
+    """A load balancer: internet-facing (public subnets, HTTPS required) or internal (private); an application
+    balancer unless ``type: network`` (TCP/TLS listeners, one per routed service, optional PrivateLink: see
+    :mod:`generator.model.network_balancers`).
 
     Deletion protection is on; turning it off takes ``relax: {deletion_protection: <reason>}``. An internet-facing
     balancer is behind an AWS WAF web ACL (``waf:``; off only with ``relax: {waf: <reason>}``). An internal balancer

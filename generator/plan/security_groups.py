@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.plan.flows import (CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET, LOAD_BALANCER,
-                                  PRIVATELINK, SERVICE, Flow, redirects_http)
+                                  PRIVATELINK, SERVICE, Flow, network_listener_ports, redirects_http)
 from generator.plan.names import balancer_group, database_group, pascal, service_group, targets_group
 
 RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
@@ -217,9 +217,8 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
     for name, balancer in bp.load_balancers.items():
         ingress = _balancer_cidr_ingress(flows, name, balancer.network)
         kind = f"network, {balancer.scheme}" if balancer.network else balancer.scheme
-        public = tuple(sorted({(f.port, f.description.rsplit(" to ", 1)[-1].rstrip(")")) for f in flows
-                               if f.source_kind == INTERNET and f.target == name and balancer.network
-                               and f.port not in (80, 443)}))
+        public = tuple((port, service) for port, service in network_listener_ports(bp, name)
+                       if port not in (80, 443)) if balancer.network and balancer.scheme == "internet-facing" else ()
         groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
                                     f"{bp.name} {bp.env}: {name} load balancer ({kind})",
                                     ingress, (PLACEHOLDER_EGRESS,), _balancer_prefix_ingress(flows, name),
