@@ -80,6 +80,7 @@ def test_the_templates_prove_the_declared_reach():
     assert [p.text for p in verdicts["broker"].internet_paths] == [
         "internet → InternetGateway → PublicSubnet1 → EdgeLoadBalancer:8883 → BrokerTargetGroup → broker tcp/1883"]
     assert [(c.source, c.ports, c.via) for c in verdicts["ledger"].callers] == [
+        ("10.50.0.0/16", "tcp/7000", "InnerLoadBalancer:7443"),  # the consumers' range, outside the VPC
         ("reports", "tcp/7000", "InnerLoadBalancer:7443")]
 
 

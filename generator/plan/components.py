@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.model.sources import sources_of
 from generator.naming import pascal
+from generator.plan.attached_groups import AttachedGroupPlan, attached_group_plans
+from generator.plan.capacity import CapacityPlan, capacity_plan
 from generator.plan.containers import scratch_volumes
 from generator.plan.flows import redirects_http, service_listener_port
 
@@ -66,6 +69,8 @@ class BalancerPlan:
     tls: bool = False  # network: TLS listeners (certificate_* and ssl_policy hold the certificate and policy)
     listeners: tuple[NetworkListener, ...] = ()  # network: one per routed service, by port
     privatelink: PrivateLinkPlan | None = None  # network, internal: published as a VPC endpoint service
+    #: Stack parameters holding prefix-list ids of listed sources (``allow_from: [{parameter: Name}]``), sorted.
+    source_parameters: tuple[str, ...] = ()
 
     @property
     def network(self) -> bool:
@@ -119,6 +124,8 @@ class ServicePlan:
     task_permissions: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (actions, resources) statements
     log_retention_days: int = 0
     scratch: tuple[tuple[str, str], ...] = ()  # (volume name, container path) of each writable directory
+    attached_groups: tuple[AttachedGroupPlan, ...] = ()  # groups made elsewhere the tasks also wear
+    capacity: CapacityPlan | None = None  # the Spot strategy; None keeps launch type FARGATE
 
 
 def network_plan(bp) -> NetworkPlan:
@@ -143,7 +150,8 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             cloudfront_only=balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront",
             deletion_protection="deletion_protection" not in balancer.relax,
             desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax),
-            web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets))
+            web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets,
+            source_parameters=tuple(sorted(s.parameter for s in sources_of(balancer) if s.parameter))))
     return tuple(plans)
 
 
@@ -186,5 +194,6 @@ def service_plans(bp) -> tuple[ServicePlan, ...]:
             health_check=HealthCheckPlan(tuple(check.command), check.interval, check.timeout, check.retries,
                                          check.start_period) if check is not None else None,
             task_permissions=tuple((tuple(p.actions), tuple(p.resources)) for p in service.task_permissions),
-            log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service))))
+            log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service)),
+            attached_groups=attached_group_plans(service), capacity=capacity_plan(service)))
     return tuple(plans)

@@ -12,10 +12,14 @@ README's matrix, the audit and the emitted rules cannot disagree.
 - a network balancer is reached on each routed service's own listener port (the internet on every one of them when
   it is internet-facing, a caller only on its target's), and a PrivateLink-published one also by the consumers'
   ranges on every listener port (``PRIVATELINK`` flows, labelled with the allowed principals).
+- a balancer with ``allow_from: [...]`` is reached by exactly the listed sources (a CIDR, a managed prefix list, or
+  a stack parameter holding one), each on every listener port of the balancer (:func:`source_flows`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from generator.model.sources import sources_of
 
 INTERNET = "internet"
 LOAD_BALANCER = "load_balancer"
@@ -28,6 +32,9 @@ PRIVATELINK = "privatelink"
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 CLOUDFRONT_PREFIX_LIST_PARAMETER = "CloudFrontOriginFacingPrefixListId"
 DATABASE = "database"
+#: Listed sources (``allow_from: [...]``): a CIDR, a literal prefix-list id, a prefix-list id from a stack parameter.
+CIDR_SOURCE, PREFIX_LIST_SOURCE, PREFIX_LIST_PARAMETER_SOURCE = "cidr", "prefix_list", "prefix_list_parameter"
+LISTED_SOURCES = (CIDR_SOURCE, PREFIX_LIST_SOURCE, PREFIX_LIST_PARAMETER_SOURCE)
 #: The balancer's listener ports: HTTPS, and HTTP (which only redirects, or serves internal plain HTTP).
 HTTPS_PORT, HTTP_PORT = 443, 80
 
@@ -43,6 +50,7 @@ class Flow:
     port: int
     protocol: str
     description: str
+    source_label: str = ""  # how the README (Markdown) names a listed source: its reason and value; "" for others
     #: PrivateLink flows: the principals allowed to create endpoints (the README labels the source with them).
     consumers: tuple[str, ...] = ()
 
@@ -75,6 +83,27 @@ def network_listener_ports(bp, balancer: str) -> tuple[tuple[int, str], ...]:
     """``(listener port, service)`` of every route on a network balancer, by port."""
     return tuple(sorted((service_listener_port(bp, name), name) for name, s in bp.services.items()
                         if s.route is not None and s.route.load_balancer == balancer and s.port is not None))
+def listener_ports(balancer) -> tuple[int, ...]:
+    """Every port the balancer listens on: 443 with HTTPS, and 80 when it redirects (or serves plain HTTP)."""
+    if balancer.https is None:
+        return (HTTP_PORT,)
+    return (HTTP_PORT, HTTPS_PORT) if redirects_http(balancer) else (HTTPS_PORT,)
+
+
+def source_flows(name: str, balancer) -> list[Flow]:
+    """One flow per listed source and listener port: the source reaches the balancer there, nothing else."""
+    kinds = {"cidr": CIDR_SOURCE, "prefix_list": PREFIX_LIST_SOURCE, "parameter": PREFIX_LIST_PARAMETER_SOURCE}
+    found = []
+    for source in sources_of(balancer):
+        what = {"cidr": "{}", "prefix_list": "prefix list {}", "parameter": "prefix list from parameter {}"}
+        shown, markdown = what[source.kind].format(source.value), what[source.kind].format(f"`{source.value}`")
+        label = f"{source.reason} ({shown})" if source.reason else shown
+        readme = f"{source.reason} ({markdown})" if source.reason else markdown
+        for port in listener_ports(balancer):
+            redirect = ", redirected to HTTPS" if port == HTTP_PORT and balancer.https else ""
+            found.append(Flow(kinds[source.kind], source.value, LOAD_BALANCER, name, port, "tcp",
+                              f"{'HTTPS' if port == HTTPS_PORT else 'HTTP'} from {label}{redirect}", readme))
+    return found
 
 
 def internal_balancer_of(bp, service: str) -> str | None:
@@ -106,6 +135,9 @@ def flows(bp) -> tuple[Flow, ...]:
     for name, balancer in bp.load_balancers.items():
         if balancer.network:
             for flow in _network_balancer_flows(bp, name, balancer):
+                add(flow)
+        elif sources_of(balancer):
+            for flow in source_flows(name, balancer):
                 add(flow)
         elif balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
             add(_flow(CLOUDFRONT, CLOUDFRONT_PREFIX_LIST, LOAD_BALANCER, name, HTTPS_PORT, "HTTPS, CloudFront only"))
@@ -144,5 +176,5 @@ def _network_balancer_flows(bp, name: str, balancer) -> list[Flow]:
             for cidr in balancer.privatelink.consumer_cidrs:
                 flow = _flow(PRIVATELINK, str(cidr), LOAD_BALANCER, name, port, f"{protocol} to {service}")
                 found.append(Flow(flow.source_kind, flow.source, flow.target_kind, flow.target, flow.port,
-                                  flow.protocol, flow.description, principals))
+                                  flow.protocol, flow.description, consumers=principals))
     return found
