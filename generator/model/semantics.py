@@ -16,7 +16,7 @@ from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
-from generator.model import defaults, engine_versions, expectations, shared_balancers
+from generator.model import defaults, engine_versions, expectations, shared_balancers, sidecars
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
@@ -50,6 +50,7 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
         issues.extend(checker(bp, written))
     issues.extend(shared_balancers.check(bp, Issue))  # a caller of a shared internal balancer reaches all behind it
     issues.extend(expectations.check(bp, Issue))  # expect: names services and databases of the blueprint
+    issues.extend(sidecars.check(bp, Issue))  # containers: inside a service (names, waits, shares, FireLens)
     return issues
 
 
