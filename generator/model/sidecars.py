@@ -41,6 +41,7 @@ def check(bp, issue: Callable) -> Iterator:
     """Every problem of every service's additional containers, as ``issue(keypath, message[, at_key])``."""
     for name, service in bp.services.items():
         where = ("services", name)
+        yield from _firelens(service, where, issue)
         if not service.containers:
             yield from _without_containers(service, where, issue)
             continue
@@ -48,7 +49,6 @@ def check(bp, issue: Callable) -> Iterator:
         yield from _dependencies(name, service, where, issue)
         yield from _shares(service, where, issue)
         yield from _ports(service, where, issue)
-        yield from _firelens(service, where, issue)
         yield from _variables(service, where, issue)
         if bp.network.nat == "none":
             for cname, container in service.containers.items():
@@ -61,13 +61,10 @@ def check(bp, issue: Callable) -> Iterator:
 
 
 def _without_containers(service, where: tuple, issue: Callable) -> Iterator:
-    """Keys that only mean something with additional containers."""
+    """Waits that only mean something with additional containers."""
     for target in service.depends_on:
         yield issue(where + ("depends_on", target), f"unknown container '{target}' (this service has no "
                                                     "containers: to wait for)", True)
-    if service.logging.driver == "firelens":
-        yield issue(where + ("logging",), "firelens needs a log router container in this service (add one under "
-                                          "containers: with firelens: {type: fluentbit})")
 
 
 def _names(name: str, service, where: tuple, issue: Callable) -> Iterator:
