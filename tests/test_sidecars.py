@@ -190,3 +190,23 @@ def _audit_with(files: dict[str, str], index: int, **changes) -> list[str]:
 ])
 def test_the_audit_judges_every_container_not_only_the_first(files, index, changes, rule):
     assert _audit_with(files, index, **changes) == [rule]
+
+
+def test_the_documented_example_and_every_container_key_are_in_the_reference():
+    import re
+    from pathlib import Path
+
+    from generator.model.errors import field_names
+    from generator.model.services import Container, ContainerPort, FireLens, Logging, Mount
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "blueprint.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### containers (sidecars)"):]
+    section = section[:section.index("\n## ")]
+    (example,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    (bp,) = load_blueprint_text("name: shop\nnetwork: {cidr: 10.0.0.0/16}\n" + example, "blueprint.md").values()
+    assert sorted(bp.services["web"].containers) == ["config-init", "envoy", "log-router"]
+    for model in (Container, ContainerPort, FireLens, Logging, Mount):
+        for key in field_names(model):
+            assert f"`{key}`" in section or f"{key}:" in section or f"`{key}," in section, f"{model.__name__}.{key}"
+    for key in ("containers", "depends_on", "logging", "volumes", "mounts"):
+        assert f"| `{key}` |" in section, key
