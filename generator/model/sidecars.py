@@ -46,6 +46,8 @@ def check(bp, issue: Callable) -> Iterator:
             yield from _without_containers(service, where, issue)
             continue
         yield from _names(name, service, where, issue)
+        if len(service.containers) + 1 > MAX_CONTAINERS:
+            continue  # the count is the error to fix first (and bounds the work below)
         yield from _dependencies(name, service, where, issue)
         yield from _shares(service, where, issue)
         yield from _ports(service, where, issue)
@@ -85,6 +87,13 @@ def _dependencies(name: str, service, where: tuple, issue: Callable) -> Iterator
     """Known targets, no self-wait, HEALTHY only with a health check, exit conditions only on non-essential
     containers, and no cycle."""
     known = [name] + list(service.containers)
+    holders = [(None, service.depends_on)] + [(n, c.depends_on) for n, c in service.containers.items()]
+    crowded = [(waiting, waits) for waiting, waits in holders if len(waits) >= MAX_CONTAINERS]
+    for waiting, waits in crowded:  # more waits than a task has other containers: some name no container
+        yield issue(where + ((("containers", waiting) if waiting else ()) + ("depends_on",)),
+                    f"waits for {len(waits)} containers; a task has at most {MAX_CONTAINERS - 1} others")
+    if crowded:
+        return
     edges = []
     for waiting, target, condition in dependencies(service):
         at = _at(where, waiting, target)
@@ -115,27 +124,35 @@ def _health_check(service, main: str, target: str):
 
 
 def _cycles(edges: list[tuple[str, str, tuple]], issue: Callable) -> Iterator:
-    """One issue per cycle, at the dependency that closes it (the first met in written order)."""
+    """The first dependency cycle, at the wait that closes it: a depth-first walk in written order, linear in the
+    number of waits (a hostile file cannot make it enumerate paths). One cycle is enough to fix before the next."""
     graph: dict[str, list[tuple[str, tuple]]] = {}
     for source, target, at in edges:
         graph.setdefault(source, []).append((target, at))
-    reported: set[frozenset] = set()
-
-    def walk(node: str, path: list[str]) -> Iterator:
-        for target, at in graph.get(node, []):
-            if target in path:
+    done: set[str] = set()
+    for root in list(graph):
+        if root in done:
+            continue
+        path, on_path = [root], {root}
+        stack = [iter(graph.get(root, []))]
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                node = path.pop()
+                on_path.discard(node)
+                done.add(node)
+                stack.pop()
+                continue
+            target, at = step
+            if target in on_path:
                 cycle = path[path.index(target):] + [target]
-                key = frozenset(cycle)
-                if key not in reported:
-                    reported.add(key)
-                    shown = " -> ".join(f"'{n}'" for n in cycle)
-                    yield issue(at, f"dependency cycle {shown}: ECS could start none of them (remove one of the "
-                                    "waits)")
-            else:
-                yield from walk(target, path + [target])
-
-    for source in list(graph):
-        yield from walk(source, [source])
+                shown = " -> ".join(f"'{n}'" for n in cycle)
+                yield issue(at, f"dependency cycle {shown}: ECS could start none of them (remove one of the waits)")
+                return
+            if target not in done:
+                path.append(target)
+                on_path.add(target)
+                stack.append(iter(graph.get(target, [])))
 
 
 def _shares(service, where: tuple, issue: Callable) -> Iterator:

@@ -244,6 +244,13 @@ CASES = [
      [
       f'{P}:4:8: network.nat: with nat none the services need VPC endpoints for secretsmanager (add them under network.endpoints)',
       f"{P}:11:16: services.worker.containers.agent.image: 'amazon/cloudwatch-agent:1.300037.1' cannot be pulled with nat: none (only private ECR images are reachable through VPC endpoints; copy the image to ECR or use nat: single)"]),
+    ("too-many-waits", """
+        BASE
+            depends_on: {a: START, b: START, c: START, d: START, e: START, f: START, g: START, h: START, i: START, j: START}
+            containers:
+              a: {image: busybox:1.36}
+        """,
+     [f"{P}:13:17: services.web.depends_on: waits for 10 containers; a task has at most 9 others"]),
 ]
 
 
@@ -257,3 +264,22 @@ def test_broken_containers(write_blueprint, text, expected):
     with pytest.raises(InputError) as caught:
         load_blueprint(path)
     assert _lines(caught.value) == expected
+
+
+def test_a_dense_dependency_graph_is_checked_in_linear_time(write_blueprint):
+    """Nine containers each waiting for every other: every path would be millions; one cycle is reported."""
+    import time
+
+    names = [f"c{i}" for i in range(9)]
+    lines = ["BASE", "    containers:"]
+    for name in names:
+        waits = ", ".join(f"{other}: START" for other in names + ["web"] if other != name)
+        lines.append(f"      {name}: {{image: busybox:1.36, depends_on: {{{waits}}}}}")
+    path = write_blueprint("\n".join(lines) + "\n")
+    started = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        load_blueprint(path)
+    assert time.perf_counter() - started < 5
+    assert [line for line in _lines(caught.value) if "dependency cycle" in line] == [
+        f"{P}:15:50: services.web.containers.c1.depends_on.c0: dependency cycle 'c0' -> 'c1' -> 'c0': ECS could "
+        "start none of them (remove one of the waits)"]
