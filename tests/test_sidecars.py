@@ -210,3 +210,23 @@ def test_the_documented_example_and_every_container_key_are_in_the_reference():
             assert f"`{key}`" in section or f"{key}:" in section or f"`{key}," in section, f"{model.__name__}.{key}"
     for key in ("containers", "depends_on", "logging", "volumes", "mounts"):
         assert f"| `{key}` |" in section, key
+
+
+def test_the_environment_readme_lists_each_tasks_containers_and_their_ports_stay_inside(files):
+    readme = files["README.md"]
+    section = readme[readme.index("## Containers of each task"):]
+    assert "| `web` | `web` (main) | `123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4` | yes | rest of the task | " \
+           "`envoy` HEALTHY, `router` START | tcp/8080 (the task's port) | FireLens: cloudwatch_logs into the log " \
+           "group |" in section
+    assert "| `web` | `envoy` | `123456789012.dkr.ecr.us-east-1.amazonaws.com/envoy:v1.31.0` | yes | 256 / 512 | " \
+           "`init` SUCCESS | tcp/9901, udp/8125 | awslogs |" in section
+    assert "| `web` | `init` | `public.ecr.aws/docker/library/busybox:1.36` | no | - / - | - | - | FireLens: " \
+           "cloudwatch_logs into the log group |" in section
+    assert "| `web` | `router` |" in section and "| router (awslogs) |" in section
+    matrix = readme[readme.index("## Flow matrix"):readme.index("## Containers of each task")]
+    assert "9901" not in matrix and "8125" not in matrix
+
+
+def test_a_service_without_containers_has_no_containers_section():
+    text = "name: shop\nnetwork: {cidr: 10.20.0.0/16}\nservices:\n  worker: {image: busybox:1.36}\n"
+    assert "## Containers of each task" not in _render(text)["README.md"]
