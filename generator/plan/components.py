@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.model.sources import sources_of
 from generator.naming import pascal
+from generator.plan.attached_groups import AttachedGroupPlan, attached_group_plans
+from generator.plan.capacity import CapacityPlan, capacity_plan
 from generator.plan.containers import scratch_volumes
 from generator.plan.flows import redirects_http
 from generator.plan.sidecars import (ContainerPlan, LoggingPlan, MountPlan, container_plans, logging_plan,
@@ -45,6 +48,8 @@ class BalancerPlan:
     web_acl: bool = False  # behind an AWS WAF web ACL (internet-facing unless relaxed)
     rate_limit: int = 0  # the web ACL's requests per client IP per 5 minutes
     tls_to_targets: bool = False  # forwards to its targets over HTTPS (end-to-end TLS)
+    #: Stack parameters holding prefix-list ids of listed sources (``allow_from: [{parameter: Name}]``), sorted.
+    source_parameters: tuple[str, ...] = ()
 
     @property
     def target_protocol(self) -> str:
@@ -93,6 +98,8 @@ class ServicePlan:
     task_permissions: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (actions, resources) statements
     log_retention_days: int = 0
     scratch: tuple[tuple[str, str], ...] = ()  # (volume name, container path) of each writable directory
+    attached_groups: tuple[AttachedGroupPlan, ...] = ()  # groups made elsewhere the tasks also wear
+    capacity: CapacityPlan | None = None  # the Spot strategy; None keeps launch type FARGATE
     # additional containers (generator/plan/sidecars.py): the main container's waits, log route and shared mounts
     containers: tuple[ContainerPlan, ...] = ()
     depends_on: tuple[tuple[str, str], ...] = ()  # (container, condition) the main container waits for
@@ -120,7 +127,8 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             cloudfront_only=balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront",
             deletion_protection="deletion_protection" not in balancer.relax,
             desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax),
-            web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets))
+            web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets,
+            source_parameters=tuple(sorted(s.parameter for s in sources_of(balancer) if s.parameter))))
     return tuple(plans)
 
 
@@ -141,6 +149,7 @@ def service_plans(bp) -> tuple[ServicePlan, ...]:
                                          check.start_period) if check is not None else None,
             task_permissions=tuple((tuple(p.actions), tuple(p.resources)) for p in service.task_permissions),
             log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service)),
+            attached_groups=attached_group_plans(service), capacity=capacity_plan(service),
             **_containers(service)))
     return tuple(plans)
 
