@@ -632,3 +632,47 @@ def test_shared_and_internet_facing_network_balancers_deploy_with_exactly_the_fl
         "TargetGroups"]
     assert (group["HealthCheckProtocol"], group["HealthCheckPath"]) == ("HTTP", "/healthz")
     assert boto3.client("wafv2", region_name=REGION).list_web_acls(Scope="REGIONAL")["WebACLs"] == []
+
+
+def test_sidecars_deploy_with_their_waits_shares_and_log_router(aws):
+    """sidecars: read the task definition back through the ECS API and compare with the blueprint's words: the main
+    container first with the task's port, each additional container with its image, share, essential flag and
+    waits, the FireLens router logging to the service's log group and the others logging through it; the firewall
+    (checked by the parametrized test above) opens only the main container's port."""
+    from generator.model.sidecars import essential
+
+    env_dir = OUT / "sidecars" / "default"
+    bp = load_blueprint(str(REPO / "blueprints" / "sidecars.yaml"))["default"]
+    deploy(env_dir)
+    ecs = boto3.client("ecs", region_name=REGION)
+    (arn,) = ecs.list_task_definitions()["taskDefinitionArns"]
+    task = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+    (name, service), = bp.services.items()
+    containers = {c["name"]: c for c in task["containerDefinitions"]}
+    assert [c["name"] for c in task["containerDefinitions"]] == [name, *sorted(service.containers)]
+    main = containers[name]
+    assert [m["containerPort"] for m in main["portMappings"]] == [service.port]
+    assert {d["containerName"]: d["condition"] for d in main["dependsOn"]} == service.depends_on
+    assert main["logConfiguration"]["logDriver"] == "awsfirelens"
+    (log_group,) = [r["PhysicalResourceId"] for r in boto3.client("cloudformation", region_name=REGION)
+                    .describe_stack_resources(StackName=f"{bp.name}-{bp.env}-{name}")["StackResources"]
+                    if r["LogicalResourceId"] == "LogGroup"]  # its KMS key: tests/test_sidecars.py (moto drops it)
+    assert main["logConfiguration"]["options"]["log_group_name"] == log_group
+    for cname, sidecar in service.containers.items():
+        deployed = containers[cname]
+        assert deployed["image"] == sidecar.image
+        assert (deployed.get("cpu"), deployed.get("memory")) == (sidecar.cpu, sidecar.memory)
+        assert deployed["essential"] is essential(service, cname)
+        assert deployed["readonlyRootFilesystem"] is True and deployed["privileged"] is False
+        assert {d["containerName"]: d["condition"] for d in deployed.get("dependsOn", [])} == sidecar.depends_on
+        assert [(p["containerPort"], p["protocol"]) for p in deployed.get("portMappings", [])] == \
+            [(p.port, p.protocol) for p in sidecar.ports]
+        log = deployed["logConfiguration"]
+        if sidecar.firelens is not None:
+            assert deployed["firelensConfiguration"]["type"] == sidecar.firelens.type
+            assert deployed["firelensConfiguration"].get("options", {}) == sidecar.firelens.options
+            assert (log["logDriver"], log["options"]["awslogs-group"]) == ("awslogs", log_group)
+        else:
+            assert log["logDriver"] == ("awsfirelens" if sidecar.logging.driver == "firelens" else "awslogs")
+    assert sum(c.get("cpu", 0) for c in containers.values()) < int(task["cpu"])
+    assert sum(c.get("memory", 0) for c in containers.values()) < int(task["memory"])

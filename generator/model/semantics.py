@@ -17,7 +17,7 @@ from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
 from generator.model import (attached_groups, capacity, defaults, engine_versions, expectations, network_balancers,
-                             shared_balancers, source_checks)
+                             shared_balancers, sidecars, source_checks)
 from generator.model.errors import did_you_mean
 from generator.model.sources import sources_of
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
@@ -56,6 +56,7 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
     issues.extend(source_checks.check(bp, Issue))  # allow_from: [...] lists sources that can reach the balancer
     issues.extend(attached_groups.check(bp, Issue))  # each attached group once per service
     issues.extend(capacity.check(bp, Issue))  # Spot only where an interruption cannot stop the service
+    issues.extend(sidecars.check(bp, Issue))  # containers: inside a service (names, waits, shares, FireLens)
     return issues
 
 

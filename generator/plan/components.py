@@ -14,6 +14,8 @@ from generator.plan.attached_groups import AttachedGroupPlan, attached_group_pla
 from generator.plan.capacity import CapacityPlan, capacity_plan
 from generator.plan.containers import scratch_volumes
 from generator.plan.flows import redirects_http, service_listener_port
+from generator.plan.sidecars import (ContainerPlan, LoggingPlan, MountPlan, container_plans, logging_plan,
+                                     shared_mounts, task_volumes)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,12 @@ class ServicePlan:
     scratch: tuple[tuple[str, str], ...] = ()  # (volume name, container path) of each writable directory
     attached_groups: tuple[AttachedGroupPlan, ...] = ()  # groups made elsewhere the tasks also wear
     capacity: CapacityPlan | None = None  # the Spot strategy; None keeps launch type FARGATE
+    # additional containers (generator/plan/sidecars.py): the main container's waits, log route and shared mounts
+    containers: tuple[ContainerPlan, ...] = ()
+    depends_on: tuple[tuple[str, str], ...] = ()  # (container, condition) the main container waits for
+    logging: LoggingPlan = LoggingPlan()
+    mounts: tuple[MountPlan, ...] = ()  # shared task volumes in the main container
+    volumes: tuple[str, ...] = ()  # every task-scoped volume: scratch (all containers) and shared, sorted
 
 
 def network_plan(bp) -> NetworkPlan:
@@ -195,5 +203,21 @@ def service_plans(bp) -> tuple[ServicePlan, ...]:
                                          check.start_period) if check is not None else None,
             task_permissions=tuple((tuple(p.actions), tuple(p.resources)) for p in service.task_permissions),
             log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service)),
-            attached_groups=attached_group_plans(service), capacity=capacity_plan(service)))
+            attached_groups=attached_group_plans(service), capacity=capacity_plan(service),
+            **_containers(service)))
     return tuple(plans)
+
+
+def _health_check_plan(check) -> HealthCheckPlan | None:
+    return HealthCheckPlan(tuple(check.command), check.interval, check.timeout, check.retries,
+                           check.start_period) if check is not None else None
+
+
+def _containers(service) -> dict:
+    """The ServicePlan fields of additional containers (empty for a one-container service)."""
+    if not service.containers and not service.volumes:
+        return {}
+    containers = container_plans(service, _health_check_plan)
+    return dict(containers=containers, depends_on=tuple(sorted(service.depends_on.items())),
+                logging=logging_plan(service.logging), mounts=shared_mounts(service.mounts),
+                volumes=tuple(task_volumes(tuple(scratch_volumes(service)), containers, service.volumes)))
