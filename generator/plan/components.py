@@ -15,7 +15,9 @@ from generator.plan.capacity import CapacityPlan, capacity_plan
 from generator.plan.containers import scratch_volumes
 from generator.plan.existing_network import (ROUTE_TABLE_KINDS, SUBNET_KINDS, ExistingParameter,
                                             existing_parameters)
-from generator.plan.flows import redirects_http
+from generator.plan.flows import redirects_http, service_listener_port
+from generator.plan.sidecars import (ContainerPlan, LoggingPlan, MountPlan, container_plans, logging_plan,
+                                     shared_mounts, task_volumes)
 
 
 #: The NAT mode of an existing network: whatever the team's route tables say.
@@ -55,6 +57,25 @@ class NetworkPlan:
 
 
 @dataclass(frozen=True)
+class NetworkListener:
+    """One listener of a network balancer: its port, the service it forwards to and that service's target group."""
+
+    port: int
+    service: str
+    container_port: int
+    health_check: str | None  # an HTTP health check path; None: a TCP connection check
+
+
+@dataclass(frozen=True)
+class PrivateLinkPlan:
+    """The VPC endpoint service in front of a network balancer."""
+
+    allowed_principals: tuple[str, ...]
+    acceptance_required: bool
+    consumer_cidrs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class BalancerPlan:
     """One application load balancer and its listeners."""
 
@@ -74,8 +95,17 @@ class BalancerPlan:
     web_acl: bool = False  # behind an AWS WAF web ACL (internet-facing unless relaxed)
     rate_limit: int = 0  # the web ACL's requests per client IP per 5 minutes
     tls_to_targets: bool = False  # forwards to its targets over HTTPS (end-to-end TLS)
+    kind: str = "application"  # application | network
+    tls: bool = False  # network: TLS listeners (certificate_* and ssl_policy hold the certificate and policy)
+    listeners: tuple[NetworkListener, ...] = ()  # network: one per routed service, by port
+    privatelink: PrivateLinkPlan | None = None  # network, internal: published as a VPC endpoint service
     #: Stack parameters holding prefix-list ids of listed sources (``allow_from: [{parameter: Name}]``), sorted.
     source_parameters: tuple[str, ...] = ()
+
+    @property
+    def network(self) -> bool:
+        """Whether this is a network load balancer."""
+        return self.kind == "network"
 
     @property
     def target_protocol(self) -> str:
@@ -126,6 +156,12 @@ class ServicePlan:
     scratch: tuple[tuple[str, str], ...] = ()  # (volume name, container path) of each writable directory
     attached_groups: tuple[AttachedGroupPlan, ...] = ()  # groups made elsewhere the tasks also wear
     capacity: CapacityPlan | None = None  # the Spot strategy; None keeps launch type FARGATE
+    # additional containers (generator/plan/sidecars.py): the main container's waits, log route and shared mounts
+    containers: tuple[ContainerPlan, ...] = ()
+    depends_on: tuple[tuple[str, str], ...] = ()  # (container, condition) the main container waits for
+    logging: LoggingPlan = LoggingPlan()
+    mounts: tuple[MountPlan, ...] = ()  # shared task volumes in the main container
+    volumes: tuple[str, ...] = ()  # every task-scoped volume: scratch (all containers) and shared, sorted
 
 
 def network_plan(bp) -> NetworkPlan:
@@ -139,6 +175,9 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
     """Every balancer, in the blueprint's (sorted) order."""
     plans = []
     for name, balancer in bp.load_balancers.items():
+        if balancer.network:
+            plans.append(_network_balancer_plan(bp, name, balancer))
+            continue
         https = balancer.https
         plans.append(BalancerPlan(
             name=name, prefix=pascal(name), scheme=balancer.scheme,
@@ -152,6 +191,29 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets,
             source_parameters=tuple(sorted(s.parameter for s in sources_of(balancer) if s.parameter))))
     return tuple(plans)
+
+
+def _network_balancer_plan(bp, name: str, balancer) -> BalancerPlan:
+    """A network balancer: its TLS certificate (if any), one listener per routed service, its endpoint service."""
+    tls = balancer.tls
+    listeners = []
+    for service_name, service in bp.services.items():
+        route = service.route
+        if route is None or route.load_balancer != name or service.port is None:
+            continue
+        health = route.health_check if "health_check" in route.model_fields_set else None
+        listeners.append(NetworkListener(service_listener_port(bp, service_name), service_name, service.port, health))
+    link = balancer.privatelink
+    return BalancerPlan(
+        name=name, prefix=pascal(name), scheme=balancer.scheme,
+        tier="public" if balancer.scheme == "internet-facing" else "private", https=False,
+        certificate_parameter=tls.certificate.parameter if tls else None,
+        certificate_arn=tls.certificate.arn if tls else None, ssl_policy=tls.ssl_policy if tls else None,
+        redirects_http=False, cloudfront_only=False, deletion_protection="deletion_protection" not in balancer.relax,
+        desync_mitigation="", relax=dict(balancer.relax), kind="network", tls=tls is not None,
+        listeners=tuple(sorted(listeners, key=lambda listener: listener.port)),
+        privatelink=PrivateLinkPlan(tuple(link.allowed_principals), link.acceptance_required,
+                                    tuple(str(c) for c in link.consumer_cidrs)) if link is not None else None)
 
 
 def service_plans(bp) -> tuple[ServicePlan, ...]:
@@ -171,5 +233,21 @@ def service_plans(bp) -> tuple[ServicePlan, ...]:
                                          check.start_period) if check is not None else None,
             task_permissions=tuple((tuple(p.actions), tuple(p.resources)) for p in service.task_permissions),
             log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service)),
-            attached_groups=attached_group_plans(service), capacity=capacity_plan(service)))
+            attached_groups=attached_group_plans(service), capacity=capacity_plan(service),
+            **_containers(service)))
     return tuple(plans)
+
+
+def _health_check_plan(check) -> HealthCheckPlan | None:
+    return HealthCheckPlan(tuple(check.command), check.interval, check.timeout, check.retries,
+                           check.start_period) if check is not None else None
+
+
+def _containers(service) -> dict:
+    """The ServicePlan fields of additional containers (empty for a one-container service)."""
+    if not service.containers and not service.volumes:
+        return {}
+    containers = container_plans(service, _health_check_plan)
+    return dict(containers=containers, depends_on=tuple(sorted(service.depends_on.items())),
+                logging=logging_plan(service.logging), mounts=shared_mounts(service.mounts),
+                volumes=tuple(task_volumes(tuple(scratch_volumes(service)), containers, service.volumes)))
