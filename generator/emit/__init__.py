@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from troposphere import Ref, Template
 
-from generator.emit import (balancers, data, default_group, exports, guardrails, network, security, services,
-                            vpc_endpoints)
+from generator.emit import (balancers, data, default_group, exports, guardrails, ipv6, network, security,
+                            services, vpc_endpoints)
 from generator.emit.data import KMS_PLACEHOLDER
 from generator.emit.parameters import StackParameter
 from generator.plan import Layout, Stack
@@ -21,6 +21,7 @@ def network_template(layout: Layout, stack_name: str) -> Template:
     template = Template(Description=f"stackprint {layout.name} {layout.env}: network")
     template.set_version("2010-09-09")
     network.add_vpc(template, layout)
+    ipv6.add_dual_stack(template, layout)
     network.add_logs_key(template, stack_name)
     network.add_flow_log(template)
     network.add_cluster(template)

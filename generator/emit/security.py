@@ -17,8 +17,9 @@ from generator.plan.security_groups import PLACEHOLDER_TO_PORT, CidrRule, Prefix
 def _inline(rule: CidrRule) -> ec2.SecurityGroupRule:
     """An inline CIDR rule; the placeholder uses ICMP type 252 / code 86, which no packet carries."""
     to_port = PLACEHOLDER_TO_PORT if rule.placeholder else rule.port
-    return ec2.SecurityGroupRule(CidrIp=rule.cidr, IpProtocol=rule.protocol, FromPort=rule.port, ToPort=to_port,
-                                 Description=rule.description)
+    address = {"CidrIpv6" if ":" in rule.cidr else "CidrIp": rule.cidr}  # ::/0 is the internet as 0.0.0.0/0 is
+    return ec2.SecurityGroupRule(IpProtocol=rule.protocol, FromPort=rule.port, ToPort=to_port,
+                                 Description=rule.description, **address)
 
 
 def _prefix_list(rule: PrefixListRule) -> ec2.SecurityGroupRule:

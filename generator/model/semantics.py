@@ -16,7 +16,7 @@ from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
-from generator.model import defaults, engine_versions, expectations, shared_balancers
+from generator.model import defaults, engine_versions, expectations, ipv6, shared_balancers
 from generator.model.errors import did_you_mean
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
@@ -157,6 +157,7 @@ def _services(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
         yield from _route(bp, name, service, where)
         yield from _flows(bp, name, service, where)
         yield from _egress(bp, service, where)
+        yield from ipv6.egress_issues(bp, service, where, Issue)
         yield from _variables(service, where)
         yield from _endpoint_variables(bp, service, where)
     yield from _rule_clashes(bp)
@@ -322,7 +323,7 @@ def _egress(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:
     vpc = bp.network.cidr
     for index, rule in enumerate(service.egress):
         at = where + ("egress", index)
-        if rule.cidr.subnet_of(vpc):
+        if rule.cidr.version == vpc.version and rule.cidr.subnet_of(vpc):
             yield Issue(at + ("cidr",), f"{rule.cidr} is inside the VPC {vpc}, where only load balancers and "
                                         "tasks live (reach another service with flows: [name], which opens only "
                                         "its port to its security group)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.naming import pascal
+from generator.plan import ipv6
 from generator.plan.containers import scratch_volumes
 from generator.plan.flows import redirects_http
 
@@ -21,6 +22,8 @@ class NetworkPlan:
     availability_zones: int
     nat: str
     relax: dict = field(hash=False)
+    ipv6: bool = False  # dual stack (generator/plan/ipv6.py)
+    ipv6_private_egress: bool = False  # the private tier routes ::/0 to an egress-only internet gateway
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class BalancerPlan:
     web_acl: bool = False  # behind an AWS WAF web ACL (internet-facing unless relaxed)
     rate_limit: int = 0  # the web ACL's requests per client IP per 5 minutes
     tls_to_targets: bool = False  # forwards to its targets over HTTPS (end-to-end TLS)
+    ip_address_type: str = "ipv4"  # dualstack when internet-facing in a dual-stack VPC (generator/plan/ipv6.py)
 
     @property
     def target_protocol(self) -> str:
@@ -95,7 +99,8 @@ class ServicePlan:
 
 def network_plan(bp) -> NetworkPlan:
     network = bp.network
-    return NetworkPlan(str(network.cidr), network.availability_zones, network.nat, dict(network.relax))
+    return NetworkPlan(str(network.cidr), network.availability_zones, network.nat, dict(network.relax),
+                       ipv6=network.ipv6, ipv6_private_egress=ipv6.private_egress(bp))
 
 
 def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
@@ -112,7 +117,8 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             cloudfront_only=balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront",
             deletion_protection="deletion_protection" not in balancer.relax,
             desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax),
-            web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets))
+            web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets,
+            ip_address_type=ipv6.ip_address_type(bp, balancer)))
     return tuple(plans)
 
 

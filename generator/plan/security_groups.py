@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from generator.plan.flows import (CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET, LOAD_BALANCER,
                                   SERVICE, Flow, redirects_http)
+from generator.plan.ipv6 import egress_twin, private_egress
 from generator.plan.names import balancer_group, database_group, pascal, service_group, targets_group
 
 RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
@@ -28,6 +29,7 @@ TARGETS = "targets"  # owner_kind of a balancer's targets group
 PREFIX_LIST_WEIGHTS = {CLOUDFRONT_PREFIX_LIST_PARAMETER: 55}
 PLATFORM_EGRESS_PORT = 443
 PLATFORM_EGRESS_REASON = "HTTPS to ECR, CloudWatch Logs and Secrets Manager via NAT"
+PLATFORM_EGRESS_REASON_IPV6 = "HTTPS to ECR, CloudWatch Logs and Secrets Manager via the egress-only internet gateway"
 PLATFORM_EGRESS_REASON_WITHOUT_NAT = ("HTTPS to S3 (ECR image layers) via the S3 gateway endpoint, the only route "
                                       "out of the private subnets (nat none)")
 
@@ -129,17 +131,30 @@ def _service_cidr_egress(bp, name: str, service) -> tuple[CidrRule, ...]:
         ("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0"): CidrRule("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0",
                                                              platform_egress_reason(bp))}
     for egress in service.egress:  # reasons were checked against the rule-description alphabet by the model
-        key = (egress.protocol, egress.port, str(egress.cidr))
-        if key in rules:  # AWS rejects duplicate rules: keep one, carrying both reasons
-            old = rules[key]
-            rules[key] = CidrRule(old.protocol, old.port, old.cidr, f"{old.description}; {egress.reason}"[:255])
-        else:
-            rules[key] = CidrRule(egress.protocol, egress.port, str(egress.cidr), egress.reason)
+        _add_egress(rules, egress.protocol, egress.port, str(egress.cidr), egress.reason)
+    if private_egress(bp):  # dual stack with a route out: the internet is ::/0 too (generator/plan/ipv6.py)
+        for key in sorted(rules):
+            twin = egress_twin(key[2])
+            if twin is not None:
+                reason = rules[key].description.replace(PLATFORM_EGRESS_REASON, PLATFORM_EGRESS_REASON_IPV6)
+                _add_egress(rules, key[0], key[1], twin, reason)
     return tuple(rules[key] for key in sorted(rules))
 
 
+def _add_egress(rules: dict, protocol: str, port: int, cidr: str, reason: str) -> None:
+    """One rule per (protocol, port, cidr): AWS rejects duplicate rules, so a second one adds its reason."""
+    key = (protocol, port, cidr)
+    if key in rules:
+        old = rules[key]
+        if reason not in old.description.split("; "):
+            rules[key] = CidrRule(old.protocol, old.port, old.cidr, f"{old.description}; {reason}"[:255])
+    else:
+        rules[key] = CidrRule(protocol, port, cidr, reason)
+
+
 def _balancer_cidr_ingress(flows: tuple[Flow, ...], name: str) -> tuple[CidrRule, ...]:
-    return tuple(CidrRule("tcp", f.port, f.source, f"{'HTTPS' if f.port == 443 else 'HTTP'} from the internet")
+    return tuple(CidrRule("tcp", f.port, f.source, f"{'HTTPS' if f.port == 443 else 'HTTP'} from the internet"
+                                                   + (" over IPv6" if ":" in f.source else ""))
                  for f in flows if f.source_kind == INTERNET and f.target == name)
 
 
