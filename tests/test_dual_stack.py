@@ -162,3 +162,16 @@ def test_the_network_stack_grows_by_a_bounded_number_of_resources():
     for zones in (2, 6):
         added = len(network_resources(layout(zones=zones))) - len(network_resources(layout(ipv6=False, zones=zones)))
         assert added == 3 + zones
+
+
+@pytest.mark.parametrize("nat,says", [("single", "to an egress-only internet gateway (outbound only"),
+                                      ("none", "nowhere from the private subnets (nat none")])
+def test_the_environment_readme_says_where_ipv6_goes_and_lists_the_slots(nat, says):
+    from generator.compile import render
+
+    readme = render(layout(nat=nat), "shop.yaml").files["README.md"].decode()
+    assert says in readme.replace("\n", " ")
+    assert "dualStackIPv6" in readme
+    assert "| `PrivateSubnet2` | private | 2 | `10.20.16.0/20` | /64 number 7 of the VPC's /56 |" in readme
+    assert "| internet (::/0) | `PublicLoadBalancerSecurityGroup` (public) | tcp/443 |" in readme
+    assert "internet (::/0) | `EdgeLoadBalancerSecurityGroup`" not in readme
