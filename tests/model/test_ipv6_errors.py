@@ -8,8 +8,21 @@ import pytest
 from generator.errors import InputError, InputErrors
 from generator.model import load_blueprint
 
-from conftest import BASE
-
+#: conftest.BASE (12 lines), repeated here: test modules cannot import conftest under xdist.
+BASE = """\
+name: shop
+network:
+  cidr: 10.20.0.0/16
+load_balancers:
+  public:
+    scheme: internet-facing
+    https: {certificate: {parameter: CertificateArn}}
+services:
+  web:
+    image: public.ecr.aws/nginx/nginx:1.27
+    port: 8080
+    route: {load_balancer: public}
+"""
 P = "blueprints/shop.yaml"
 DUAL = BASE.replace("  cidr: 10.20.0.0/16\n", "  cidr: 10.20.0.0/16\n  ipv6: true\n")
 IPV6_OFF = BASE
