@@ -37,8 +37,8 @@ def _subnets(network: dict) -> dict[str, str]:
 
 
 def test_the_dual_stack_example_deploys_with_ipv6_where_the_blueprint_says(aws, caplog):
-    env_dir = OUT / "dual-stack" / "prod"
-    bp = load_blueprint(str(REPO / "blueprints" / "dual-stack.yaml"))["prod"]
+    env_dir = OUT / "dual-stack" / "default"
+    bp = load_blueprint(str(REPO / "blueprints" / "dual-stack.yaml"))["default"]
     network = deploy(env_dir)
     skipped = {r.getMessage().rsplit(" ", 1)[-1] for r in caplog.records
                if r.getMessage().startswith("No Moto CloudFormation support for ")}

@@ -1,6 +1,6 @@
 """Reachability over IPv6 (network.ipv6): a ::/0 route to an egress-only internet gateway is a way out for IPv6
 egress rules only, a NAT route for IPv4 ones only, and the isolated tier has neither. Run on the committed
-dual-stack example (out/dual-stack/prod) and on copies of it with one thing taken away, as a reviewer would probe.
+dual-stack example (out/dual-stack/default) and on copies of it with one thing taken away, as a reviewer would probe.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.reach import analyse, from_paths
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "out" / "dual-stack" / "prod"
+EXAMPLE = Path(__file__).resolve().parents[2] / "out" / "dual-stack" / "default"
 
 
 def _reach(tmp_path: Path, *edits: tuple[str, str]):
