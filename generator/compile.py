@@ -124,7 +124,7 @@ def _label(kind: str, name: str) -> str:
 
 def _readme(environment: Environment, stacks_json: list[dict], parameters: list[dict]) -> bytes:
     layout = environment.layout
-    flows = [{"source": _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
+    flows = [{"source": f.source_label or _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
               "protocol": f.protocol, "port": f.port} for f in layout.flows]
     egress = [{"group": g.logical_id, "cidr": r.cidr, "protocol": r.protocol, "port": r.port,
                "description": r.description}
@@ -136,6 +136,9 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         egress=egress, ipv6=ipv6_readme(layout),
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
         database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints,
+        attached=[(s.name, g) for s in layout.services for g in s.attached_groups],
+        attached_services=[s.name for s in layout.services if s.attached_groups],
+        capacity=[(s.name, s.capacity) for s in layout.services if s.capacity is not None],
         deploy=deploy_context(environment.directory, stacks_json, environment.files, layout),
         report=_report_sections(environment))
     return text.encode("utf-8")

@@ -81,9 +81,23 @@ MOTO_GAPS = {
         "created without AWS's self-referencing all-traffic ingress rule (only the allow-all egress); the "
         "restriction tolerates the missing rule, as the real function does.",
     "AWS::ECS::Service": "ServiceRegistries are ignored (the Cloud Map registration is read back instead); "
-                         "NetworkConfiguration (subnets, AssignPublicIp, security groups), LaunchType, "
-                         "EnableExecuteCommand and LoadBalancers are ignored, so they cannot be read back; the test "
-                         "checks them in the golden templates instead.",
+                         "NetworkConfiguration (subnets, AssignPublicIp, security groups), LaunchType and "
+                         "CapacityProviderStrategy are ignored on create (moto's API has no capacity provider "
+                         "strategy on services at all). PATCHED below for create: the network configuration and "
+                         "launch type go to moto's CreateService (which checks that the subnets and groups exist), "
+                         "the strategy is kept on the service and DescribeServices returns it. EnableExecuteCommand "
+                         "and LoadBalancers stay ignored (checked in the golden templates); updates are not patched.",
+    "AWS::ECS::Cluster": "CapacityProviders, DefaultCapacityProviderStrategy and ClusterSettings are ignored on "
+                         "create. PATCHED below: passed to moto's CreateCluster, so DescribeClusters returns them.",
+    "AWS::SSM::Parameter::Value<AWS::EC2::SecurityGroup::Id> parameters":
+        "moto resolves them from its SSM store like CloudFormation, but does not check that the value is a "
+        "security group (nor does it check AWS::EC2::SecurityGroup::Id parameters). Tolerated: the deploy test "
+        "creates real groups for them, and CreateService (patched above) refuses an id that is not a group.",
+    "ECS CreateService security groups and subnets in different VPCs":
+        "accepted (AWS refuses a group outside the subnets' VPC). Tolerated, and relied on only by the tests that "
+        "deploy a whole environment with one `stackprint deploy` (tests/test_deploy_command.py, "
+        "tests/test_drift_command.py): the attached group must exist before the run that creates the VPC, so they "
+        "make it in the default VPC; tests/test_deploy.py creates it in the environment's own VPC.",
     "CloudFormation ExecuteChangeSet (CREATE)":
         "runs the template against the empty REVIEW_IN_PROGRESS stack: no Outputs, no Exports (so a later stack's "
         "Fn::ImportValue fails) and the wrong parameters; a resource that fails raises a server error instead of "
@@ -791,6 +805,49 @@ def _config_rule():
     return ConfigRuleResource
 
 
+def _strategy(items) -> list[dict]:
+    """A CloudFormation capacity provider strategy in the ECS API's shape."""
+    return [{"capacityProvider": item["CapacityProvider"], "weight": int(item.get("Weight", 0)),
+             "base": int(item.get("Base", 0))} for item in items or []]
+
+
+def _patched_cluster_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """AWS::ECS::Cluster with its capacity providers, default strategy and settings (moto drops them)."""
+    from moto.ecs.models import ecs_backends
+
+    props = cloudformation_json.get("Properties") or {}
+    settings = [{"name": s["Name"], "value": s["Value"]} for s in props.get("ClusterSettings") or []] or None
+    return ecs_backends[account_id][region_name].create_cluster(
+        cluster_name=props.get("ClusterName") or resource_name, cluster_settings=settings,
+        capacity_providers=props.get("CapacityProviders"),
+        default_capacity_provider_strategy=_strategy(props.get("DefaultCapacityProviderStrategy")) or None)
+
+
+def _patched_service_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """AWS::ECS::Service with its network configuration, launch type and capacity provider strategy: a service
+    has one or the other (AWS refuses both), and without either moto would record launch type EC2."""
+    from moto.ecs.models import Cluster, TaskDefinition, ecs_backends
+
+    props = cloudformation_json["Properties"]
+    cluster = props["Cluster"].name if isinstance(props["Cluster"], Cluster) else props["Cluster"]
+    task = props["TaskDefinition"]
+    task = task.family if isinstance(task, TaskDefinition) else task
+    strategy = _strategy(props.get("CapacityProviderStrategy"))
+    if strategy and props.get("LaunchType"):
+        raise ValueError("Specifying both a launch type and capacity provider strategy is not supported.")
+    vpc = (props.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration")
+    network = {"awsvpcConfiguration": {"subnets": list(vpc.get("Subnets") or []),
+                                       "securityGroups": list(vpc.get("SecurityGroups") or []),
+                                       "assignPublicIp": vpc.get("AssignPublicIp", "DISABLED")}} if vpc else None
+    service = ecs_backends[account_id][region_name].create_service(
+        cluster, resource_name, props.get("DesiredCount"), task_definition_str=task,
+        launch_type=props.get("LaunchType") or "FARGATE", network_configuration=network)
+    if strategy:
+        service.launch_type = None
+        service.capacity_provider_strategy = strategy
+    return service
+
+
 def patch_moto(monkeypatch) -> None:
     """Apply every PATCHED entry of MOTO_GAPS to moto's classes (in-process mock and server alike)."""
     from moto.cloudformation import models as cfn_models, parsing, responses as cfn_responses
@@ -807,6 +864,9 @@ def patch_moto(monkeypatch) -> None:
     for module in (cfn_models, cfn_responses):
         monkeypatch.setattr(module, "yaml_tag_constructor", _yaml_tag_constructor)
     monkeypatch.setattr(DBInstance, "create_from_cloudformation_json", classmethod(_patched_db_instance_create))
+    from moto.ecs.models import Cluster as EcsCluster, Service as EcsService
+    monkeypatch.setattr(EcsCluster, "create_from_cloudformation_json", classmethod(_patched_cluster_create))
+    monkeypatch.setattr(EcsService, "create_from_cloudformation_json", classmethod(_patched_service_create))
     monkeypatch.setattr(DBInstance, "has_cfn_attr", classmethod(
         lambda cls, attr: attr in ("Endpoint.Address", "Endpoint.Port", "MasterUserSecret.SecretArn")))
     monkeypatch.setattr(DBInstance, "get_cfn_attribute", _db_instance_attribute(DBInstance.get_cfn_attribute))

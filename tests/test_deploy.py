@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+from math import gcd
 from pathlib import Path
 
 import boto3
@@ -25,6 +26,11 @@ OUT = REPO / "out"
 REGION = "us-east-1"
 PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
 PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
+#: A listed source's prefix list given by a parameter (allow_from: [{parameter: ...}]): the fixture creates a
+#: customer-managed list and supplies its id, as a pipeline would.
+SOURCE_PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_PREFIX_LIST_ID"
+GROUP_PLACEHOLDER = "REPLACE_WITH_SECURITY_GROUP_ID"
+SSM_GROUP_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::SecurityGroup::Id>"
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 ENGINE_PORTS = {"postgres": 5432, "aurora-postgresql": 5432, "mysql": 3306, "aurora-mysql": 3306}
 
@@ -49,6 +55,16 @@ def cloudfront_prefix_list() -> str:
     return lists[0]["PrefixListId"]
 
 
+def source_prefix_list() -> str:
+    """The id of a partner's customer-managed prefix list (created once per moto account)."""
+    ec2 = boto3.client("ec2", region_name=REGION)
+    found = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": ["partners"]}])
+    if found["PrefixLists"]:
+        return found["PrefixLists"][0]["PrefixListId"]
+    return ec2.create_managed_prefix_list(PrefixListName="partners", AddressFamily="IPv4", MaxEntries=10, Entries=[
+        {"Cidr": "192.0.2.0/24", "Description": "partner C offices"}])["PrefixList"]["PrefixListId"]
+
+
 def deploy(env_dir: Path) -> dict[str, str]:
     """Create every stack of one environment in stacks.json order; returns logical id -> physical id of the
     network stack's resources and of every security group (firewall shards, balancer stacks), and every balancer."""
@@ -56,11 +72,14 @@ def deploy(env_dir: Path) -> dict[str, str]:
     certificate = boto3.client("acm", region_name=REGION).request_certificate(
         DomainName="example.com")["CertificateArn"]
     substitutes = {PLACEHOLDER: certificate, PREFIX_LIST_PLACEHOLDER: cloudfront_prefix_list(),
+                   SOURCE_PREFIX_LIST_PLACEHOLDER: source_prefix_list(),
                    "REPLACE_WITH_NOTIFICATION_EMAIL": "security-team@example.com"}
     network_resources = {}
     for stack in json.loads((env_dir / "stacks.json").read_text()):
         config = json.loads((env_dir / stack["config"]).read_text())
-        parameters = [{"ParameterKey": key, "ParameterValue": substitutes.get(value, value)}
+        provide_attached_groups(env_dir / stack["template"], config, network_resources)
+        parameters = [{"ParameterKey": key, "ParameterValue": network_resources.get(
+            f"attached:{key}") if value == GROUP_PLACEHOLDER else substitutes.get(value, value)}
                       for key, value in sorted(config["Parameters"].items())]
         cfn.create_stack(StackName=stack["stack_name"], TemplateBody=(env_dir / stack["template"]).read_text(),
                          Parameters=parameters, Tags=[{"Key": k, "Value": v} for k, v in config["Tags"].items()])
@@ -71,6 +90,26 @@ def deploy(env_dir: Path) -> dict[str, str]:
                     "AWS::EC2::SecurityGroup", "AWS::ElasticLoadBalancingV2::LoadBalancer"):
                 network_resources[resource.get("LogicalResourceId")] = resource.get("PhysicalResourceId")
     return network_resources
+
+
+def provide_attached_groups(template_path: Path, config: dict, network_resources: dict[str, str]) -> None:
+    """What the central team provides before a service stack with attached groups deploys (Firewall Manager
+    replicates its common group into the VPC): a security group in the environment's VPC for each parameter that
+    takes a group id (the config.json placeholder) and for each SSM parameter naming one (written to SSM, where
+    CloudFormation resolves it). Recorded as ``attached:<parameter>`` -> group id."""
+    from generator.load import load_text
+
+    declared = load_text(template_path.read_text(), template_path.name, cfn=True).data.get("Parameters") or {}
+    ec2, ssm = boto3.client("ec2", region_name=REGION), boto3.client("ssm", region_name=REGION)
+    for name, definition in sorted(declared.items()):
+        from_ssm = definition.get("Type") == SSM_GROUP_TYPE
+        if not (from_ssm or config["Parameters"].get(name) == GROUP_PLACEHOLDER) or f"attached:{name}" in network_resources:
+            continue
+        group = ec2.create_security_group(GroupName=f"central-{name}", VpcId=network_resources["Vpc"],
+                                          Description=f"managed outside stackprint ({name})")["GroupId"]
+        network_resources[f"attached:{name}"] = group
+        if from_ssm:
+            ssm.put_parameter(Name=definition["Default"], Value=group, Type="String")
 
 
 def _pascal(name: str) -> str:
@@ -95,7 +134,10 @@ def expected_rules(bp) -> dict[str, set]:
     outbound_ranges = internet_ranges if bp.network.nat != "none" else ("0.0.0.0/0",)
     for name, balancer in bp.load_balancers.items():
         rules[lb[name]].add(("egress", "icmp", 252, 86, "255.255.255.255/32"))  # placeholder: nothing out
-        if balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
+        if isinstance(balancer.allow_from, list):  # exactly the listed sources, on every listener port
+            rules[lb[name]] |= {("ingress", "tcp", port, port, _listed_peer(source))
+                                for source in balancer.allow_from for port in _listener_ports(balancer)}
+        elif balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
             rules[lb[name]].add(("ingress", "tcp", 443, 443, CLOUDFRONT_PREFIX_LIST))  # and nothing else
         elif balancer.scheme == "internet-facing":
             for internet in internet_ranges:  # ::/0 is the internet too in a dual-stack VPC
@@ -132,6 +174,21 @@ def expected_rules(bp) -> dict[str, set]:
     for group in db.values():
         rules[group].add(("egress", "icmp", 252, 86, "255.255.255.255/32"))  # a database sends nothing
     return rules
+
+
+def _listener_ports(balancer) -> list[int]:
+    """443 with HTTPS; 80 without it, or to redirect (not on an internal balancer that encrypts end to end)."""
+    ports = [443] if balancer.https is not None else []
+    if balancer.https is None or not (balancer.scheme == "internal" and "end_to_end_tls" not in balancer.relax):
+        ports.append(80)
+    return ports
+
+
+def _listed_peer(source) -> str:
+    """The peer a listed source's rule names once deployed: its CIDR, its prefix-list id, or the fixture's list."""
+    if source.cidr is not None:
+        return str(source.cidr)
+    return source.prefix_list or SOURCE_PREFIX_LIST_PLACEHOLDER
 
 
 def actual_rules(group: dict, names: dict[str, str]) -> tuple[set, list[str]]:
@@ -171,6 +228,7 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str], env_dir: Path | No
     ids = {logical: network[logical] for logical in expected}
     names = {physical: logical for logical, physical in ids.items()}
     names[cloudfront_prefix_list()] = CLOUDFRONT_PREFIX_LIST
+    names[source_prefix_list()] = SOURCE_PREFIX_LIST_PLACEHOLDER
     described = boto3.client("ec2", region_name=REGION).describe_security_groups(GroupIds=sorted(ids.values()))
     assert len(described["SecurityGroups"]) == len(expected)
     for group in described["SecurityGroups"]:
@@ -178,7 +236,7 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str], env_dir: Path | No
         assert rules == expected[names[group["GroupId"]]], names[group["GroupId"]]
         assert all(descriptions), f"{names[group['GroupId']]} has a rule without a description"
     if env_dir is not None:
-        assert_tasks_wear_their_groups(bp, env_dir, names)
+        assert_tasks_wear_their_groups(bp, env_dir, names, network)
     (default,) = boto3.client("ec2", region_name=REGION).describe_security_groups(Filters=[
         {"Name": "vpc-id", "Values": [network["Vpc"]]}, {"Name": "group-name", "Values": ["default"]}])[
         "SecurityGroups"]
@@ -188,26 +246,42 @@ def assert_firewall_is_the_flows(bp, network: dict[str, str], env_dir: Path | No
         assert (default["IpPermissions"], default["IpPermissionsEgress"]) == ([], [])
 
 
-def assert_tasks_wear_their_groups(bp, env_dir: Path, names: dict[str, str]) -> None:
-    """Each ECS service's tasks wear exactly their own group, their balancer's targets group (when routed) and the
-    endpoint clients' group (with interface endpoints): what makes the rules above exact per service. moto keeps no
-    network configuration on ECS services (MOTO_GAPS), so the deployed template's imports are resolved through the
-    exports CloudFormation actually holds."""
-    from generator.load import load_text
-
-    exports = {e["Name"]: e["Value"] for e in boto3.client("cloudformation", region_name=REGION).list_exports()[
-        "Exports"]}
+def assert_tasks_wear_their_groups(bp, env_dir: Path, names: dict[str, str], network: dict[str, str]) -> None:
+    """Each ECS service's tasks wear exactly their own group, their balancer's targets group (when routed), the
+    endpoint clients' group (with interface endpoints) and the groups the blueprint attaches: what makes the rules
+    above exact per service. Read back through DescribeServices (moto's CloudFormation drops the network
+    configuration; patched in tests/emulator.py, MOTO_GAPS), with the launch type or the Spot strategy the
+    blueprint's capacity implies, and the cluster's capacity providers."""
+    ecs = boto3.client("ecs", region_name=REGION)
+    names = {**names, **{group: key for key, group in network.items() if key and key.startswith("attached:")}}
+    arns = ecs.list_services(cluster=network["Cluster"])["serviceArns"]
+    described = {s["serviceName"].split("-Service")[0]: s
+                 for s in ecs.describe_services(cluster=network["Cluster"], services=arns)["services"]}
     endpoints = [name for name in bp.network.endpoints if name != "s3"]
     for name, service in bp.services.items():
-        template = load_text((env_dir / f"{bp.name}-{bp.env}-{name}.template.yaml").read_text(), name, cfn=True)
-        groups = template.data["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"][
-            "SecurityGroups"]
+        deployed = described[f"{bp.name}-{bp.env}-{name}"]
+        groups = deployed["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
         expected = [f"{_pascal(name)}TaskSecurityGroup"]
         if service.route is not None:
             expected.append(f"{_pascal(service.route.load_balancer)}LoadBalancerTargetsSecurityGroup")
         if endpoints:
             expected.append("EndpointClientSecurityGroup")
-        assert sorted(names[exports[g["Fn::ImportValue"]]] for g in groups) == sorted(expected), name
+        expected += [f"attached:{group.stack_parameter}" for group in service.security_groups]
+        assert sorted(names[g] for g in groups) == sorted(expected), name
+        assert deployed["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "DISABLED", name
+        capacity = service.capacity
+        if capacity is None or capacity.spot == 0:
+            assert deployed.get("launchType") == "FARGATE" and not deployed.get("capacityProviderStrategy"), name
+            continue
+        divisor = gcd(capacity.spot, 100 - capacity.spot)
+        assert "launchType" not in deployed or not deployed["launchType"], name
+        assert sorted((s["capacityProvider"], s.get("base", 0), s["weight"])
+                      for s in deployed["capacityProviderStrategy"]) == [
+            ("FARGATE", capacity.on_demand_base, (100 - capacity.spot) // divisor),
+            ("FARGATE_SPOT", 0, capacity.spot // divisor)], name
+    (cluster,) = ecs.describe_clusters(clusters=[network["Cluster"]])["clusters"]
+    spot = any(s.capacity is not None and s.capacity.spot for s in bp.services.values())
+    assert sorted(cluster.get("capacityProviders") or []) == (["FARGATE", "FARGATE_SPOT"] if spot else [])
 
 
 def test_endpoints_sit_in_the_private_tier_and_private_routes_never_leave_the_vpc(aws):
@@ -359,6 +433,40 @@ def test_a_cloudfront_only_origin_with_exec_and_scratch_deploys_as_written(aws, 
     assert sorted(statement["Action"]) == ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
                                            "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
     assert statement["Resource"] == "*"
+
+
+def test_a_partner_only_balancer_admits_exactly_its_listed_sources_each_described(aws):
+    """partner-api: read the balancers' groups back through EC2: the partners' two CIDRs and their prefix list (the
+    id the pipeline supplied) on 443 and 80 with the reasons as descriptions, the corporate range on 443 only, and no
+    0.0.0.0/0 anywhere on either balancer."""
+    env_dir = OUT / "partner-api" / "default"
+    network = deploy(env_dir)
+    ec2 = boto3.client("ec2", region_name=REGION)
+    partner_list = source_prefix_list()
+
+    def sources(group: str) -> set[tuple]:
+        (found,) = ec2.describe_security_groups(GroupIds=[network[group]])["SecurityGroups"]
+        return {(p["FromPort"], r.get("CidrIp") or r.get("PrefixListId"), r.get("Description", ""))
+                for p in found["IpPermissions"] for r in p.get("IpRanges", []) + p.get("PrefixListIds", [])}
+
+    # moto keeps no description on prefix-list rules (MOTO_GAPS): that one is read in the template below.
+    assert sources("PartnersLoadBalancerSecurityGroup") == {
+        (443, "203.0.113.0/24", "HTTPS from partner A egress proxies (203.0.113.0/24)"),
+        (80, "203.0.113.0/24", "HTTP from partner A egress proxies (203.0.113.0/24), redirected to HTTPS"),
+        (443, "198.51.100.16/28", "HTTPS from partner B data centre (198.51.100.16/28)"),
+        (80, "198.51.100.16/28", "HTTP from partner B data centre (198.51.100.16/28), redirected to HTTPS"),
+        (443, partner_list, ""), (80, partner_list, "")}
+    assert sources("CorporateLoadBalancerSecurityGroup") == {
+        (443, "10.200.0.0/16", "HTTPS from corporate network over Direct Connect (10.200.0.0/16)")}
+    template = (env_dir / "partner-api-default-lb-partners.template.yaml").read_text()
+    assert template.count("Description: HTTPS from partner C offices (prefix list from parameter PartnerPrefixList)"
+                          ) == 1
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    schemes = {b["LoadBalancerName"]: b["Scheme"] for b in elbv2.describe_load_balancers()["LoadBalancers"]}
+    assert sorted(schemes.values()) == ["internal", "internet-facing"]
+    acl = boto3.client("wafv2", region_name=REGION).get_web_acl_for_resource(
+        ResourceArn=network["PartnersLoadBalancer"])
+    assert acl.get("WebACL"), "the partner balancer stays behind its web ACL"
 
 
 @pytest.mark.parametrize("env", ["dev", "prod"])

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from emulator import moto_server
 from generator.cli import main
+from generator.load import load_file
 
 pytestmark = pytest.mark.slow  # see tests/conftest.py: "Suite cost"
 
@@ -43,11 +44,37 @@ def placeholder_values(server, env_dir: Path) -> list[str]:
               "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID": prefix_list["PrefixListId"],
               "REPLACE_WITH_NOTIFICATION_EMAIL": "security-team@example.com"}
     found = {}
+    if any("REPLACE_WITH_PREFIX_LIST_ID" in (env_dir / s["config"]).read_text()
+           for s in json.loads((env_dir / "stacks.json").read_text())):  # a partner's list (allow_from sources)
+        values["REPLACE_WITH_PREFIX_LIST_ID"] = server.client("ec2").create_managed_prefix_list(
+            PrefixListName="partners", AddressFamily="IPv4", MaxEntries=10,
+            Entries=[{"Cidr": "192.0.2.0/24"}])["PrefixList"]["PrefixListId"]
     for stack in json.loads((env_dir / "stacks.json").read_text()):
         for name, value in json.loads((env_dir / stack["config"]).read_text())["Parameters"].items():
-            if value.startswith("REPLACE_WITH_"):
+            if value == "REPLACE_WITH_SECURITY_GROUP_ID":
+                found[name] = central_group(server, name)
+            elif value.startswith("REPLACE_WITH_"):
                 found[name] = values[value]
+        declared = load_file(str(env_dir / stack["template"]), cfn=True).data.get("Parameters") or {}
+        for name, definition in declared.items():
+            if definition.get("Type") == "AWS::SSM::Parameter::Value<AWS::EC2::SecurityGroup::Id>":
+                server.client("ssm").put_parameter(Name=definition["Default"], Value=central_group(server, name),
+                                                   Type="String", Overwrite=True)
     return [f"--parameter={name}={value}" for name, value in sorted(found.items())]
+
+
+def central_group(server, name: str) -> str:
+    """A centrally managed group for an attached-group parameter. ``stackprint deploy`` creates the environment's
+    VPC in the same run, so the group is made in the account's default VPC beforehand (moto does not check that an
+    ECS service's groups are in its subnets' VPC: MOTO_GAPS; tests/test_deploy.py attaches one in the environment's
+    own VPC, as AWS requires)."""
+    ec2 = server.client("ec2")
+    found = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"central-{name}"]}])
+    if found["SecurityGroups"]:
+        return found["SecurityGroups"][0]["GroupId"]
+    (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    return ec2.create_security_group(GroupName=f"central-{name}", Description="managed outside stackprint",
+                                     VpcId=vpc["VpcId"])["GroupId"]
 
 
 def run(*args: str):

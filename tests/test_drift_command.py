@@ -247,6 +247,36 @@ def test_an_interface_attached_to_a_group_outside_the_layout_is_reported(server)
     assert finding["subject"] == f"{eni} (debug box) uses {foreign} (debug)"
 
 
+def test_attached_groups_on_the_tasks_interfaces_are_not_drift_but_other_foreign_groups_are(server):
+    """shared-services: web attaches a group given as a parameter, the worker one read from SSM. An interface
+    wearing a task group with the group its service attaches is declared; the same interface with a group nobody
+    attaches is DRIFT004."""
+    env_dir = REPO / "out" / "shared-services" / "prod"
+    deploy(server, env_dir)
+    ec2 = server.client("ec2")
+    groups = {g["GroupName"]: g["GroupId"] for g in ec2.describe_security_groups()["SecurityGroups"]}
+    central = {name: group for name, group in groups.items() if name.startswith("central-")}
+    assert sorted(central) == ["central-AttachedGroupNetworkScannerSecurityGroupId", "central-CommonSecurityGroupId"]
+    task = {kind: first(lambda r, kind=kind: r["Type"] == "AWS::EC2::SecurityGroup" and r["Properties"][
+        "GroupDescription"].endswith(f" {kind} tasks"), env_dir) for kind in ("web", "worker")}
+    vpc = physical(server, *first(of_type("AWS::EC2::VPC"), env_dir)[:2])
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+    for kind, attached in (("web", "central-CommonSecurityGroupId"),
+                           ("worker", "central-AttachedGroupNetworkScannerSecurityGroupId")):
+        ec2.create_network_interface(SubnetId=subnet, Description=f"{kind} task",
+                                     Groups=[physical(server, *task[kind][:2]), central[attached]])
+    code, report = drift(env_dir)
+    assert (code, [f["rule"] for f in report["findings"]]) == (0, [])
+    foreign = ec2.create_security_group(GroupName="debug", Description="debug access", VpcId=vpc)["GroupId"]
+    eni = ec2.create_network_interface(SubnetId=subnet, Description="web task",
+                                       Groups=[physical(server, *task["web"][:2]), foreign])[
+        "NetworkInterface"]["NetworkInterfaceId"]
+    code, report = drift(env_dir)
+    assert code == 1
+    assert [(f["rule"], f["subject"]) for f in report["findings"]] == [
+        ("DRIFT004", f"{eni} (web task) uses {foreign} (debug)")]
+
+
 # ---- groups and rules in other stacks than the network's (as the quota split makes them) ------------------------
 
 NETWORK = """\

@@ -198,7 +198,7 @@ def test_approval_between_create_and_execute_exactly_in_protected_environments(b
             execute = _action(stage["Actions"], stack["stack_name"], "CHANGE_SET_EXECUTE")["RunOrder"]
             assert any(create < a["RunOrder"] < execute for a in approvals), stack["stack_name"]
             assert stack["stack_name"] in " ".join(a["Configuration"]["CustomData"] for a in approvals)
-    assert protected == ({"prod"} if blueprint in ("web-api", "hardened-two-tier") else set())
+    assert protected == ({"prod"} if blueprint in ("web-api", "hardened-two-tier", "shared-services") else set())
 
 
 def _policy_statements(template: dict, resource: str) -> list[dict]:
@@ -271,7 +271,9 @@ SAMPLES = {  # a valid value for every kind of pipeline parameter (by name suffi
     "FullRepositoryId": "acme/infrastructure",
     "CertificateArn": f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
     "PrefixListId": "pl-3b927c52",
+    "PrefixList": "pl-0123456789abcdef0",  # a listed source's prefix list (partner-api's PartnerPrefixList)
     "Email": "security-team@example.com",  # the guardrails stack's notification address
+    "SecurityGroupId": "sg-0123456789abcdef0",  # a group attached from outside the blueprint (security_groups)
 }
 
 

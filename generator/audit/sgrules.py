@@ -96,6 +96,8 @@ class SgRule:
         if self.peer_kind == "group":
             # A group named by a parameter, import or other function has no name to show.
             return "a group given by a function" if self.peer_group is UNKNOWN else f"group {self.peer_group}"
+        if self.peer_kind == "prefix-list":
+            return _describe_prefix_list(self.raw_peer()[1])
         return self.peer_kind
 
     def signature(self, self_id: str) -> tuple:
@@ -122,6 +124,15 @@ class SgRule:
             if key in self.raw:
                 return [key, self.raw[key]]
         return None
+
+
+def _describe_prefix_list(value) -> str:
+    """``prefix list pl-…``, ``prefix list from parameter Name`` (a ``Ref``), or one given by another function."""
+    if isinstance(value, str):
+        return f"prefix list {value}"
+    if isinstance(value, dict) and isinstance(value.get("Ref"), str):
+        return f"prefix list from parameter {value['Ref']}"
+    return "a prefix list given by a function"
 
 
 _PEER_KEYS = {

@@ -87,7 +87,8 @@ def compare_interfaces(layout: Layout, interfaces: list[dict], names: dict[str, 
 
     In a VPC the templates create, every interface is the environment's. In a VPC they only use (groups placed in
     a VPC made elsewhere), only interfaces that wear at least one group of the layout are: the rest belong to
-    whoever else shares that VPC."""
+    whoever else shares that VPC. A group an ECS service of the templates attaches from outside them (a blueprint's
+    ``security_groups``) is declared, so wearing it is not drift."""
     findings = []
     for eni in interfaces:
         groups = {g["GroupId"] for g in eni.get("Groups") or []}
@@ -95,7 +96,7 @@ def compare_interfaces(layout: Layout, interfaces: list[dict], names: dict[str, 
             continue
         for attached in sorted(eni.get("Groups") or [], key=lambda g: g["GroupId"]):
             group_id = attached["GroupId"]
-            if group_id in layout.groups:
+            if group_id in layout.groups or group_id in layout.attached:  # attached groups are declared too
                 continue
             vpc = layout.vpcs.get(eni.get("VpcId", ""))
             name = attached.get("GroupName") or names.get(group_id, "")

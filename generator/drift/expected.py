@@ -19,6 +19,7 @@ from generator.load import load_file
 from generator.reach import Evaluator, Res, Stack, Unknown, group_key
 
 SECURITY_GROUP = "AWS::EC2::SecurityGroup"
+ECS_SERVICE = "AWS::ECS::Service"
 VPC = "AWS::EC2::VPC"
 _INLINE = (("ingress", "SecurityGroupIngress"), ("egress", "SecurityGroupEgress"))
 _ALL_EGRESS = RuleShape("egress", "-1", -1, -1, "cidr", "0.0.0.0/0")
@@ -65,6 +66,10 @@ class Layout:
     closed_default_groups: dict[str, Place] = field(default_factory=dict)  # vpc id -> the restriction resource
     notes: list[str] = field(default_factory=list)
     resources: dict[tuple[str, str], Place] = field(default_factory=dict)  # every resource of every template
+    #: Groups made outside the templates that an ECS service of the templates attaches to its tasks (a parameter
+    #: or a literal id: a blueprint's ``security_groups``): declared, so not drift on an interface; their rules are
+    #: managed elsewhere and not compared. group id -> the service that attaches it.
+    attached: dict[str, Place] = field(default_factory=dict)
 
     def place(self, stack: str, logical_id: str) -> Place | None:
         """Where a resource of the templates is declared (None for one they do not have)."""
@@ -241,6 +246,15 @@ class _Reader:
                             self.layout.closed_default_groups[vpc_id] = self.place((stack.name, logical_id))
 
 
+    def attached(self) -> None:
+        """Groups outside the templates that the ECS services put on their tasks, at their deployed ids."""
+        for key in self.evaluator.of_type(ECS_SERVICE):
+            value = self.evaluator.prop(key, "NetworkConfiguration", "AwsvpcConfiguration", "SecurityGroups")
+            for item in value if isinstance(value, list) else []:
+                if isinstance(item, str) and item.startswith("sg-") and item not in self.layout.groups:
+                    self.layout.attached.setdefault(item, self.place(key))
+
+
 def _description(props: dict) -> str:
     value = props.get("Description")
     return value if isinstance(value, str) else ""
@@ -255,6 +269,7 @@ def read_layout(environment, deployment: Deployment) -> Layout:
     reader.inline_rules()
     reader.standalone_rules()
     reader.vpcs()
+    reader.attached()
     for stack in stacks:
         for logical_id in stack.resources:
             layout.resources[(stack.name, logical_id)] = reader.place((stack.name, logical_id))

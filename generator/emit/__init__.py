@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from troposphere import Ref, Template
 
-from generator.emit import (balancers, data, default_group, exports, guardrails, ipv6, network, security,
-                            services, vpc_endpoints)
+from generator.emit import (attached_groups, balancers, capacity, data, default_group, exports, guardrails, ipv6,
+                            network, security, services, vpc_endpoints)
 from generator.emit.data import KMS_PLACEHOLDER
 from generator.emit.parameters import StackParameter
 from generator.plan import Layout, Stack
@@ -25,6 +25,7 @@ def network_template(layout: Layout, stack_name: str) -> Template:
     network.add_logs_key(template, stack_name)
     network.add_flow_log(template)
     network.add_cluster(template)
+    capacity.add_cluster_providers(template, layout)
     network.add_discovery_namespace(template, layout, stack_name)
     security.add_security_groups(template, layout, stack_name, Ref("Vpc"))
     security.add_rules(template, layout, stack_name)
@@ -72,4 +73,6 @@ def stack_parameters(layout: Layout, stack: Stack) -> list[StackParameter]:
         return data.parameters(layout)
     if stack.kind == "guardrails":
         return guardrails.parameters(layout)
+    if stack.kind == "service":
+        return attached_groups.parameters(layout.service(stack.service))
     return []

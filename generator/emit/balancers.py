@@ -30,6 +30,7 @@ PREFIX_LIST_PATTERN = r"^pl-[0-9a-f]+$"
 #: config.json placeholders; each parameter's pattern rejects its placeholder, so a forgotten one fails the deploy.
 CERTIFICATE_PLACEHOLDER = "REPLACE_WITH_ACM_CERTIFICATE_ARN"
 PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_CLOUDFRONT_PREFIX_LIST_ID"
+SOURCE_PREFIX_LIST_PLACEHOLDER = "REPLACE_WITH_PREFIX_LIST_ID"
 #: The command that prints the CloudFront origin-facing prefix-list id of the region a stack deploys to.
 PREFIX_LIST_COMMAND = ("aws ec2 describe-managed-prefix-lists --filters "
                        f"Name=prefix-list-name,Values={CLOUDFRONT_PREFIX_LIST} "
@@ -58,8 +59,18 @@ def prefix_list_parameters(balancer: BalancerPlan) -> list[str]:
     return [CLOUDFRONT_PREFIX_LIST_PARAMETER] if balancer.cloudfront_only else []
 
 
+def source_parameters(balancer: BalancerPlan) -> list[StackParameter]:
+    """The prefix-list ids of the balancer's listed sources that the pipeline supplies (``{parameter: Name}``)."""
+    return [StackParameter(name, "Id of a managed prefix list the load balancer admits (allow_from)",
+                           PREFIX_LIST_PATTERN, "must be a prefix list id (pl-...)", SOURCE_PREFIX_LIST_PLACEHOLDER,
+                           guidance="Id of the managed prefix list of this allowed source "
+                                    "(`aws ec2 describe-managed-prefix-lists`)")
+            for name in balancer.source_parameters]
+
+
 def parameters(balancer: BalancerPlan) -> list[StackParameter]:
-    """The balancer stack's parameters: its certificate ARN, then the CloudFront prefix-list id."""
+    """The balancer stack's parameters: its certificate ARN, the CloudFront prefix-list id, then the prefix-list ids
+    of its listed sources."""
     found = [StackParameter(name, "ARN of the ACM certificate for the HTTPS listener", CERTIFICATE_PATTERN,
                             "must be an ACM certificate ARN", CERTIFICATE_PLACEHOLDER)
              for name in certificate_parameters(balancer)]
@@ -69,7 +80,7 @@ def parameters(balancer: BalancerPlan) -> list[StackParameter]:
                              guidance="Id of the CloudFront origin-facing prefix list in the stack's region: "
                                       f"`{PREFIX_LIST_COMMAND}`")
               for name in prefix_list_parameters(balancer)]
-    return found
+    return found + source_parameters(balancer)
 
 
 def all_parameters(layout: Layout) -> list[StackParameter]:

@@ -21,6 +21,9 @@ class StackParameter:
     constraint: str
     placeholder: str
     guidance: str = ""  # what the README says instead of the description, when a reader needs more (a command)
+    #: An AWS-specific type (``AWS::EC2::SecurityGroup::Id``) makes CloudFormation check the value exists; such a
+    #: parameter takes no AllowedPattern.
+    type: str = "String"
 
     @property
     def readme(self) -> str:
@@ -28,5 +31,9 @@ class StackParameter:
         return self.guidance or self.description
 
     def add_to(self, template: Template) -> None:
+        if self.type != "String":
+            template.add_parameter(Parameter(self.name, Type=self.type, Description=self.description,
+                                             ConstraintDescription=self.constraint))
+            return
         template.add_parameter(Parameter(self.name, Type="String", AllowedPattern=self.pattern,
                                          Description=self.description, ConstraintDescription=self.constraint))

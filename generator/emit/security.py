@@ -17,14 +17,15 @@ from generator.plan.security_groups import PLACEHOLDER_TO_PORT, CidrRule, Prefix
 def _inline(rule: CidrRule) -> ec2.SecurityGroupRule:
     """An inline CIDR rule; the placeholder uses ICMP type 252 / code 86, which no packet carries."""
     to_port = PLACEHOLDER_TO_PORT if rule.placeholder else rule.port
-    address = {"CidrIpv6" if ":" in rule.cidr else "CidrIp": rule.cidr}  # ::/0 is the internet as 0.0.0.0/0 is
+    address = {"CidrIpv6": rule.cidr} if ":" in rule.cidr else {"CidrIp": rule.cidr}
     return ec2.SecurityGroupRule(IpProtocol=rule.protocol, FromPort=rule.port, ToPort=to_port,
                                  Description=rule.description, **address)
 
 
 def _prefix_list(rule: PrefixListRule) -> ec2.SecurityGroupRule:
-    """An inline ingress rule from a managed prefix list whose id the stack takes as a parameter."""
-    return ec2.SecurityGroupRule(SourcePrefixListId=Ref(rule.parameter), IpProtocol=rule.protocol,
+    """An inline ingress rule from a managed prefix list: its literal id, or the stack parameter holding it."""
+    source = rule.prefix_list if rule.prefix_list else Ref(rule.parameter)
+    return ec2.SecurityGroupRule(SourcePrefixListId=source, IpProtocol=rule.protocol,
                                  FromPort=rule.port, ToPort=rule.port, Description=rule.description)
 
 

@@ -16,7 +16,7 @@ from troposphere import applicationautoscaling as aas
 from troposphere import ecs, iam, logs, servicediscovery
 from troposphere import elasticloadbalancingv2 as elb
 
-from generator.emit import exports
+from generator.emit import attached_groups, capacity, exports
 from generator.emit.scanner_metadata import mark_generated_environment
 from generator.plan import Layout, ServicePlan
 from generator.emit import security
@@ -136,6 +136,7 @@ def _container(name: str, service: ServicePlan, injected: dict[str, object],
         props["User"] = service.user
     if service.exec:  # an init process reaps the processes of exec sessions
         props["LinuxParameters"] = ecs.LinuxParameters(InitProcessEnabled=True)
+    props.update(capacity.stop_timeout(service))
     if service.health_check is not None:
         check = service.health_check
         props["HealthCheck"] = ecs.HealthCheck(Command=list(check.command), Interval=check.interval,
@@ -191,8 +192,10 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
     if rules:  # the service registers in Cloud Map once its callers are admitted
         service_props["DependsOn"] = service_props.get("DependsOn", []) + rules
     desired = service.desired_count
-    template.add_resource(ecs.Service(
-        "Service", Cluster=exports.import_value(network, exports.CLUSTER_ARN), LaunchType="FARGATE",
+    attached_groups.add_parameters(template, service)
+    service_props.update(capacity.launch_properties(service))
+    ecs_service = template.add_resource(ecs.Service(
+        "Service", Cluster=exports.import_value(network, exports.CLUSTER_ARN),
         DesiredCount=desired, TaskDefinition=Ref("TaskDefinition"), PropagateTags="SERVICE",
         EnableECSManagedTags=True,
         DeploymentConfiguration=ecs.DeploymentConfiguration(
@@ -200,9 +203,11 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
             MinimumHealthyPercent=MINIMUM_HEALTHY_PERCENT, MaximumPercent=MAXIMUM_PERCENT),
         NetworkConfiguration=ecs.NetworkConfiguration(AwsvpcConfiguration=ecs.AwsvpcConfiguration(
             AssignPublicIp="DISABLED",
-            SecurityGroups=[security.group_id(layout, stack_name, group) for group in layout.placement.interfaces[name]],
+            SecurityGroups=[security.group_id(layout, stack_name, group) for group in layout.placement.interfaces[name]]
+            + attached_groups.group_refs(service),
             Subnets=Split(",", exports.import_value(network, exports.PRIVATE_SUBNET_IDS)))),
         **service_props))
+    attached_groups.accept_external(ecs_service, service)
     if service.scaling is not None:
         _add_scaling(template, network, service.scaling)
     return template

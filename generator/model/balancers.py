@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field
 
 from generator.model.base import Model, ParameterOrArn, bounded, matching
 from generator.model.relax import relax_field, relaxable
+from generator.model.sources import KEYWORDS, AllowFrom
 
 #: ALB security policies that refuse TLS 1.0 and 1.1.
 SSL_POLICIES = (
@@ -29,8 +30,9 @@ SSL_POLICIES = (
 )
 DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
-#: Who may open connections to an internet-facing balancer: anyone, or only CloudFront's origin-facing servers.
-ALLOW_FROM = ("internet", "cloudfront")
+#: Who may open connections to an internet-facing balancer: anyone, or only CloudFront's origin-facing servers (or,
+#: as a list, exactly the sources of :mod:`generator.model.sources`).
+ALLOW_FROM = KEYWORDS
 #: Secure defaults of a balancer a blueprint may turn off under ``relax:``.
 BALANCER_RELAX = ("deletion_protection", "end_to_end_tls", "waf")
 #: Requests one client address may send in any 5 minutes before the web ACL's rate-based rule blocks it (AWS WAF
@@ -90,10 +92,15 @@ class LoadBalancer(Model):
         description="internet-facing: in public subnets; internal: in private subnets.")
     https: Https | None = Field(None, description="HTTPS listener with HTTP->HTTPS redirect. Required when "
                                                   "internet-facing; without it an internal balancer listens on HTTP:80.")
-    allow_from: Literal[ALLOW_FROM] = Field(
-        "internet", description="Who may connect to an internet-facing balancer: internet (0.0.0.0/0 on 443, and "
-                                "80 to redirect) or cloudfront (only CloudFront's origin-facing servers, through the "
-                                "AWS-managed prefix list, on 443; no port 80).")
+    allow_from: AllowFrom = Field(
+        "internet", description="Who may connect: internet (an internet-facing balancer: 0.0.0.0/0 on 443, and 80 "
+                                "to redirect), cloudfront (only CloudFront's origin-facing servers, through the "
+                                "AWS-managed prefix list, on 443; no port 80), or a list of sources, each a CIDR or "
+                                "a managed prefix list ({cidr: 203.0.113.0/24, reason: partner A}, "
+                                "{prefix_list: pl-...}, {parameter: Name}): one described rule per listener port "
+                                "each (internet-facing: partners; internal: corporate ranges over VPN or Direct "
+                                "Connect).",
+        examples=["internet", [{"cidr": "203.0.113.0/24", "reason": "partner A"}]])
     desync_mitigation: Literal["defensive", "strictest"] = Field(
         "defensive", description="HTTP desync mitigation mode: defensive (AWS's default) or strictest (also "
                                  "rejects requests that are merely ambiguous).")

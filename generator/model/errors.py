@@ -48,11 +48,24 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+def _branch(annotation: Any, part: Any) -> Any:
+    """In a union of a keyword and a list (``allow_from``), the list branch when the walk goes into an item."""
+    if isinstance(part, int) and typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        lists = [a for a in map(_unwrap, typing.get_args(annotation)) if typing.get_origin(a) is list]
+        return lists[0] if len(lists) == 1 else annotation
+    return annotation
+
+
+def untagged(loc: tuple) -> tuple:
+    """``loc`` without the ``<tag>`` parts pydantic adds inside discriminated unions (they are no blueprint keys)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith("<") and p.endswith(">")))
+
+
 def model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     """The model class that holds the mapping at ``loc`` (None if ``loc`` is not a model's mapping)."""
     current: Any = root
     for part in loc:
-        current = _unwrap(current)
+        current = _branch(_unwrap(current), part)
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = next((f for name, f in current.model_fields.items() if (f.alias or name) == part), None)
             if field is None:
@@ -108,7 +121,7 @@ _WANTED = {
 
 def _message(error: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
     """(key path, message, point at the key?) for one pydantic error."""
-    loc = tuple(error["loc"])
+    loc = untagged(tuple(error["loc"]))
     kind = error["type"]
     value = error.get("input")
     if loc and loc[-1] == "[key]":

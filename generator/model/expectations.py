@@ -7,8 +7,12 @@
       api:    {internet: unreachable, reachable_from: [web]}
       appdb:  {reachable_from: [app]}
 
-Keys are service or database names. ``internet`` is ``reachable`` or ``unreachable``; ``reachable_from`` is the EXACT
-set of services that can open a connection to it (directly or through an internal balancer; ``[]`` means none);
+Keys are service or database names. ``internet`` is ``reachable`` (some path from the internet exists),
+``restricted`` (paths exist, and every one is limited to chosen sources: CIDRs or prefix lists, never 0.0.0.0/0 or
+::/0, as ``allow_from: [...]`` builds) or ``unreachable`` (no path, not even from one listed source);
+``reachable_from`` is the EXACT
+set of services that can open a connection to it (directly or through an internal balancer; ``[]`` means none;
+address ranges outside the VPC that an internal balancer admits are not services and do not count);
 ``outbound`` is ``internet`` (through NAT or a public IP), ``endpoints`` (VPC endpoints only) or ``none``. A verdict
 the templates leave unknown satisfies no assertion. Overlays may change expectations per environment.
 """
@@ -25,8 +29,10 @@ from generator.model.errors import did_you_mean
 class Expectation(Model):
     """What one service or database must (not) be reachable from, proven at build time."""
 
-    internet: Literal["reachable", "unreachable"] | None = Field(
-        None, description="Whether a path from the internet must exist (through a balancer or a public IP).")
+    internet: Literal["reachable", "restricted", "unreachable"] | None = Field(
+        None, description="Whether a path from the internet must exist (through a balancer or a public IP): "
+                          "reachable (from anywhere or from chosen sources), restricted (only from chosen sources: "
+                          "allow_from CIDRs or prefix lists, never 0.0.0.0/0) or unreachable.")
     reachable_from: list[ServiceName] | None = Field(
         None, description="The exact set of services that may open a connection to it ([] for none).",
         examples=[["web"]])

@@ -16,8 +16,10 @@ from generator import fargate
 from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
-from generator.model import defaults, engine_versions, expectations, ipv6, shared_balancers
+from generator.model import (attached_groups, capacity, defaults, engine_versions, expectations, ipv6,
+                             shared_balancers, source_checks)
 from generator.model.errors import did_you_mean
+from generator.model.sources import sources_of
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
 from generator.model.units import describe_cpu
 from generator.naming import database_variables, endpoint_variables, pascal
@@ -50,6 +52,9 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
         issues.extend(checker(bp, written))
     issues.extend(shared_balancers.check(bp, Issue))  # a caller of a shared internal balancer reaches all behind it
     issues.extend(expectations.check(bp, Issue))  # expect: names services and databases of the blueprint
+    issues.extend(source_checks.check(bp, Issue))  # allow_from: [...] lists sources that can reach the balancer
+    issues.extend(attached_groups.check(bp, Issue))  # each attached group once per service
+    issues.extend(capacity.check(bp, Issue))  # Spot only where an interruption cannot stop the service
     return issues
 
 
@@ -110,10 +115,11 @@ def _balancers(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
         if name not in routed:
             yield Issue(where, f"no service routes to load balancer '{name}' (add route: {{load_balancer: {name}}} "
                                "to a service, or remove it)", at_key=True)
-        elif balancer.scheme == "internal" and not _called_through(bp, name):
+        elif balancer.scheme == "internal" and not _called_through(bp, name) and not sources_of(balancer):
             behind = sorted(s for s, svc in bp.services.items() if svc.route and svc.route.load_balancer == name)
             yield Issue(where, f"nothing can reach internal load balancer '{name}': no service has a flow to "
-                               f"{', '.join(behind)} (add flows: [{behind[0]}] to the services that call it)",
+                               f"{', '.join(behind)} (add flows: [{behind[0]}] to the services that call it, or "
+                               "allow_from: [<corporate CIDR>] for callers outside the VPC)",
                         at_key=True)
 
 

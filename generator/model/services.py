@@ -10,7 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
+from generator.model.attached_groups import AttachedGroup
 from generator.model.audit import AuditSettings
+from generator.model.capacity import Capacity
 from generator.model.base import BalancerName, Model, NonEmptyStr, Port, ServiceName, bounded, by_name, matching
 from generator.model.ipv6 import EgressCidr
 from generator.model.units import Cpu, Memory
@@ -284,3 +286,10 @@ class Service(Model):
                                           "Manager channels, and an init process reaps the session's processes.")
     audit: AuditSettings = Field(AuditSettings(), description="Exceptions to the build's audit gate for this "
                                                               "service's stack, each with a reason.")
+    security_groups: list[AttachedGroup] = Field(
+        [], description="Security groups made outside this blueprint (e.g. a Firewall Manager common group) that the "
+                        "tasks also wear, each with its reason; their rules are managed elsewhere.",
+        examples=[[{"parameter": "CommonSecurityGroupId", "reason": "Firewall Manager common group"}]])
+    capacity: Capacity | None = Field(
+        None, description="Run part of the tasks on Fargate Spot: a FARGATE/FARGATE_SPOT capacity provider strategy.",
+        examples=[{"spot": 70, "on_demand_base": 1}])

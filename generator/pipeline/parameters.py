@@ -26,6 +26,9 @@ REPOSITORY = "FullRepositoryId"
 BRANCH = "BranchName"
 #: Copied from the stack template's parameter definition; everything else there (Description) is rewritten.
 _COPIED = ("AllowedPattern", "AllowedValues", "ConstraintDescription", "MaxLength", "MinLength", "Type")
+#: Stack parameter types CloudFormation checks against the deploying account (the group must exist there): the
+#: pipeline's own parameter is a String of the same shape, since the pipeline may live in another account.
+_AWS_SPECIFIC = {"AWS::EC2::SecurityGroup::Id": r"^sg-[0-9a-f]{8,17}$"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ def override_parameters(env: Environment) -> list[PipelineParameter]:
         for placeholder in stack.placeholders:
             definition = {k: placeholder.definition[k] for k in _COPIED if k in placeholder.definition}
             definition.setdefault("Type", "String")
+            if definition["Type"] in _AWS_SPECIFIC:  # checked where the stack deploys, maybe another account
+                definition.update(Type="String", AllowedPattern=_AWS_SPECIFIC[definition["Type"]])
             what = placeholder.definition.get("Description") or "placeholder value"
             found.append(PipelineParameter(Parameter(
                 override_name(env.name, stack, placeholder),

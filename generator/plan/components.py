@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.model.sources import sources_of
 from generator.naming import pascal
+from generator.plan.attached_groups import AttachedGroupPlan, attached_group_plans
 from generator.plan import ipv6
+from generator.plan.capacity import CapacityPlan, capacity_plan
 from generator.plan.containers import scratch_volumes
 from generator.plan.flows import redirects_http
 
@@ -46,6 +49,8 @@ class BalancerPlan:
     web_acl: bool = False  # behind an AWS WAF web ACL (internet-facing unless relaxed)
     rate_limit: int = 0  # the web ACL's requests per client IP per 5 minutes
     tls_to_targets: bool = False  # forwards to its targets over HTTPS (end-to-end TLS)
+    #: Stack parameters holding prefix-list ids of listed sources (``allow_from: [{parameter: Name}]``), sorted.
+    source_parameters: tuple[str, ...] = ()
     ip_address_type: str = "ipv4"  # dualstack when internet-facing in a dual-stack VPC (generator/plan/ipv6.py)
 
     @property
@@ -95,6 +100,8 @@ class ServicePlan:
     task_permissions: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (actions, resources) statements
     log_retention_days: int = 0
     scratch: tuple[tuple[str, str], ...] = ()  # (volume name, container path) of each writable directory
+    attached_groups: tuple[AttachedGroupPlan, ...] = ()  # groups made elsewhere the tasks also wear
+    capacity: CapacityPlan | None = None  # the Spot strategy; None keeps launch type FARGATE
 
 
 def network_plan(bp) -> NetworkPlan:
@@ -118,6 +125,7 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             deletion_protection="deletion_protection" not in balancer.relax,
             desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax),
             web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets,
+            source_parameters=tuple(sorted(s.parameter for s in sources_of(balancer) if s.parameter)),
             ip_address_type=ipv6.ip_address_type(bp, balancer)))
     return tuple(plans)
 
@@ -138,5 +146,6 @@ def service_plans(bp) -> tuple[ServicePlan, ...]:
             health_check=HealthCheckPlan(tuple(check.command), check.interval, check.timeout, check.retries,
                                          check.start_period) if check is not None else None,
             task_permissions=tuple((tuple(p.actions), tuple(p.resources)) for p in service.task_permissions),
-            log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service))))
+            log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service)),
+            attached_groups=attached_group_plans(service), capacity=capacity_plan(service)))
     return tuple(plans)

@@ -8,12 +8,15 @@ README's matrix, the audit and the emitted rules cannot disagree.
 - a balancer reaches each service routed to it on the service's container port;
 - ``A.flows: [B]`` lets A reach B on B's port, or, when B is routed through an *internal* balancer, lets A reach that
   balancer on its listener port instead (the "password service" pattern: B is never reachable directly);
-- ``A.flows: [D]`` where D is a database lets A reach D on the engine port (nothing else reaches a database).
+- ``A.flows: [D]`` where D is a database lets A reach D on the engine port (nothing else reaches a database);
+- a balancer with ``allow_from: [...]`` is reached by exactly the listed sources (a CIDR, a managed prefix list, or
+  a stack parameter holding one), each on every listener port of the balancer (:func:`source_flows`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.model.sources import sources_of
 from generator.plan.ipv6 import internet_sources
 
 INTERNET = "internet"
@@ -26,6 +29,9 @@ CLOUDFRONT = "cloudfront"
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 CLOUDFRONT_PREFIX_LIST_PARAMETER = "CloudFrontOriginFacingPrefixListId"
 DATABASE = "database"
+#: Listed sources (``allow_from: [...]``): a CIDR, a literal prefix-list id, a prefix-list id from a stack parameter.
+CIDR_SOURCE, PREFIX_LIST_SOURCE, PREFIX_LIST_PARAMETER_SOURCE = "cidr", "prefix_list", "prefix_list_parameter"
+LISTED_SOURCES = (CIDR_SOURCE, PREFIX_LIST_SOURCE, PREFIX_LIST_PARAMETER_SOURCE)
 #: The balancer's listener ports: HTTPS, and HTTP (which only redirects, or serves internal plain HTTP).
 HTTPS_PORT, HTTP_PORT = 443, 80
 
@@ -41,6 +47,7 @@ class Flow:
     port: int
     protocol: str
     description: str
+    source_label: str = ""  # how the README (Markdown) names a listed source: its reason and value; "" for others
 
 
 def listener_port(balancer) -> int:
@@ -55,6 +62,29 @@ def redirects_http(balancer) -> bool:
     if balancer.https is None or balancer.allow_from == "cloudfront":
         return False
     return not (balancer.scheme == "internal" and balancer.tls_to_targets)
+
+
+def listener_ports(balancer) -> tuple[int, ...]:
+    """Every port the balancer listens on: 443 with HTTPS, and 80 when it redirects (or serves plain HTTP)."""
+    if balancer.https is None:
+        return (HTTP_PORT,)
+    return (HTTP_PORT, HTTPS_PORT) if redirects_http(balancer) else (HTTPS_PORT,)
+
+
+def source_flows(name: str, balancer) -> list[Flow]:
+    """One flow per listed source and listener port: the source reaches the balancer there, nothing else."""
+    kinds = {"cidr": CIDR_SOURCE, "prefix_list": PREFIX_LIST_SOURCE, "parameter": PREFIX_LIST_PARAMETER_SOURCE}
+    found = []
+    for source in sources_of(balancer):
+        what = {"cidr": "{}", "prefix_list": "prefix list {}", "parameter": "prefix list from parameter {}"}
+        shown, markdown = what[source.kind].format(source.value), what[source.kind].format(f"`{source.value}`")
+        label = f"{source.reason} ({shown})" if source.reason else shown
+        readme = f"{source.reason} ({markdown})" if source.reason else markdown
+        for port in listener_ports(balancer):
+            redirect = ", redirected to HTTPS" if port == HTTP_PORT and balancer.https else ""
+            found.append(Flow(kinds[source.kind], source.value, LOAD_BALANCER, name, port, "tcp",
+                              f"{'HTTPS' if port == HTTPS_PORT else 'HTTP'} from {label}{redirect}", readme))
+    return found
 
 
 def internal_balancer_of(bp, service: str) -> str | None:
@@ -83,7 +113,10 @@ def flows(bp) -> tuple[Flow, ...]:
         found.setdefault((flow.source_kind, flow.source, flow.target_kind, flow.target, flow.port), flow)
 
     for name, balancer in bp.load_balancers.items():
-        if balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
+        if sources_of(balancer):
+            for flow in source_flows(name, balancer):
+                add(flow)
+        elif balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
             add(_flow(CLOUDFRONT, CLOUDFRONT_PREFIX_LIST, LOAD_BALANCER, name, HTTPS_PORT, "HTTPS, CloudFront only"))
         elif balancer.scheme == "internet-facing":
             for source in internet_sources(bp):  # 0.0.0.0/0, and ::/0 in a dual-stack VPC

@@ -110,7 +110,7 @@ def committed_rules(groups: tuple[SecurityGroup, ...], rules: tuple[GroupRule, .
             result[group.logical_id].add(rule_text("egress", rule.protocol, rule.port, to_port, f"cidr:{rule.cidr}"))
         for rule in group.prefix_ingress:
             result[group.logical_id].add(rule_text("ingress", rule.protocol, rule.port, rule.port,
-                                                   f"prefix:{rule.parameter}"))
+                                                   f"prefix:{rule.prefix_list or rule.parameter}"))
     for rule in rules:
         result[rule.group].add(rule_text(rule.direction, rule.protocol, rule.port, rule.port, f"group:{rule.peer}"))
     return {logical_id: tuple(sorted(texts)) for logical_id, texts in sorted(result.items())}
@@ -194,7 +194,7 @@ def guardrails_plan(bp, groups: tuple[SecurityGroup, ...], rules: tuple[GroupRul
     if revert is None:
         return GuardrailsPlan(stack, watched, config_rules=config_rules(bp))
     committed = committed_rules(groups, rules)
-    prefixes = tuple(sorted({g_rule.parameter for g in groups for g_rule in g.prefix_ingress}))
+    prefixes = tuple(sorted({g_rule.parameter for g in groups for g_rule in g.prefix_ingress if g_rule.parameter}))
     if revert.notify.parameter in prefixes:
         raise bp.error_at(("guardrails", "auto_revert", "notify", "parameter"),
                           f"'{revert.notify.parameter}' is already the stack's prefix-list parameter (choose "

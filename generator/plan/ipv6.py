@@ -13,7 +13,7 @@
 - **Firewall.** ``::/0`` is the internet as ``0.0.0.0/0`` is: an internet flow to a balancer exists for both, and
   the services' egress to ``0.0.0.0/0`` (the platform's HTTPS and declared egress) gets its ``::/0`` twin when the
   private tier routes IPv6 out.
-- **Balancers.** Internet-facing balancers open to the internet are ``dualstack``. CloudFront-only ones stay
+- **Balancers.** Internet-facing balancers are ``dualstack`` (open to the internet, or to a list of sources). CloudFront-only ones stay
   ``ipv4`` (their only client reaches them through the IPv4 origin-facing prefix list), and internal ones stay
   ``ipv4`` (the ELBv2 API reference: "Internal load balancers must use ipv4"; their callers are tasks of this VPC,
   which always have IPv4).
@@ -47,7 +47,9 @@ def internet_sources(bp) -> tuple[str, ...]:
 
 
 def ip_address_type(bp, balancer) -> str:
-    """``dualstack`` for an internet-facing balancer open to the internet in a dual-stack VPC, else ``ipv4``."""
+    """``dualstack`` for an internet-facing balancer in a dual-stack VPC, unless only CloudFront may connect; else
+    ``ipv4``. A balancer restricted to a list of sources is dualstack too, so the IPv6 ranges it lists can reach it
+    (its group admits only the listed ranges, whatever the family)."""
     if bp.network.ipv6 and balancer.scheme == "internet-facing" and balancer.allow_from != "cloudfront":
         return "dualstack"
     return "ipv4"

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.plan.flows import (CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET, LOAD_BALANCER,
-                                  SERVICE, Flow, redirects_http)
+from generator.model.sources import sources_of
+from generator.plan.flows import (CIDR_SOURCE, CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET,
+                                  LISTED_SOURCES, LOAD_BALANCER, PREFIX_LIST_SOURCE, SERVICE, Flow, redirects_http)
 from generator.plan.ipv6 import egress_twin, private_egress
 from generator.plan.names import balancer_group, database_group, pascal, service_group, targets_group
 
@@ -47,17 +48,20 @@ class CidrRule:
 
 @dataclass(frozen=True)
 class PrefixListRule:
-    """An inline ingress rule from a managed prefix list, whose id is the stack parameter ``parameter``."""
+    """An inline ingress rule from a managed prefix list: its id is the stack parameter ``parameter``, or the literal
+    ``prefix_list`` a blueprint listed under ``allow_from`` (then ``parameter`` is None)."""
 
     protocol: str
     port: int
-    parameter: str
+    parameter: str | None
     description: str
+    prefix_list: str | None = None
+    entries: int = 1  # a listed source's max_entries as the blueprint states it (1 when it does not)
 
     @property
     def weight(self) -> int:
         """How many rules this one counts as against the group's quota (the list's max entries)."""
-        return PREFIX_LIST_WEIGHTS[self.parameter]
+        return PREFIX_LIST_WEIGHTS.get(self.parameter, self.entries)
 
 
 PLACEHOLDER_EGRESS = CidrRule(protocol="icmp", port=252, cidr="255.255.255.255/32",
@@ -164,6 +168,20 @@ def _balancer_prefix_ingress(flows: tuple[Flow, ...], name: str) -> tuple[Prefix
                  for f in flows if f.source_kind == CLOUDFRONT and f.target == name)
 
 
+def _balancer_source_ingress(bp, flows: tuple[Flow, ...], name: str) -> tuple[tuple[CidrRule, ...],
+                                                                             tuple[PrefixListRule, ...]]:
+    """The rules of the balancer's listed sources (``allow_from: [...]``): one per source and listener port, each
+    described with the source's reason; a prefix list weighs its stated max entries."""
+    weights = {source.value: source.weight for source in sources_of(bp.load_balancers[name])}
+    mine = [f for f in flows if f.source_kind in LISTED_SOURCES and f.target == name]
+    cidrs = tuple(CidrRule("tcp", f.port, f.source, f.description) for f in mine if f.source_kind == CIDR_SOURCE)
+    lists = tuple(PrefixListRule("tcp", f.port, None if f.source_kind == PREFIX_LIST_SOURCE else f.source,
+                                 f.description, f.source if f.source_kind == PREFIX_LIST_SOURCE else None,
+                                 weights[f.source])
+                  for f in mine if f.source_kind != CIDR_SOURCE)
+    return cidrs, lists
+
+
 def _routed_rules(flow: Flow) -> tuple[GroupRule, GroupRule]:
     """Balancer -> a service it routes to: the service's group admits the balancer on the service's port; the
     balancer's egress names its targets group on that port (one egress rule per port, shared by the services)."""
@@ -189,7 +207,7 @@ def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
     rules: list[GroupRule] = []
     shared: set[str] = set()  # the balancers' egress rules to their targets groups, one per (balancer, port)
     for flow in flows:
-        if flow.source_kind in (INTERNET, CLOUDFRONT):
+        if flow.source_kind in (INTERNET, CLOUDFRONT) + LISTED_SOURCES:
             continue
         if flow.source_kind == LOAD_BALANCER and flow.target_kind == SERVICE:
             ingress, egress = _routed_rules(flow)
@@ -214,9 +232,11 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
     groups = []
     for name, balancer in bp.load_balancers.items():
         ingress = _balancer_cidr_ingress(flows, name)
+        listed_cidrs, listed_lists = _balancer_source_ingress(bp, flows, name)
         groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
                                     f"{bp.name} {bp.env}: {name} load balancer ({balancer.scheme})",
-                                    ingress, (PLACEHOLDER_EGRESS,), _balancer_prefix_ingress(flows, name),
+                                    ingress + listed_cidrs, (PLACEHOLDER_EGRESS,),
+                                    _balancer_prefix_ingress(flows, name) + listed_lists,
                                     redirects_http=redirects_http(balancer)))
     for name, service in bp.services.items():
         groups.append(SecurityGroup(service_group(name), SERVICE, name, f"{bp.name} {bp.env}: {name} tasks",
@@ -234,6 +254,8 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
         where = {LOAD_BALANCER: ("load_balancers", group.owner), TARGETS: ("load_balancers", group.owner),
                  SERVICE: ("services", group.owner),
                  DATABASE: ("databases", group.owner)}.get(group.owner_kind, ("network", group.owner))
+        if group.owner_kind == LOAD_BALANCER and sources_of(bp.load_balancers[group.owner]) and inbound > RULE_QUOTA:
+            raise bp.error_at(("load_balancers", group.owner, "allow_from"), _sources_quota(group, inbound))
         for direction, count in (("inbound", inbound), ("outbound", outbound)):
             if count > RULE_QUOTA:
                 raise bp.error_at(where,
@@ -247,3 +269,14 @@ def _weight_note(group: SecurityGroup) -> str:
         return ""
     weights = ", ".join(f"{rule.weight} for the CloudFront prefix list" for rule in group.prefix_ingress)
     return f"; counted with {weights}"
+
+
+def _sources_quota(group: SecurityGroup, inbound: int) -> str:
+    """Too many listed sources: say how the count arises (sources x listener ports, prefix lists by their size)."""
+    ports = sorted({rule.port for rule in group.ingress} | {rule.port for rule in group.prefix_ingress})
+    weighted = [f"{rule.prefix_list or rule.parameter} counts {rule.weight}" for rule in group.prefix_ingress
+                if rule.weight > 1 and rule.port == ports[0]]
+    note = f"; {', '.join(weighted)} (its max_entries)" if weighted else ""
+    return (f"these sources need {inbound} inbound rules on the {group.owner} load balancer's security group (one "
+            f"per source and listener port, {'/'.join(map(str, ports))}{note}), more than the {RULE_QUOTA} AWS "
+            "allows per group (list fewer sources, or merge neighbouring ranges)")

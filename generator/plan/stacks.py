@@ -115,8 +115,21 @@ def _interfaces(bp, groups: dict[str, SecurityGroup]) -> dict[str, tuple[str, ..
         if len(carried) > GROUPS_PER_INTERFACE:  # at most 3 by construction; kept so a new group cannot slip by
             raise bp.error_at(("services", name), f"the tasks would carry {len(carried)} security groups "
                                                   f"(at most {GROUPS_PER_INTERFACE} per network interface)")
+        attached = len(service.security_groups)
+        if len(carried) + attached > GROUPS_PER_INTERFACE:
+            raise bp.error_at(("services", name, "security_groups"),
+                              f"the tasks would wear {len(carried) + attached} security groups: {len(carried)} of "
+                              f"the compiler's ({_own_groups(carried)}) and {attached} attached (at most "
+                              f"{GROUPS_PER_INTERFACE} per network interface: attach at most "
+                              f"{GROUPS_PER_INTERFACE - len(carried)})")
         found[name] = tuple(carried)
     return found
+
+
+def _own_groups(carried: list[str]) -> str:
+    """The compiler's groups on a task, as a reader knows them (for the per-interface limit's error)."""
+    return ", ".join("its own" if group.endswith("TaskSecurityGroup") else "the VPC endpoint clients'"
+                     if group == ENDPOINT_CLIENT_GROUP else "its balancer's targets group" for group in carried)
 
 
 def placement(bp, groups: tuple[SecurityGroup, ...], rules: tuple[GroupRule, ...]) -> Placement:

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.reach.firewall import (INTERNET_DESTINATION, INTERNET_DESTINATION_V4, INTERNET_DESTINATION_V6,
-                                      INTERNET_SIDE, NO, UNKNOWN, YES, Firewall, Ports, Side,
-                                      read_firewall, strongest, weakest)
+                                      INTERNET_SIDE, NO, UNKNOWN, YES, Cidr, Firewall, Ports, PrefixList, Side,
+                                      only_from, read_firewall, strongest, weakest)
 from generator.reach.inventory import (Balancer, Workload, nat_is_public, read_balancers, read_endpoints,
                                        read_subnets, read_workloads)
 from generator.reach.values import Evaluator, Res, Stack, Unknown
@@ -47,6 +47,8 @@ class Path:
     verdict: str
     text: str  # "internet → IGW → PublicSubnet1 → PublicLoadBalancer:443 → WebTargetGroup → web tcp/8080"
     reason: str = ""  # for unknown paths: why it cannot be decided
+    #: The only internet sources the balancer admits on this path (CIDRs, prefix lists); empty: the whole internet.
+    only_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, order=True)
@@ -58,6 +60,9 @@ class Caller:
     reason: str = ""
     source_stack: str = ""
     source_id: str = ""
+    #: An address range or prefix list outside the VPC (a corporate network over VPN or Direct Connect) that an
+    #: internal balancer admits, rather than a workload of the templates.
+    external: bool = False
 
     def __str__(self) -> str:
         return f"{self.source} {self.ports}" + (f" via {self.via}" if self.via else "")
@@ -77,13 +82,21 @@ class Verdict:
     outbound: str = "none"  # internet | endpoints | none | unknown
     outbound_paths: list[Path] = field(default_factory=list)
     all_outbound: bool = False
+    #: When every path from the internet is limited to chosen sources: those sources (internet is then "restricted").
+    internet_only_from: list[str] = field(default_factory=list)
+
+    @property
+    def restricted(self) -> bool:
+        """Reachable from the internet, but only from the listed sources (partners), never from everyone."""
+        return self.internet == YES and bool(self.internet_only_from)
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.stack, self.logical_id)
 
     def caller_names(self, verdict: str = YES) -> list[str]:
-        return sorted({c.source for c in self.callers if c.verdict == verdict})
+        """The workloads that can call this one (ranges outside the VPC, ``external``, are not workloads)."""
+        return sorted({c.source for c in self.callers if c.verdict == verdict and not c.external})
 
 
 @dataclass(frozen=True, order=True)
@@ -128,6 +141,19 @@ class Reach:
 
 def _reason(*values) -> str:
     return "; ".join(sorted({v.reason for v in values if isinstance(v, Unknown)}))
+
+
+def _outside(firewall, *group_sets) -> str:
+    """Why a verdict is unknown when every value is known: a group the workloads wear is outside the templates (an
+    attached, centrally managed group), so its rules may admit the traffic."""
+    outside = sorted({key[1] for groups in group_sets if isinstance(groups, frozenset)
+                      for key in groups if key not in firewall.groups})
+    if not outside:
+        return ""
+    if len(outside) == 1:
+        return f"security group {outside[0]} is outside the templates: its rules are managed elsewhere"
+    return (f"security groups {', '.join(outside[:-1])} and {outside[-1]} are outside the templates: their rules "
+            "are managed elsewhere")
 
 
 class _Analysis:
@@ -217,8 +243,8 @@ class _Analysis:
         scheme = balancer.scheme
         scheme_v = UNKNOWN if isinstance(scheme, Unknown) else (YES if scheme == "internet-facing" else NO)
         subnet_v, public = self.public_subnets(balancer.subnets)
-        listen_v, _ = self.firewall.passes(balancer.groups, "ingress", INTERNET_SIDE,
-                                           "udp" if "UDP" in listener.protocol else "tcp", listener.port)
+        listen_v, admitted = self.firewall.passes(balancer.groups, "ingress", INTERNET_SIDE,
+                                                  "udp" if "UDP" in listener.protocol else "tcp", listener.port)
         target_v = self.balancer_to(balancer, workload, port)
         verdict = weakest(scheme_v, subnet_v, listen_v, target_v)
         subnet = public[0] if public else None
@@ -240,7 +266,7 @@ class _Analysis:
             self.edge(lb, tg, f"listener {lb_label.rsplit(':', 1)[1]}", verdict)
             self.edge(tg, self.node(workload.key, workload.kind), port_text, verdict)
         return Path(verdict, text, _reason(scheme, balancer.subnets, balancer.groups, listener.port)
-                    if verdict == UNKNOWN else "")
+                    if verdict == UNKNOWN else "", only_from(admitted) if verdict == YES else ())
 
     def direct(self, workload: Workload) -> list[Path]:
         """A public IP in a public subnet with ingress open to the internet: the path that bypasses balancers."""
@@ -289,12 +315,44 @@ class _Analysis:
                 ports = sorted({str(p) for p, v in allowed if v == verdict})
                 if ports and (verdict == YES or not any(v == YES for _, v in allowed)):
                     found.append(Caller(self.label(source.key), ", ".join(ports), "", verdict,
-                                        _reason(source.groups, target.groups, source_side.cidrs, target_side.cidrs)
+                                        (_reason(source.groups, target.groups, source_side.cidrs, target_side.cidrs)
+                                         or _outside(self.firewall, source.groups, target.groups))
                                         if verdict == UNKNOWN else "", *source.key))
                     self.edge(self.node(source.key, source.kind), self.node(target.key, target.kind),
                               ", ".join(ports), verdict)
             found.extend(self.through_balancers(source, source_side, target))
+        found.extend(self.external_sources(target))
         return sorted(set(found))
+
+    def inside_vpc(self, peer) -> bool:
+        """Whether a CIDR peer overlaps a subnet of the templates (its callers are then workloads, found above)."""
+        cidrs = [s.cidr for s in self.subnets.values() if not isinstance(s.cidr, Unknown)]
+        return any(peer.network.version == c.version and peer.network.overlaps(c) for c in cidrs)
+
+    def external_sources(self, target: Workload) -> list[Caller]:
+        """Address ranges and prefix lists outside the VPC that an internal balancer in front of ``target`` admits
+        on a listener port (corporate networks over VPN or Direct Connect): callers that are not workloads."""
+        found = []
+        for balancer in sorted(self.balancers.values(), key=lambda b: b.key):
+            if balancer.scheme == "internet-facing" or balancer.groups is None or isinstance(balancer.groups, Unknown):
+                continue
+            for listener, group, workload, port in self.behind(balancer):
+                if workload != target.key or isinstance(listener.port, Unknown):
+                    continue
+                onward = self.balancer_to(balancer, target, port)
+                for key in sorted(balancer.groups):
+                    for rule in self.firewall.of(key, "ingress"):
+                        outside = isinstance(rule.peer, PrefixList) or (
+                            isinstance(rule.peer, Cidr) and not self.inside_vpc(rule.peer))
+                        if not outside or not isinstance(rule.ports, Ports) or \
+                                not rule.ports.covers("tcp", listener.port):
+                            continue
+                        verdict = weakest(YES, onward)
+                        if verdict != NO:
+                            found.append(Caller(str(rule.peer), f"tcp/{port}" if isinstance(port, int) else "tcp/?",
+                                                f"{self.label(balancer.key)}:{listener.port}", verdict,
+                                                external=True))
+        return found
 
     def through_balancers(self, source: Workload, source_side: Side, target: Workload) -> list[Caller]:
         """Callers of a target through a balancer that is not internet-facing (internet-facing ones are counted
@@ -437,6 +495,9 @@ class _Analysis:
             self.node(key, workload.kind)
             verdict.internet_paths = sorted(self.internet_paths(workload))
             verdict.internet = strongest(p.verdict for p in verdict.internet_paths)
+            reaching = [p for p in verdict.internet_paths if p.verdict == YES]
+            if reaching and all(p.only_from for p in reaching):
+                verdict.internet_only_from = sorted({s for p in reaching for s in p.only_from})
             verdict.callers = self.callers(workload)
             self.outbound(workload, verdict)
             verdicts.append(verdict)

@@ -55,21 +55,27 @@ def _internet(bp, where: tuple, expected: str, verdict: Verdict):
         reasons = "; ".join(f"{p.text} ({p.reason})" for p in verdict.internet_paths if p.verdict == UNKNOWN)
         yield bp.error_at(where, f"expected {expected}, but the rendered templates leave it unknown: {reasons}")
     elif expected == "unreachable" and verdict.internet == YES:
-        paths = "; ".join(p.text for p in verdict.internet_paths if p.verdict == YES)
+        paths = "; ".join(p.text + (f" (only from {', '.join(p.only_from)})" if p.only_from else "")
+                          for p in verdict.internet_paths if p.verdict == YES)
         yield bp.error_at(where, f"expected unreachable, but the rendered templates give a path from the "
                                  f"internet: {paths}")
-    elif expected == "reachable" and verdict.internet == NO:
-        yield bp.error_at(where, "expected reachable, but the rendered templates give no path from the internet "
+    elif expected in ("reachable", "restricted") and verdict.internet == NO:
+        yield bp.error_at(where, f"expected {expected}, but the rendered templates give no path from the internet "
                                  "(route it through an internet-facing load balancer)")
+    elif expected == "restricted" and not verdict.restricted:
+        paths = "; ".join(p.text for p in verdict.internet_paths if p.verdict == YES and not p.only_from)
+        yield bp.error_at(where, f"expected restricted, but the rendered templates open a path to the whole "
+                                 f"internet: {paths} (list the sources under the balancer's allow_from)")
 
 
 def _callers(bp, where: tuple, expected: list[str], verdict: Verdict, names: dict):
     def name_of(caller):
         return names.get((caller.source_stack, caller.source_id), caller.source)
 
-    unknown = [c for c in verdict.callers if c.verdict == UNKNOWN]
-    actual = {name_of(c) for c in verdict.callers if c.verdict == YES}
-    extra = [c for c in verdict.callers if c.verdict == YES and name_of(c) not in expected]
+    callers = [c for c in verdict.callers if not c.external]  # ranges outside the VPC are not services
+    unknown = [c for c in callers if c.verdict == UNKNOWN]
+    actual = {name_of(c) for c in callers if c.verdict == YES}
+    extra = [c for c in callers if c.verdict == YES and name_of(c) not in expected]
     missing = sorted(set(expected) - actual)
     if unknown:
         yield bp.error_at(where, "the rendered templates leave these callers unknown: "

@@ -80,9 +80,25 @@ class Cidr:
 @dataclass(frozen=True)
 class PrefixList:
     id: object  # text or Unknown
+    parameter: str = ""  # the parameter that gives the id, when it is known only at deploy time
 
     def __str__(self) -> str:
-        return f"prefix list {self.id if isinstance(self.id, str) else '(parameter)'}"
+        if isinstance(self.id, str):
+            return f"prefix list {self.id}"
+        return f"prefix list from parameter {self.parameter}" if self.parameter else "prefix list (parameter)"
+
+
+def whole_internet(peer) -> bool:
+    """Whether a rule's peer is every address (``0.0.0.0/0`` or ``::/0``), not a list of chosen sources."""
+    return isinstance(peer, Cidr) and peer.network.prefixlen == 0
+
+
+def only_from(rules) -> tuple[str, ...]:
+    """The sources that rules admitting the internet are limited to: their CIDRs and prefix lists, sorted; empty
+    when one of them admits the whole internet (or there are none)."""
+    if not rules or any(whole_internet(rule.peer) for rule in rules):
+        return ()
+    return tuple(sorted({str(rule.peer) for rule in rules}))
 
 
 @dataclass(frozen=True)
@@ -221,8 +237,32 @@ def group_key(evaluator: Evaluator, stack: str, value):
     return found if isinstance(found, Unknown) else Unknown("a security group known only at deploy time")
 
 
+#: Parameter types that can only hold the id of an existing security group: a group made outside the templates.
+EXTERNAL_GROUP_TYPES = ("AWS::EC2::SecurityGroup::Id", "AWS::SSM::Parameter::Value<AWS::EC2::SecurityGroup::Id>")
+
+
+def external_group(evaluator: Evaluator, stack: str, item):
+    """``("", "<Parameter> (external)")`` when ``item`` is a ``Ref`` to a parameter typed as a security-group id,
+    else None. Such a group is certainly a group (its id is checked by CloudFormation) but its rules are managed
+    elsewhere: it is a member of the set like a literal ``sg-`` id, and every verdict that depends on its rules
+    stays unknown, while the rules of the other groups still decide (security groups only add traffic)."""
+    if not (isinstance(item, dict) and set(item) == {"Ref"} and isinstance(item["Ref"], str)):
+        return None
+    definition = evaluator.stacks[stack].parameters.get(item["Ref"]) if stack in evaluator.stacks else None
+    if isinstance(definition, dict) and definition.get("Type") in EXTERNAL_GROUP_TYPES:
+        return ("", f"{item['Ref']} (external)")
+    return None
+
+
 def group_set(evaluator: Evaluator, stack: str, value):
-    """A frozenset of group keys for a list-valued property, or Unknown if any member is unknown."""
+    """A frozenset of group keys for a list-valued property, or Unknown if any member is unknown (a parameter
+    typed as a group id is a known member whose rules are not: :func:`external_group`)."""
+    if isinstance(value, list) and any(external_group(evaluator, stack, item) for item in value):
+        known = [item for item in value if external_group(evaluator, stack, item) is None]
+        found = group_set(evaluator, stack, known)
+        if isinstance(found, Unknown):
+            return found
+        return found | {external_group(evaluator, stack, item) for item in value} - {None}
     found = evaluator.eval(stack, value)
     if found is None:
         return frozenset()
@@ -284,7 +324,9 @@ def _peer(evaluator: Evaluator, stack: str, rule: dict, direction: str):
         return Unknown("a group named by SourceSecurityGroupName (EC2-Classic / default VPC)")
     if list_field in rule:
         value = evaluator.eval(stack, rule[list_field])
-        return PrefixList(value if isinstance(value, str) else Unknown("prefix list parameter"))
+        written = rule[list_field]
+        parameter = written.get("Ref", "") if isinstance(written, dict) and isinstance(written.get("Ref"), str) else ""
+        return PrefixList(value if isinstance(value, str) else Unknown("prefix list parameter"), parameter)
     return Unknown("a rule without a peer")
 
 

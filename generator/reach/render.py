@@ -12,14 +12,17 @@ _OUTBOUND = {"internet": "internet", "endpoints": "VPC endpoints only", "none": 
 
 
 def _lines(verdict: Verdict) -> list[str]:
-    lines = [f"{verdict.kind} {verdict.name}  ({verdict.stack}/{verdict.logical_id})",
-             f"  internet: {_INTERNET[verdict.internet]}"]
+    internet = f"restricted (only from {', '.join(verdict.internet_only_from)})" if verdict.restricted else \
+        _INTERNET[verdict.internet]
+    lines = [f"{verdict.kind} {verdict.name}  ({verdict.stack}/{verdict.logical_id})", f"  internet: {internet}"]
     for path in verdict.internet_paths:
         lines.append(f"    {'maybe: ' if path.verdict == UNKNOWN else ''}{path.text}"
+                     + (f"  [only from {', '.join(path.only_from)}]" if path.only_from else "")
                      + (f"  [unknown: {path.reason}]" if path.reason else ""))
     lines.append("  from: " + ("" if verdict.callers else "nothing inside the VPC"))
     for caller in verdict.callers:
         via = f" via {caller.via}" if caller.via else ""
+        via += " (outside the VPC)" if caller.external else ""
         lines.append(f"    {'maybe ' if caller.verdict == UNKNOWN else ''}{caller.source} {caller.ports}{via}"
                      + (f"  [unknown: {caller.reason}]" if caller.reason else ""))
     all_traffic = ", all traffic allowed out" if verdict.all_outbound else ""

@@ -90,6 +90,8 @@ def _service_line(service: Service, prices: Prices) -> Line:
         monthly_max = service.maximum * per_task
         detail += (f"; autoscaling {service.minimum}..{service.maximum} tasks: "
                    f"{money(service.minimum * per_task)}..{money(monthly_max)}")
+    if service.spot:  # Spot prices move with spare capacity: the on-demand price is the ceiling
+        detail += "; its Fargate Spot tasks counted at the on-demand price (Spot is up to 70 % less, and varies)"
     return Line(name, detail, service.desired * per_task, monthly_max)
 
 

@@ -33,6 +33,7 @@ class Service:
     desired: int | None
     minimum: int | None  # autoscaling bounds; None when the service is not autoscaled
     maximum: int | None
+    spot: bool = False  # its capacity provider strategy puts some tasks on FARGATE_SPOT
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,16 @@ def _services(stacks, labels: dict[str, str]) -> tuple[Service, ...]:
                                  cpu / 1024 if cpu is not None else None,
                                  memory / 1024 if memory is not None else None,
                                  _value(stack, platform.get("CpuArchitecture")) == "ARM64",
-                                 int(desired) if desired is not None else None, low, high))
+                                 int(desired) if desired is not None else None, low, high,
+                                 _runs_on_spot(props.get("CapacityProviderStrategy"))))
     return tuple(sorted(found, key=lambda s: (s.name, s.id)))
+
+
+def _runs_on_spot(strategy) -> bool:
+    """Whether a capacity provider strategy may place tasks on Fargate Spot (FARGATE_SPOT with a weight)."""
+    return isinstance(strategy, list) and any(
+        isinstance(item, dict) and item.get("CapacityProvider") == "FARGATE_SPOT" and item.get("Weight") not in (0, "0")
+        for item in strategy)
 
 
 def _databases(stacks, labels: dict[str, str]) -> tuple[Database, ...]:

@@ -252,3 +252,43 @@ def test_interfaces_of_a_shared_vpc_count_only_when_they_wear_a_layout_group(tmp
     assert [(f.resource, f.subject) for f in findings] == [("eni-own", "eni-own (interface) uses sg-x (x)"),
                                                             ("eni-mixed", "eni-mixed (task) uses sg-z (z)")]
     assert (findings[0].stack, findings[0].line) == ("net", 7)  # the VPC it is in
+
+
+APP = """\
+Parameters:
+  CommonSecurityGroupId: {Type: 'AWS::EC2::SecurityGroup::Id'}
+Resources:
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      Cluster: c
+      TaskDefinition: t
+      NetworkConfiguration:
+        AwsvpcConfiguration:
+          Subnets: [subnet-1]
+          SecurityGroups: [!ImportValue net-AppId, !Ref CommonSecurityGroupId]
+"""
+
+
+def test_a_group_a_service_attaches_from_outside_the_templates_is_not_drift_on_its_interfaces(tmp_path):
+    """security_groups: the central group (a parameter, at its deployed value) is declared by the service that
+    attaches it: an interface wearing it beside the layout's group is no finding; any other foreign group still is."""
+    env = environment(tmp_path, {"net": NET, "edge": EDGE, "app": APP})
+    deployed = deployment()
+    deployed.parameters["app"] = {"CommonSecurityGroupId": "sg-central"}
+    deployed.resources["app"] = {"Service": "arn:aws:ecs:us-east-1:1:service/c/app"}
+    layout = read_layout(env, deployed)
+    assert list(layout.attached) == ["sg-central"]
+    assert (layout.attached["sg-central"].stack, layout.attached["sg-central"].logical_id) == ("app", "Service")
+    assert "sg-central" not in layout.groups  # its rules are managed elsewhere: never compared
+    interfaces = [
+        {"NetworkInterfaceId": "eni-task", "VpcId": "vpc-1", "Description": "task",
+         "Groups": [{"GroupId": "sg-app"}, {"GroupId": "sg-central"}]},
+        {"NetworkInterfaceId": "eni-debug", "VpcId": "vpc-1", "Description": "debug",
+         "Groups": [{"GroupId": "sg-app"}, {"GroupId": "sg-other"}]},
+    ]
+    findings = compare.compare_interfaces(layout, interfaces, {})
+    assert [(f.resource, f.subject) for f in findings] == [("eni-debug", "eni-debug (debug) uses sg-other")]
+    # without the service's parameter at its deployed value the same interface is foreign: the test can fail
+    bare = read_layout(environment(tmp_path, {"net": NET, "edge": EDGE}), deployment())
+    assert len(compare.compare_interfaces(bare, interfaces, {})) == 2

@@ -256,7 +256,8 @@ CASES = [
           web: {image: "example/web:2.0", port: 9000}
         """,
      [f"{P}:4:3: load_balancers.private: nothing can reach internal load balancer 'private': no service has a flow "
-      f"to api (add flows: [api] to the services that call it)"]),
+      f"to api (add flows: [api] to the services that call it, or allow_from: [<corporate CIDR>] for callers outside "
+      f"the VPC)"]),
     ("same-path-on-one-balancer", """
         BASE
           api:

@@ -118,7 +118,10 @@ def test_every_example_carries_expectations_the_committed_output_proves(blueprin
         for name, expectation in data["expect"].items():
             verdict = by_name.get(name) or next(v for v in reach.verdicts if v.logical_id.lower().startswith(name))
             if "internet" in expectation:
-                assert verdict.internet == {"reachable": "yes", "unreachable": "no"}[expectation["internet"]]
+                wanted = expectation["internet"]
+                assert verdict.internet == {"reachable": "yes", "restricted": "yes", "unreachable": "no"}[wanted]
+                if wanted == "restricted":
+                    assert verdict.restricted and verdict.internet_only_from
             if "reachable_from" in expectation:
                 assert verdict.caller_names() == sorted(expectation["reachable_from"])
                 assert verdict.caller_names("unknown") == []
