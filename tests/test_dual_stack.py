@@ -175,3 +175,22 @@ def test_the_environment_readme_says_where_ipv6_goes_and_lists_the_slots(nat, sa
     assert "| `PrivateSubnet2` | private | 2 | `10.20.16.0/20` | /64 number 7 of the VPC's /56 |" in readme
     assert "| internet (::/0) | `PublicLoadBalancerSecurityGroup` (public) | tcp/443 |" in readme
     assert "internet (::/0) | `EdgeLoadBalancerSecurityGroup`" not in readme
+
+
+def test_a_balancer_restricted_to_listed_sources_is_dualstack_and_admits_exactly_them():
+    """allow_from as a list (restricted sources) in a dual-stack VPC: the balancer answers on IPv6 so its listed IPv6
+    ranges can reach it, and its group admits exactly the listed ranges, never ::/0."""
+    text = BLUEPRINT.replace("ZONES", "2").replace("NAT", "single").replace("IPV6", "true").replace(
+        "IMAGE", "public.ecr.aws/nginx/nginx:1.27").replace(
+        "  public:\n    scheme: internet-facing\n",
+        "  public:\n    scheme: internet-facing\n"
+        "    allow_from: [{cidr: \"2001:db8:1000::/48\", reason: partner v6}, 203.0.113.0/24]\n")
+    (bp,) = load_blueprint_text(text, "shop.yaml").values()
+    result = plan(bp)
+    assert {b.name: b.ip_address_type for b in result.balancers}["public"] == "dualstack"
+    group = next(g for g in result.groups if g.logical_id == "PublicLoadBalancerSecurityGroup")
+    assert sorted({r.cidr for r in group.ingress}) == ["2001:db8:1000::/48", "203.0.113.0/24"]
+    rendered_rules = [rule for template in rendered(result).values()
+                      for rule in template["Resources"].get("PublicLoadBalancerSecurityGroup", {}).get(
+                          "Properties", {}).get("SecurityGroupIngress", [])]
+    assert sorted(r.get("CidrIpv6", "") for r in rendered_rules if "CidrIpv6" in r) == ["2001:db8:1000::/48"] * 2
