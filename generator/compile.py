@@ -28,7 +28,7 @@ from generator.load import load_text
 from generator.model import load_blueprint
 from generator.pipeline import pipeline_files
 from generator.plan import Layout, plan
-from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER
+from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER, PRIVATELINK
 from generator.plan.ipv6 import readme_context as ipv6_readme
 from generator.plan.names import balancer_group, database_group, service_group
 from generator.reach.expect import prove as prove_expectations
@@ -112,7 +112,9 @@ def _tags(layout: Layout) -> dict[str, str]:
     return dict(sorted(tags.items()))
 
 
-def _label(kind: str, name: str) -> str:
+def _label(kind: str, name: str, consumers: tuple[str, ...] = ()) -> str:
+    if kind == PRIVATELINK:
+        return f"PrivateLink consumers: {', '.join(f'`{p}`' for p in consumers)} (from {name})"
     if kind == INTERNET:
         return f"internet ({name})"
     if kind == CLOUDFRONT:
@@ -124,7 +126,8 @@ def _label(kind: str, name: str) -> str:
 
 def _readme(environment: Environment, stacks_json: list[dict], parameters: list[dict]) -> bytes:
     layout = environment.layout
-    flows = [{"source": f.source_label or _label(f.source_kind, f.source), "target": _label(f.target_kind, f.target),
+    flows = [{"source": f.source_label or _label(f.source_kind, f.source, f.consumers),
+              "target": _label(f.target_kind, f.target),
               "protocol": f.protocol, "port": f.port} for f in layout.flows]
     egress = [{"group": g.logical_id, "cidr": r.cidr, "protocol": r.protocol, "port": r.port,
                "description": r.description}
@@ -140,8 +143,37 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         attached_services=[s.name for s in layout.services if s.attached_groups],
         capacity=[(s.name, s.capacity) for s in layout.services if s.capacity is not None],
         deploy=deploy_context(environment.directory, stacks_json, environment.files, layout),
-        report=_report_sections(environment))
+        report=_report_sections(environment), containers=_containers(layout))
     return text.encode("utf-8")
+
+
+def _log_route(logging) -> str:
+    if logging.driver == "awslogs":
+        return "awslogs"
+    options = dict(logging.options)
+    return f"FireLens: {options.get('Name', 'custom output')}" if options else \
+        "FireLens: cloudwatch_logs into the log group"
+
+
+def _waits(depends_on) -> str:
+    return ", ".join(f"`{name}` {condition}" for name, condition in depends_on)
+
+
+def _containers(layout: Layout) -> list[dict]:
+    """The README's table of each task's containers, for services with additional containers (none otherwise)."""
+    rows = []
+    for service in (s for s in layout.services if s.containers):
+        rows.append(dict(service=service.name, name=service.name, main=True, image=service.image, essential=True,
+                         size="rest of the task", waits=_waits(service.depends_on),
+                         ports=f"tcp/{service.port} (the task's port)" if service.port else "",
+                         logs=_log_route(service.logging)))
+        for c in service.containers:
+            size = " / ".join(str(v) if v is not None else "-" for v in (c.cpu, c.memory or c.memory_reservation))
+            rows.append(dict(service=service.name, name=c.name, main=False, image=c.image, essential=c.essential,
+                             size=size, waits=_waits(c.depends_on),
+                             ports=", ".join(f"{protocol}/{port}" for port, protocol in c.ports),
+                             logs="router (awslogs)" if c.firelens else _log_route(c.logging)))
+    return rows
 
 
 def _report_sections(environment: Environment) -> str:

@@ -77,6 +77,18 @@ MOTO_GAPS = {
                                     "selections at all. PATCHED below: the selection document is kept on moto's "
                                     "plan object (``stackprint_selections``), where the in-process tests read it; "
                                     "its plan id must name a plan moto created.",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer Type":
+        "ignored by moto's CloudFormation model: every balancer becomes an application balancer, so a TLS or TCP "
+        "listener is refused ('must be one of HTTP, HTTPS'). PATCHED below: Type and IpAddressType are passed to "
+        "moto's ELBv2 create_load_balancer, which supports network balancers (with their SecurityGroups).",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic":
+        "not modelled by moto at all (neither CloudFormation nor the ELBv2 API keeps it), so it cannot be read "
+        "back; tolerated: the test checks it in the golden template instead.",
+    "AWS::EC2::VPCEndpointService": "not supported by moto's CloudFormation. PATCHED below over moto's EC2 API "
+                                    "(create_vpc_endpoint_service_configuration with the balancers and "
+                                    "AcceptanceRequired; Ref is the service id, as in AWS).",
+    "AWS::EC2::VPCEndpointServicePermissions": "not supported by moto's CloudFormation. PATCHED below over moto's "
+                                               "EC2 modify_vpc_endpoint_service_permissions (AddAllowedPrincipals).",
     "AWS::EC2::VPC default security group":
         "created without AWS's self-referencing all-traffic ingress rule (only the allow-all egress); the "
         "restriction tolerates the missing rule, as the real function does.",
@@ -149,6 +161,13 @@ MOTO_GAPS = {
     "AWS::SNS::Topic Subscription (email)": "the subscription is created confirmed; AWS holds an e-mail "
                                             "subscription PendingConfirmation until the address confirms it. "
                                             "Tolerated: the tests read the topic's subscription, not its state.",
+    "AWS::ECS::TaskDefinition": "moto's CloudFormation model registers only Family, ContainerDefinitions, Volumes "
+                                "and Memory: Cpu, NetworkMode, RequiresCompatibilities, ExecutionRoleArn, "
+                                "TaskRoleArn and RuntimePlatform are dropped, so a task's size cannot be read back. "
+                                "PATCHED below on create: registered through moto's ECS API with all of them "
+                                "(updates keep moto's behaviour).",
+    "AWS::Logs::LogGroup KmsKeyId": "not kept (DescribeLogGroups has no kmsKeyId); tolerated: the key is checked "
+                                    "in the templates (tests/test_sidecars.py, the audit and checkov).",
 }
 # Dual stack (network.ipv6: true), patched by :func:`_patch_dual_stack` from patch_moto.
 MOTO_GAPS.update({
@@ -805,6 +824,64 @@ def _config_rule():
     return ConfigRuleResource
 
 
+def _typed_balancer(original):
+    """AWS semantics for AWS::ElasticLoadBalancingV2::LoadBalancer Type: a network balancer is created as one."""
+
+    def create(resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        from moto.elbv2.models import elbv2_backends
+
+        props = cloudformation_json["Properties"]
+        if props.get("Type", "application") == "application":
+            return original(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        return elbv2_backends[account_id][region_name].create_load_balancer(
+            resource_name, props.get("SecurityGroups") or [], props.get("Subnets"),
+            scheme=props.get("Scheme", "internet-facing"), loadbalancer_type=props["Type"],
+            ip_address_type=props.get("IpAddressType", "ipv4"))
+
+    return create
+
+
+def _endpoint_service(kind: str):
+    """CloudFormation models for AWS::EC2::VPCEndpointService and its Permissions, over moto's EC2 API."""
+    from moto.core.common_models import CloudFormationModel
+
+    class EndpointServiceResource(CloudFormationModel):
+        __module__ = "moto.ec2.stackprint_test_patch"
+
+        def __init__(self, service_id: str):
+            self.service_id = service_id
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.service_id
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return f"AWS::EC2::{kind}"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "ServiceId"
+
+        def get_cfn_attribute(self, attribute_name: str):
+            return self.service_id
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
+                                            **kwargs):
+            from moto.ec2.models import ec2_backends
+
+            backend, props = ec2_backends[account_id][region_name], cloudformation_json["Properties"]
+            if kind == "VPCEndpointService":
+                config = backend.create_vpc_endpoint_service_configuration(
+                    props.get("NetworkLoadBalancerArns", []), bool(props.get("AcceptanceRequired", True)),
+                    props.get("PrivateDnsName"), [], [])
+                return cls(config.id)
+            backend.modify_vpc_endpoint_service_permissions(props["ServiceId"], props.get("AllowedPrincipals", []),
+                                                            [])
+            return cls(props["ServiceId"])
+
+    return EndpointServiceResource
 def _strategy(items) -> list[dict]:
     """A CloudFormation capacity provider strategy in the ECS API's shape."""
     return [{"capacityProvider": item["CapacityProvider"], "weight": int(item.get("Weight", 0)),
@@ -848,6 +925,23 @@ def _patched_service_create(cls, resource_name, cloudformation_json, account_id,
     return service
 
 
+def _patched_task_definition_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """Register the task definition with every property ECS takes from the template (see MOTO_GAPS)."""
+    from moto.ecs.models import ecs_backends
+    from moto.core.utils import pascal_to_camelcase, remap_nested_keys
+
+    props = cloudformation_json["Properties"]
+    return ecs_backends[account_id][region_name].register_task_definition(
+        family=props.get("Family", resource_name),
+        container_definitions=remap_nested_keys(props.get("ContainerDefinitions", []), pascal_to_camelcase),
+        volumes=remap_nested_keys(props.get("Volumes", []), pascal_to_camelcase),
+        network_mode=props.get("NetworkMode"), requires_compatibilities=props.get("RequiresCompatibilities"),
+        cpu=props.get("Cpu"), memory=props.get("Memory"), task_role_arn=props.get("TaskRoleArn"),
+        execution_role_arn=props.get("ExecutionRoleArn"),
+        runtime_platform=remap_nested_keys(props["RuntimePlatform"], pascal_to_camelcase)
+        if "RuntimePlatform" in props else None)
+
+
 def patch_moto(monkeypatch) -> None:
     """Apply every PATCHED entry of MOTO_GAPS to moto's classes (in-process mock and server alike)."""
     from moto.cloudformation import models as cfn_models, parsing, responses as cfn_responses
@@ -860,13 +954,16 @@ def patch_moto(monkeypatch) -> None:
     monkeypatch.setattr(SecurityGroup, "create_from_cloudformation_json", classmethod(_patched_group_create))
     monkeypatch.setattr(CustomModel, "create_from_cloudformation_json", classmethod(_patched_custom_resource))
     monkeypatch.setattr(FakeLoadBalancer, "create_from_cloudformation_json",
-                        _balancer_with_attributes(FakeLoadBalancer.create_from_cloudformation_json))
+                        _balancer_with_attributes(_typed_balancer(FakeLoadBalancer.create_from_cloudformation_json)))
     for module in (cfn_models, cfn_responses):
         monkeypatch.setattr(module, "yaml_tag_constructor", _yaml_tag_constructor)
     monkeypatch.setattr(DBInstance, "create_from_cloudformation_json", classmethod(_patched_db_instance_create))
     from moto.ecs.models import Cluster as EcsCluster, Service as EcsService
     monkeypatch.setattr(EcsCluster, "create_from_cloudformation_json", classmethod(_patched_cluster_create))
     monkeypatch.setattr(EcsService, "create_from_cloudformation_json", classmethod(_patched_service_create))
+    from moto.ecs.models import TaskDefinition
+    monkeypatch.setattr(TaskDefinition, "create_from_cloudformation_json",
+                        classmethod(_patched_task_definition_create))
     monkeypatch.setattr(DBInstance, "has_cfn_attr", classmethod(
         lambda cls, attr: attr in ("Endpoint.Address", "Endpoint.Port", "MasterUserSecret.SecretArn")))
     monkeypatch.setattr(DBInstance, "get_cfn_attribute", _db_instance_attribute(DBInstance.get_cfn_attribute))
@@ -881,6 +978,8 @@ def patch_moto(monkeypatch) -> None:
         model = _waf_and_backup(kind)
         models[model.cloudformation_type()] = model
     models["AWS::Config::ConfigRule"] = _config_rule()
+    for kind in ("VPCEndpointService", "VPCEndpointServicePermissions"):
+        models[f"AWS::EC2::{kind}"] = _endpoint_service(kind)
     _patch_dual_stack(monkeypatch, models)
     monkeypatch.setattr(parsing, "get_model_map", lambda: models)
     # change sets and events (stackprint deploy)

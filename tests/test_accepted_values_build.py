@@ -118,6 +118,10 @@ def _ensure_complete(data: dict, path: tuple, value) -> None:
         web["scaling"] = {"min": 1, "max": max(2, web["scaling"].get("min", 0)), **web["scaling"]}
     if path[-1] == "cpu":
         web["memory"] = fargate.valid_memory(value)[0]
+    if path[-1] == "type" and value == "network":  # a network balancer terminates TLS with tls, on its own port
+        balancer = data["load_balancers"]["public"]
+        balancer["tls"] = balancer.pop("https")
+        web["route"]["listener"] = 8443
     if path[-1] == "nat" and value == "none":
         data["network"]["endpoints"] = ["ecr.api", "ecr.dkr", "logs", "s3"]
         web["image"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0"  # only private ECR without NAT

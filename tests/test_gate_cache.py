@@ -19,7 +19,7 @@ from generator.cli import main
 from generator.errors import CommandFailed
 from generator.gate_findings import GateFinding
 from generator.gatecache import GateSession, Progress, Store, TemplateGate, cache_dir
-from generator.gatecache.keys import gate_key
+from generator.gatecache.keys import gate_key, package_files
 from generator.gatecache.runner import GATE_KIND
 
 SMALL = """\
@@ -116,6 +116,14 @@ def test_the_key_changes_with_every_input_of_a_verdict():
                 gate_key("cfn-lint", {"regions": ["eu-west-1"]}, "a/b.template.yaml", "Resources: {}\n"),
                 gate_key("cfn-lint", {"regions": ["us-east-1"]}, "a/c.template.yaml", "Resources: {}\n"),
                 gate_key("cfn-lint", {"regions": ["us-east-1"]}, "a/b.template.yaml", "Resources: {} \n")}) == 5
+
+
+def test_the_code_digest_covers_the_readme_templates_too():
+    """An edited environment README template must be a miss: in an editable install the templates live outside
+    generator/ (the top-level templates/ folder), so walking the package alone missed them."""
+    names = {name for name, _ in package_files()}
+    assert "generator.templates:env-readme.md.j2" in names
+    assert "gatecache/keys.py" in names
 
 
 # --- the cache never hides a finding ---------------------------------------------------------------------------------

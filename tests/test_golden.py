@@ -35,4 +35,5 @@ def test_build_matches_the_committed_out(fresh_build, update_golden):
 def test_every_example_environment_is_golden(fresh_build):
     built = {e.directory for e in fresh_build.environments}
     assert built == {"hardened-two-tier/dev", "hardened-two-tier/prod", "private-endpoints/default", "two-tier/default",
-                     "web-api/dev", "web-api/prod", "partner-api/default", "shared-services/prod", "dual-stack/default"}
+                     "web-api/dev", "web-api/prod", "partner-api/default", "shared-services/prod", "sidecars/default",
+                     "tcp-privatelink/prod", "dual-stack/default"}

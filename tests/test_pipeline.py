@@ -198,7 +198,8 @@ def test_approval_between_create_and_execute_exactly_in_protected_environments(b
             execute = _action(stage["Actions"], stack["stack_name"], "CHANGE_SET_EXECUTE")["RunOrder"]
             assert any(create < a["RunOrder"] < execute for a in approvals), stack["stack_name"]
             assert stack["stack_name"] in " ".join(a["Configuration"]["CustomData"] for a in approvals)
-    assert protected == ({"prod"} if blueprint in ("web-api", "hardened-two-tier", "shared-services") else set())
+    assert protected == ({"prod"} if blueprint in ("web-api", "hardened-two-tier", "shared-services",
+                                                  "tcp-privatelink") else set())
 
 
 def _policy_statements(template: dict, resource: str) -> list[dict]:

@@ -38,15 +38,19 @@ def _print(line: str) -> None:
               help="Execution role for ECR pulls, CloudWatch Logs and secrets (required when those are used and "
                    "the input has none).")
 @click.option("--family", metavar="NAME", help="Family of the new task definition (default: the input's).")
+@click.option("--main-container", metavar="NAME",
+              help="--to blueprint: the container that becomes the service's main one (default: the essential "
+                   "container with a port that is not an agent, proxy or log router).")
 @click.option("--ephemeral-host-volumes", is_flag=True,
               help="Turn host bind mounts into task-scoped volumes (their data is lost when the task stops) "
                    "instead of refusing.")
 def command(input_path: str, output: str | None, target: str, execution_role_arn: str | None,
-            family: str | None, ephemeral_host_volumes: bool) -> None:
+            family: str | None, ephemeral_host_volumes: bool, main_container: str | None) -> None:
     """Turn an EC2-launch-type ECS task definition into a Fargate one (or a blueprint service).
 
     INPUT.json is what `aws ecs register-task-definition --cli-input-json` takes or what
-    `aws ecs describe-task-definition` prints; `-` reads stdin. Every change is reported on stderr as
+    `aws ecs describe-task-definition` prints; `-` reads stdin. With --to blueprint a task with several
+    containers becomes one service: its main container and containers: (sidecars). Every change is reported on stderr as
     `changed|removed|added|warning: <json path>: <what and why>`. Exit 0 on success, 1 when the definition
     cannot be migrated safely (nothing is written), 2 for unreadable input.
 
@@ -56,6 +60,7 @@ def command(input_path: str, output: str | None, target: str, execution_role_arn
           --execution-role-arn arn:aws:iam::123456789012:role/ecsTaskExecutionRole
       aws ecs describe-task-definition --task-definition web | stackprint migrate - --family web-fargate
       stackprint migrate web.json --to blueprint -o web-service.yaml
+      stackprint migrate app-with-sidecars.json --to blueprint --main-container app
     """
     _check_options(execution_role_arn, family)
     source = load(input_path)
@@ -66,7 +71,7 @@ def command(input_path: str, output: str | None, target: str, execution_role_arn
     text = None
     if result.ok:
         if target == "blueprint":
-            entry = to_blueprint(result)
+            entry = to_blueprint(result, main_container)
             text = render_blueprint(entry) if entry is not None else None
         else:
             text = render(result.taskdef)

@@ -17,7 +17,7 @@ from troposphere import FindInMap, GetAtt, Ref, Split, Sub, Template
 from troposphere import elasticloadbalancingv2 as elb
 from troposphere import s3
 
-from generator.emit import exports, security, waf
+from generator.emit import exports, network_balancers, security, waf
 from generator.emit.parameters import StackParameter
 from generator.emit.scanner_metadata import INTERNAL_HTTP, LOG_BUCKET_SELF_LOGGING, checkov_metadata, relax
 from generator.plan import BalancerPlan, Layout
@@ -71,7 +71,8 @@ def source_parameters(balancer: BalancerPlan) -> list[StackParameter]:
 def parameters(balancer: BalancerPlan) -> list[StackParameter]:
     """The balancer stack's parameters: its certificate ARN, the CloudFront prefix-list id, then the prefix-list ids
     of its listed sources."""
-    found = [StackParameter(name, "ARN of the ACM certificate for the HTTPS listener", CERTIFICATE_PATTERN,
+    what = "the TLS listeners" if balancer.network else "the HTTPS listener"
+    found = [StackParameter(name, f"ARN of the ACM certificate for {what}", CERTIFICATE_PATTERN,
                             "must be an ACM certificate ARN", CERTIFICATE_PLACEHOLDER)
              for name in certificate_parameters(balancer)]
     found += [StackParameter(name, f"Id of the AWS-managed prefix list {CLOUDFRONT_PREFIX_LIST} in this region "
@@ -122,7 +123,7 @@ def add_log_bucket(template: Template, layout: Layout, stack_name: str) -> None:
             {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
              "Resource": [GetAtt("AccessLogBucket", "Arn"), Sub("${AccessLogBucket.Arn}/*")],
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-        ]}))
+        ] + (network_balancers.log_delivery_statements() if any(b.network for b in layout.balancers) else [])}))
     exports.export(template, stack_name, exports.ACCESS_LOG_BUCKET, Ref("AccessLogBucket"),
                    "Bucket the load balancers write their access logs to")
 
@@ -141,7 +142,10 @@ def balancer_template(layout: Layout, name: str, stack_name: str) -> Template:
         parameter.add_to(template)
     security.add_security_groups(template, layout, stack_name, exports.import_value(network, exports.VPC_ID))
     security.add_rules(template, layout, stack_name)
-    _add_balancer(template, layout, stack_name, balancer, network)
+    if balancer.network:
+        network_balancers.add_network_balancer(template, layout, stack_name, balancer, network)
+    else:
+        _add_balancer(template, layout, stack_name, balancer, network)
     return template
 
 

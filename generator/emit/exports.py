@@ -34,6 +34,21 @@ def balancer_dns_name(balancer: str) -> str:
     return f"{pascal(balancer)}LoadBalancerDnsName"
 
 
+def target_group_arn(service: str) -> str:
+    """Export of the target group a network balancer's listener forwards to (its service attaches its tasks)."""
+    return f"{pascal(service)}TargetGroupArn"
+
+
+def endpoint_service_name(balancer: str) -> str:
+    """Export of the VPC endpoint service name consumers create their interface endpoints to."""
+    return f"{pascal(balancer)}EndpointServiceName"
+
+
+def endpoint_service_id(balancer: str) -> str:
+    """Export of the VPC endpoint service id (the provider accepts connection requests by it)."""
+    return f"{pascal(balancer)}EndpointServiceId"
+
+
 def database_address(database: str) -> str:
     """Export of a database's host name (the instance endpoint, or the Aurora cluster's writer endpoint)."""
     return f"{pascal(database)}DatabaseAddress"

@@ -51,6 +51,12 @@ RELAXATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "load_balancer.end_to_end_tls": ((), ("ELB009",)),
     # checkov has no CloudFormation check for "RDS in a backup plan"
     "database.backup_plan": ((), ("DATA008",)),
+    # an internet-facing network balancer's plain TCP listeners (the service speaks TLS itself, or no TLS exists)
+    "load_balancer.tls": ((), ("ELB011",)),
+    # a VPC endpoint service every AWS account may request an endpoint to (acceptance then decides)
+    "load_balancer.privatelink_any_principal": ((), ("NET005",)),
+    # endpoint connections accepted without the provider's review (checkov: manual acceptance)
+    "load_balancer.privatelink_acceptance": (("CKV_AWS_123",), ()),
 }
 
 #: ``"<kind>.<setting>"`` -> the cdk-nag rule ids (``<pack>-<rule>``) the switch-off trips, from cdk-nag's packs
@@ -68,6 +74,9 @@ CDK_NAG: dict[str, tuple[str, ...]] = {
     "load_balancer.deletion_protection": ("HIPAA.Security-ELBDeletionProtectionEnabled",
                                           "NIST.800.53.R5-ELBDeletionProtectionEnabled"),
     "load_balancer.end_to_end_tls": (),  # cdk-nag judges the client side only (the port 80 listener redirects)
+    "load_balancer.privatelink_acceptance": (),  # cdk-nag has no endpoint-service acceptance rule
+    "load_balancer.privatelink_any_principal": (),  # cdk-nag has no endpoint-service permissions rule
+    "load_balancer.tls": (),  # cdk-nag's ELB listener rules judge HTTP(S) listeners only
     "load_balancer.waf": ("NIST.800.53.R5-ALBWAFEnabled", "PCI.DSS.321-ALBWAFEnabled"),
     "network.restrict_default_security_group": ("HIPAA.Security-VPCDefaultSecurityGroupClosed",
                                                 "NIST.800.53.R5-VPCDefaultSecurityGroupClosed",

@@ -9,7 +9,7 @@ from troposphere import GetAtt, Ref, Sub, Tags, Template
 from troposphere import ec2
 
 from generator.emit import exports
-from generator.emit.scanner_metadata import PORT_80_REDIRECT, checkov_metadata
+from generator.emit.scanner_metadata import PORT_80_REDIRECT, add_suppressions, checkov_metadata
 from generator.plan import Layout
 from generator.plan.security_groups import PLACEHOLDER_TO_PORT, CidrRule, PrefixListRule
 
@@ -54,7 +54,12 @@ def add_security_groups(template: Template, layout: Layout, stack_name: str, vpc
                                              + [_prefix_list(rule) for rule in group.prefix_ingress])
         if group.redirects_http:  # a plan decision, never inferred from the rules' shape
             props["Metadata"] = checkov_metadata(PORT_80_REDIRECT)
-        template.add_resource(ec2.SecurityGroup(group.logical_id, **props))
+        resource = template.add_resource(ec2.SecurityGroup(group.logical_id, **props))
+        if group.public_listeners:  # declared public ports of an internet-facing network balancer
+            listed = ", ".join(f"{port} ({service})" for port, service in group.public_listeners)
+            add_suppressions(resource, stackprint=(("SG005", f"the listener ports of internet-facing network load "
+                                                             f"balancer {group.owner}, declared by its routes: "
+                                                             f"{listed}"),))
         if group.owner_kind in EXPORTED_KINDS:
             exports.export(template, stack_name, exports.group_id(group.logical_id),
                            GetAtt(group.logical_id, "GroupId"),

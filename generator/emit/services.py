@@ -16,7 +16,7 @@ from troposphere import applicationautoscaling as aas
 from troposphere import ecs, iam, logs, servicediscovery
 from troposphere import elasticloadbalancingv2 as elb
 
-from generator.emit import attached_groups, capacity, exports
+from generator.emit import attached_groups, capacity, exports, sidecars
 from generator.emit.scanner_metadata import mark_generated_environment
 from generator.plan import Layout, ServicePlan
 from generator.emit import security
@@ -49,9 +49,14 @@ _ASSUME_ECS_TASKS = {"Version": "2012-10-17", "Statement": [{
 def _execution_statements(service: ServicePlan) -> list[dict]:
     """Least privilege for the ECS agent: image pull, this log group, these secrets; nothing else."""
     statements = []
-    ecr = private_ecr(service.image)
-    if ecr is not None:
+    repositories = []
+    for image in sidecars.images(service):  # the main container's image, then each additional container's
+        ecr = private_ecr(image)
+        if ecr is not None and ecr not in repositories:
+            repositories.append(ecr)
+    if repositories:
         statements.append({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"})
+    for ecr in repositories:
         statements.append({"Effect": "Allow",
                            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
                                       "ecr:GetDownloadUrlForLayer"],
@@ -59,7 +64,7 @@ def _execution_statements(service: ServicePlan) -> list[dict]:
                                                f"repository/{ecr.repository}")})
     statements.append({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                        "Resource": GetAtt("LogGroup", "Arn")})
-    secrets = sorted(set(service.secrets.values()))
+    secrets = sorted(set(sidecars.secret_arns(service)))
     managed = [arn for arn in secrets if secret_store(arn) == SECRETS_MANAGER]
     parameters = [arn for arn in secrets if secret_store(arn) == SSM]
     if managed:
@@ -129,9 +134,9 @@ def _container(name: str, service: ServicePlan, injected: dict[str, object],
         props["Secrets"] = [ecs.Secret(Name=k, ValueFrom=secrets[k]) for k in sorted(secrets)]
     if service.command:
         props["Command"] = list(service.command)
-    if service.scratch:
+    if service.scratch or service.mounts:
         props["MountPoints"] = [ecs.MountPoint(SourceVolume=volume, ContainerPath=path, ReadOnly=False)
-                                for volume, path in service.scratch]
+                                for volume, path in service.scratch] + sidecars.main_mount_points(service)
     if service.user is not None:
         props["User"] = service.user
     if service.exec:  # an init process reaps the processes of exec sessions
@@ -142,6 +147,7 @@ def _container(name: str, service: ServicePlan, injected: dict[str, object],
         props["HealthCheck"] = ecs.HealthCheck(Command=list(check.command), Interval=check.interval,
                                                Timeout=check.timeout, Retries=check.retries,
                                                StartPeriod=check.start_period)
+    props.update(sidecars.main_container_properties(name, service))  # log route and waits with containers:
     return ecs.ContainerDefinition(**props)
 
 
@@ -167,17 +173,27 @@ def service_template(layout: Layout, name: str, stack_name: str) -> Template:
         task_props["TaskRoleArn"] = GetAtt("TaskRole", "Arn")
     if service.scratch:  # no Host: a Fargate bind mount on the task's own ephemeral storage, deleted with the task
         task_props["Volumes"] = [ecs.Volume(Name=volume) for volume, _ in service.scratch]
+    if service.volumes:  # with containers: or shared volumes, every container's scratch and the shared ones
+        task_props["Volumes"] = sidecars.task_volumes(service)
     injected = {**_endpoint_environment(layout, name, network), **_database_environment(layout, name, data)}
     task = template.add_resource(ecs.TaskDefinition(
         "TaskDefinition", Family=stack_name, Cpu=str(service.cpu), Memory=str(service.memory),
         NetworkMode="awsvpc", RequiresCompatibilities=["FARGATE"], ExecutionRoleArn=GetAtt("ExecutionRole", "Arn"),
         RuntimePlatform=ecs.RuntimePlatform(OperatingSystemFamily="LINUX", CpuArchitecture="X86_64"),
-        ContainerDefinitions=[_container(name, service, injected, _database_secrets(layout, name, data))],
+        ContainerDefinitions=[_container(name, service, injected, _database_secrets(layout, name, data))]
+        + sidecars.container_definitions(service),
         **task_props))
     mark_generated_environment(task, name, injected)  # so the audit's ECS002 does not judge them as secrets
     service_props = {}
     route = layout.route_of(name)
-    if route is not None:
+    balancer = next((b for b in layout.balancers if route is not None and b.name == route.load_balancer), None)
+    if balancer is not None and balancer.network:  # listener and target group live in the balancer's stack
+        target_group = exports.import_value(balancer_stack(layout.name, layout.env, balancer.name),
+                                            exports.target_group_arn(name))
+        service_props["LoadBalancers"] = [ecs.LoadBalancer(ContainerName=name, ContainerPort=service.port,
+                                                           TargetGroupArn=target_group)]
+        service_props["HealthCheckGracePeriodSeconds"] = HEALTH_CHECK_GRACE_SECONDS
+    elif route is not None:
         _add_route(template, layout, network, route, service.port)
         service_props["LoadBalancers"] = [ecs.LoadBalancer(ContainerName=name, ContainerPort=service.port,
                                                            TargetGroupArn=Ref("TargetGroup"))]
@@ -221,6 +237,10 @@ def _task_policies(service: ServicePlan) -> list[iam.Policy]:
             "Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": list(actions), "Resource": list(resources)}
                 for actions, resources in service.task_permissions]}))
+    firelens = sidecars.firelens_statements(service)
+    if firelens:
+        policies.append(iam.Policy(PolicyName="firelens", PolicyDocument={"Version": "2012-10-17",
+                                                                          "Statement": firelens}))
     if service.exec:
         policies.append(iam.Policy(PolicyName="ecs-exec", PolicyDocument={"Version": "2012-10-17", "Statement": [
             {"Sid": "EcsExecChannelsHaveNoResourceLevelPermissions", "Effect": "Allow", "Action": list(EXEC_ACTIONS),

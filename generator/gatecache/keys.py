@@ -27,11 +27,21 @@ def _walk(node, prefix: str, out: list) -> None:
             out.append((name, child.read_bytes()))
 
 
-@lru_cache(maxsize=None)
-def stackprint_digest() -> str:
-    """sha256 over the names and bytes of every file of the installed ``generator`` package, and its version."""
+def package_files() -> list[tuple[str, bytes]]:
+    """Every file the installed code reads: the ``generator`` package and its jinja2 templates. The templates are
+    walked on their own because an editable install maps ``generator.templates`` to the checkout's top-level
+    ``templates/`` folder, outside ``generator/`` (in the wheel they sit inside it and are simply read twice)."""
     files: list = []
     _walk(resources.files("generator"), "", files)
+    _walk(resources.files("generator.templates"), "generator.templates:", files)
+    return files
+
+
+@lru_cache(maxsize=None)
+def stackprint_digest() -> str:
+    """sha256 over the names and bytes of every file of the installed code (:func:`package_files`), and its
+    version, so that an edited emitter, rule or README template is a cache miss."""
+    files = package_files()
     digest = hashlib.sha256(f"stackprint {__version__}\n".encode())
     for name, data in files:
         digest.update(f"{name}\0{len(data)}\0".encode())

@@ -19,11 +19,13 @@ __all__ = ["Change", "Migration", "Options", "Refusal", "Report", "Source", "loa
            "to_blueprint", "render_blueprint"]
 
 
-def to_blueprint(result: Migration) -> dict | None:
-    """The blueprint service entry for a successful migration, or None after a refusal."""
+def to_blueprint(result: Migration, main_container: str | None = None) -> dict | None:
+    """The blueprint service entry for a successful migration, or None after a refusal (added to the report).
+    ``main_container`` names the container that becomes the service's main one (default: chosen, see
+    :func:`generator.migrate.containers.choose_main`)."""
     if not result.ok:
         return None
-    return blueprint.convert(result.taskdef, result.report)
+    return blueprint.convert(result.taskdef, result.report, main_container, result.linked)
 
 
 render_blueprint = blueprint.render

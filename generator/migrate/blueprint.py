@@ -1,9 +1,11 @@
 """``--to blueprint``: the migrated task definition as one service entry of the blueprint language.
 
-A blueprint service is one container with one port; the compiler creates the execution role, the task role (from
-``task_permissions``), the log group and the awslogs configuration. So a task with several containers is refused
-(there is no faithful single service for it), and every field the service cannot express is reported as a warning
-instead of being dropped silently.
+A blueprint service is a main container with one port, plus additional containers (``containers:``); the compiler
+creates the execution role, the task role (from ``task_permissions``), the log group and the awslogs configuration.
+A task with several containers becomes one service: the main container is chosen by
+:func:`generator.migrate.containers.choose_main`, the others become ``containers:`` entries
+(:mod:`generator.migrate.containers`). Every field the service cannot express is reported as a warning instead of
+being dropped silently; what the language cannot hold at all (an EFS volume) is refused.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import re
 
 import yaml
 
+from generator.migrate import containers as extra
 from generator.migrate.report import Report, show
 
 #: Container fields the service entry carries (or that the task size already covers).
@@ -34,28 +37,33 @@ def service_name(family: str) -> str:
     return name or "service"
 
 
-def convert(td: dict, report: Report) -> dict | None:
-    """The ``{services: {name: {...}}}`` mapping for ``td``, or None after a refusal in ``report``."""
+def convert(td: dict, report: Report, main: str | None = None, linked: tuple = ()) -> dict | None:
+    """The ``{services: {name: {...}}}`` mapping for ``td``, or None after a refusal in ``report``.
+
+    ``main`` names the main container (``--main-container``); ``linked`` lists the containers others linked to
+    before the migration removed ``links`` (helpers, not the main one)."""
     containers = td["containerDefinitions"]
-    if len(containers) != 1:
-        names = ", ".join(c["name"] for c in containers)
-        report.refuse(("containerDefinitions",), f"--to blueprint maps one container to one service, and this task "
-                                                 f"has {len(containers)} ({names}); migrate it with --to taskdef, "
-                                                 f"or split it into one task definition per container")
+    index = 0 if len(containers) == 1 else extra.choose_main(containers, report, main, linked)
+    if index is None:
         return None
     name = service_name(td["family"])
     if name != td["family"]:
         report.add("changed", ("family",), f"{show(td['family'])} -> service name {show(name)}: blueprint service "
                                            f"names are lowercase letters, digits and hyphens")
     for key in td:
-        if key in _TASK_CARRIED:
+        if key in _TASK_CARRIED or (key == "volumes" and len(containers) > 1):  # volumes: containers.convert's
             continue
         kind, why = _TASK_HINTS.get(key, ("warning", "not carried over: a blueprint service cannot express it"))
         report.add(kind, (key,), why)
-    service = _service(containers[0], ("containerDefinitions", 0), report)
+    if len(containers) == 1:
+        service = _service(containers[0], ("containerDefinitions", 0), report)
+    else:
+        service = extra.convert(td, index, name, report, _service)
+        if service is None:
+            return None
     service["cpu"] = int(td["cpu"])
     service["memory"] = int(td["memory"])
-    ordered = {key: service[key] for key in _ORDER if key in service}
+    ordered = {key: service[key] for key in _ORDER + extra.SERVICE_KEYS if key in service}
     return {"services": {name: ordered}}
 
 
@@ -69,14 +77,17 @@ _ORDER = ("image", "cpu", "memory", "port", "environment", "secrets", "command",
           "read_only_root_filesystem")
 
 
-def _service(container: dict, base: tuple, report: Report) -> dict:
-    """The service keys one container maps to, with a line for each field left behind."""
+def _service(container: dict, base: tuple, report: Report, handled: frozenset = frozenset(),
+             main: bool = True) -> dict:
+    """The service keys one container maps to, with a line for each field left behind; ``handled`` are keys the
+    caller maps itself (an additional container's ports, waits, mounts, log route), ``main`` whether the first
+    port becomes the service's port."""
     service: dict = {"image": container["image"]}
     if not _PINNED.search(container["image"]):
         report.add("warning", base + ("image",), f"{show(container['image'])} is not pinned to a version or digest; "
                                                  f"the blueprint compiler refuses it (pin a tag like :1.27 or "
                                                  f"@sha256:<digest> in the service entry)")
-    mappings = container.get("portMappings", [])
+    mappings = container.get("portMappings", []) if main else []
     if mappings:
         first = mappings[0]
         service["port"] = first["containerPort"]
@@ -112,7 +123,7 @@ def _service(container: dict, base: tuple, report: Report) -> dict:
         report.add("warning", base + ("readonlyRootFilesystem",),
                    "kept false, as in the input; the blueprint default is true: set read_only_root_filesystem: "
                    "true once the application writes only to volumes")
-    log = container.get("logConfiguration")
+    log = container.get("logConfiguration") if "logConfiguration" not in handled else None
     if log:
         if log.get("logDriver") == "awslogs":
             report.add("removed", base + ("logConfiguration",), "the compiler creates the log group and the awslogs "
@@ -121,7 +132,7 @@ def _service(container: dict, base: tuple, report: Report) -> dict:
             report.add("warning", base + ("logConfiguration",), f"{log.get('logDriver')} is not carried over: a "
                                                                 f"blueprint service logs with awslogs")
     for key in container:
-        if key not in _CARRIED:
+        if key not in _CARRIED and key not in handled:
             report.add("warning", base + (key,), "not carried over: a blueprint service cannot express it")
     return service
 

@@ -36,6 +36,7 @@ class Migration:
 
     taskdef: dict
     report: Report
+    linked: tuple = ()  # containers of this task that others linked to (helpers, for --to blueprint)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +85,8 @@ def migrate(source: Source, options: Options) -> Migration:
     network.network_mode(td, report)
     unsupported.task_fields(td, report)
     names = [container["name"] for container in td["containerDefinitions"]]
+    linked = tuple(sorted({link.partition(":")[0] for c in td["containerDefinitions"] for link in c.get("links", [])
+                           if link.partition(":")[0] in names}))
     for i, container in enumerate(td["containerDefinitions"]):
         base = ("containerDefinitions", i)
         unsupported.privileged(container, base, report)
@@ -99,7 +102,7 @@ def migrate(source: Source, options: Options) -> Migration:
     windows = platform.apply(td, report)
     sizes.task_size(td, report, source, windows)
     roles.apply(td, report, options.execution_role_arn, options.require_execution_role)
-    return Migration(td, report)
+    return Migration(td, report, linked)
 
 
 def render(td: dict) -> str:

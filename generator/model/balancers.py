@@ -10,6 +10,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AfterValidator, Field
 
 from generator.model.base import Model, ParameterOrArn, bounded, matching
+from generator.model.privatelink import PrivateLink
 from generator.model.relax import relax_field, relaxable
 from generator.model.sources import KEYWORDS, AllowFrom
 
@@ -34,7 +35,11 @@ DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 #: as a list, exactly the sources of :mod:`generator.model.sources`).
 ALLOW_FROM = KEYWORDS
 #: Secure defaults of a balancer a blueprint may turn off under ``relax:``.
-BALANCER_RELAX = ("deletion_protection", "end_to_end_tls", "waf")
+BALANCER_RELAX = ("deletion_protection", "end_to_end_tls", "waf", "tls", "privatelink_any_principal",
+                  "privatelink_acceptance")
+#: Kinds of balancer: application (HTTP/HTTPS, listener rules by path and host) or network (TCP/TLS, one listener
+#: port per service).
+BALANCER_TYPES = ("application", "network")
 #: Requests one client address may send in any 5 minutes before the web ACL's rate-based rule blocks it (AWS WAF
 #: accepts 10 to 2,000,000,000). 2,000 is generous for a browser or an API client and stops a naive flood.
 DEFAULT_RATE_LIMIT = 2000
@@ -78,7 +83,9 @@ class Waf(Model):
 
 
 class LoadBalancer(Model):
-    """An application load balancer: internet-facing (public subnets, HTTPS required) or internal (private).
+    """A load balancer: internet-facing (public subnets, HTTPS required) or internal (private); an application
+    balancer unless ``type: network`` (TCP/TLS listeners, one per routed service, optional PrivateLink: see
+    :mod:`generator.model.network_balancers`).
 
     Deletion protection is on; turning it off takes ``relax: {deletion_protection: <reason>}``. An internet-facing
     balancer is behind an AWS WAF web ACL (``waf:``; off only with ``relax: {waf: <reason>}``). An internal balancer
@@ -88,6 +95,9 @@ class LoadBalancer(Model):
 
     RELAX_KIND: ClassVar[str] = "load_balancer"
 
+    type: Literal[BALANCER_TYPES] = Field(
+        "application", description="application (HTTP/HTTPS, routes by path and host) or network (TCP or TLS "
+                                   "listeners, one listener port per routed service; see tls and privatelink).")
     scheme: Literal["internet-facing", "internal"] = Field(
         description="internet-facing: in public subnets; internal: in private subnets.")
     https: Https | None = Field(None, description="HTTPS listener with HTTP->HTTPS redirect. Required when "
@@ -112,16 +122,27 @@ class LoadBalancer(Model):
                           "not check their certificate). Default: on for an internal balancer with https (then it "
                           "has no port 80 listener either; relax: {end_to_end_tls: <reason>} turns it off), off for "
                           "an internet-facing one. Needs https.", examples=[True])
+    tls: Https | None = Field(None, description="Network balancers only: TLS listeners terminating with this "
+                                                "certificate and policy (TLS 1.2+). Required when internet-facing, "
+                                                "unless relax: {tls: <reason>}; without it listeners are plain TCP.")
+    privatelink: PrivateLink | None = Field(
+        None, description="Network balancers only, internal: publish the balancer to other VPCs and accounts as a "
+                          "VPC endpoint service.")
     relax: relaxable(*BALANCER_RELAX) = relax_field(*BALANCER_RELAX, what="load balancer")
+
+    @property
+    def network(self) -> bool:
+        """Whether this is a network load balancer (TCP/TLS)."""
+        return self.type == "network"
 
     @property
     def tls_to_targets(self) -> bool:
         """Whether the balancer forwards to its targets over HTTPS."""
-        if self.https is None or "end_to_end_tls" in self.relax:
+        if self.https is None or "end_to_end_tls" in self.relax or self.network:
             return False
         return bool(self.end_to_end_tls) or self.scheme == "internal"
 
     @property
     def web_acl(self) -> bool:
         """Whether the balancer is behind a WAF web ACL: internet-facing, unless relaxed."""
-        return self.scheme == "internet-facing" and "waf" not in self.relax
+        return self.scheme == "internet-facing" and "waf" not in self.relax and not self.network

@@ -17,7 +17,7 @@ from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
 from generator.model import (attached_groups, capacity, defaults, engine_versions, expectations, ipv6,
-                             shared_balancers, source_checks)
+                             network_balancers, shared_balancers, sidecars, source_checks)
 from generator.model.errors import did_you_mean
 from generator.model.sources import sources_of
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
@@ -51,10 +51,12 @@ def check(bp: BlueprintSpec, written: Written) -> list[Issue]:
     for checker in (_network, _balancers, _services, _databases, _logical_ids, _audit_rules):
         issues.extend(checker(bp, written))
     issues.extend(shared_balancers.check(bp, Issue))  # a caller of a shared internal balancer reaches all behind it
+    issues.extend(network_balancers.check(bp, written, Issue))  # type: network, TCP/TLS listeners, PrivateLink
     issues.extend(expectations.check(bp, Issue))  # expect: names services and databases of the blueprint
     issues.extend(source_checks.check(bp, Issue))  # allow_from: [...] lists sources that can reach the balancer
     issues.extend(attached_groups.check(bp, Issue))  # each attached group once per service
     issues.extend(capacity.check(bp, Issue))  # Spot only where an interruption cannot stop the service
+    issues.extend(sidecars.check(bp, Issue))  # containers: inside a service (names, waits, shares, FireLens)
     return issues
 
 
@@ -101,21 +103,23 @@ def _balancers(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
     routed = {s.route.load_balancer for s in bp.services.values() if s.route}
     for name, balancer in bp.load_balancers.items():
         where = ("load_balancers", name)
-        if balancer.scheme == "internet-facing" and balancer.https is None:
+        if balancer.scheme == "internet-facing" and balancer.https is None and not balancer.network:
             yield Issue(where + ("scheme",), "an internet-facing load balancer needs https (add https: "
                                              "{certificate: {parameter: CertificateArn}}; HTTP then only redirects)")
-        if balancer.allow_from == "cloudfront" and balancer.scheme != "internet-facing":
+        if balancer.allow_from == "cloudfront" and balancer.scheme != "internet-facing" and not balancer.network:
             yield Issue(where + ("allow_from",), "cloudfront applies to internet-facing balancers only (CloudFront "
                                                  "reaches origins over the internet; remove allow_from or use "
                                                  "scheme: internet-facing)")
-        yield from _hardening(balancer, where)
-        if balancer.scheme == "internal" and written(where + ("waf",)):
+        if not balancer.network:  # a network balancer's settings: generator.model.network_balancers
+            yield from _hardening(balancer, where)
+        if balancer.scheme == "internal" and written(where + ("waf",)) and not balancer.network:
             yield Issue(where + ("waf",), "waf applies to internet-facing balancers only (an internal balancer has "
                                           "no web ACL; remove waf)")
         if name not in routed:
             yield Issue(where, f"no service routes to load balancer '{name}' (add route: {{load_balancer: {name}}} "
                                "to a service, or remove it)", at_key=True)
-        elif balancer.scheme == "internal" and not _called_through(bp, name) and not sources_of(balancer):
+        elif balancer.scheme == "internal" and not _called_through(bp, name) and not sources_of(balancer) \
+                and balancer.privatelink is None:
             behind = sorted(s for s, svc in bp.services.items() if svc.route and svc.route.load_balancer == name)
             yield Issue(where, f"nothing can reach internal load balancer '{name}': no service has a flow to "
                                f"{', '.join(behind)} (add flows: [{behind[0]}] to the services that call it, or "
@@ -138,7 +142,7 @@ def _hardening(balancer, where: tuple) -> Iterator[Issue]:
     elif "end_to_end_tls" in balancer.relax and (balancer.scheme != "internal" or balancer.https is None):
         yield Issue(where + ("relax", "end_to_end_tls"), "end_to_end_tls is on by default only for an internal "
                                                          "balancer with https: nothing to relax here (remove it)")
-    if balancer.scheme == "internal" and "waf" in balancer.relax:
+    if balancer.scheme == "internal" and "waf" in balancer.relax and not balancer.network:
         yield Issue(where + ("relax", "waf"), "an internal balancer has no web ACL to turn off (waf applies to "
                                               "internet-facing balancers only; remove it)")
 
@@ -251,8 +255,9 @@ def _rule_clashes(bp: BlueprintSpec) -> Iterator[Issue]:
     yield from _priority_clashes(bp)
     for name, service in bp.services.items():
         route = service.route
-        if route is None or route.load_balancer not in bp.load_balancers:
-            continue
+        if route is None or route.load_balancer not in bp.load_balancers or \
+                network_balancers.is_network(bp, route.load_balancer):
+            continue  # a network balancer has no paths: one listener port per service
         where = ("services", name, "route")
         for pattern in route.paths:
             other = seen_pattern.setdefault((route.load_balancer, route.host, pattern), name)
@@ -271,7 +276,8 @@ def _priority_clashes(bp: BlueprintSpec) -> Iterator[Issue]:
     else at the service whose name sorts later; the hint names the next free number after the clashing one, which
     keeps the rule's place in the evaluation order."""
     routed = {name: s.route for name, s in bp.services.items()
-              if s.route is not None and s.route.load_balancer in bp.load_balancers}
+              if s.route is not None and s.route.load_balancer in bp.load_balancers
+              and not network_balancers.is_network(bp, s.route.load_balancer)}
     priorities = defaults.default_priorities(bp)
     holders: dict[tuple, list[str]] = {}
     for name, route in routed.items():

@@ -192,8 +192,18 @@ class Scaling(Model):
     cpu_target: bounded(1, 100) = Field(60, description="Average CPU utilisation (%) to hold.", examples=[60])
 
 
+def _route_protocol(value: str) -> str:
+    if value in ("udp", "tcp_udp"):
+        raise ValueError(f"'{value}' is not supported: security groups, the flow matrix and the audit model TCP "
+                         "connections only (use tcp, or tls on the balancer)")
+    if value != "tcp":
+        raise ValueError(f"'{value}' is not a route protocol (tcp)")
+    return value
+
+
 class Route(Model):
-    """Attach the service to a load balancer with a listener rule on path patterns and an optional host."""
+    """Attach the service to a load balancer: on an application balancer, a listener rule on path patterns and an
+    optional host; on a network balancer, a listener port of its own forwarding to the container port."""
 
     load_balancer: BalancerName = Field(description="Name of a load balancer under load_balancers.",
                                         examples=["public"])
@@ -209,7 +219,14 @@ class Route(Model):
                           "'/*' without host 50000; the place in the band hashed from the service name), so adding "
                           "or removing a service never renumbers another rule.")
     health_check: Annotated[str, AfterValidator(_health_path)] = Field(
-        "/", description="Target-group health check path.", examples=["/healthz"])
+        "/", description="Target-group health check path. On a network balancer the check is a TCP connection "
+                         "unless a path is written here (then HTTP on the container port).", examples=["/healthz"])
+    listener: Port | None = Field(
+        None, description="Network balancers only: the listener port clients connect to, forwarding to the "
+                          "container port (default: the container port). Each service on a network balancer has "
+                          "its own.", examples=[5432])
+    protocol: Annotated[str, AfterValidator(_route_protocol), WithJsonSchema({"type": "string", "enum": ["tcp"]})] = Field(
+        "tcp", description="tcp (UDP is not supported).")
 
 
 class Egress(Model):
@@ -244,6 +261,160 @@ class TaskPermission(Model):
         description="IAM actions, named one by one.", examples=[["s3:GetObject"]])
     resources: Annotated[list[Annotated[str, AfterValidator(_resource)]], Field(min_length=1)] = Field(
         description="Resource ARNs.", examples=[["arn:aws:s3:::shop-assets/*"]])
+
+
+# --- additional containers (sidecars) ------------------------------------------------------------------------------
+
+#: A container name: lowercase, since it also names log streams; '_' allowed as ECS task definitions often use it.
+CONTAINER_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
+#: The conditions ECS takes in dependsOn.
+DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
+#: firelensConfiguration options Fargate accepts (a config file from S3 is EC2-only).
+FIRELENS_OPTIONS = ("enable-ecs-log-metadata", "config-file-type", "config-file-value")
+_VOLUME_NAME = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+
+
+def _container_name(value: str) -> str:
+    if not re.fullmatch(CONTAINER_NAME_PATTERN, value):
+        raise ValueError(f"'{value}' is not a valid container name (lowercase letters, digits, '-' and '_', starting "
+                         "with a letter, at most 63 characters, e.g. 'log-router')")
+    return value
+
+
+def _volume_name(value: str) -> str:
+    if not _VOLUME_NAME.fullmatch(value):
+        raise ValueError(f"'{value}' is not a valid volume name (lowercase letters, digits and '-', starting with a "
+                         "letter, at most 63 characters, e.g. 'shared-logs')")
+    if value.startswith("scratch-"):
+        raise ValueError(f"'{value}' starts with 'scratch-', the prefix of the volumes scratch: creates (choose "
+                         "another name, e.g. 'shared-logs')")
+    return value
+
+
+ContainerName = Annotated[str, AfterValidator(_container_name),
+                          WithJsonSchema({"type": "string", "pattern": CONTAINER_NAME_PATTERN,
+                                          "examples": ["log-router"]})]
+VolumeName = Annotated[str, AfterValidator(_volume_name),
+                       WithJsonSchema({"type": "string", "pattern": _VOLUME_NAME.pattern, "examples": ["shared"]})]
+Condition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
+
+
+def _logging(value: object) -> object:
+    """``logging: firelens`` is short for ``{driver: firelens}``; a wrong word is named with the valid ones here,
+    so the error points at what the user wrote."""
+    if isinstance(value, str):
+        if value not in ("awslogs", "firelens"):
+            raise ValueError(f"'{value}' is not a log route (valid: awslogs, firelens, or {{driver: firelens, "
+                             "options: {...}})")
+        return {"driver": value}
+    return value
+
+
+def _mount(value: object) -> object:
+    """``volume: /path`` is short for ``volume: {path: /path}``."""
+    return {"path": value} if isinstance(value, str) else value
+
+
+def _port(value: object) -> object:
+    """``- 9901`` is short for ``- {port: 9901}`` (tcp)."""
+    return {"port": value} if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _firelens_options(value: dict) -> dict:
+    for key, option in value.items():
+        if key not in FIRELENS_OPTIONS:
+            raise ValueError(f"'{key}' is not a FireLens option on Fargate (valid: {', '.join(FIRELENS_OPTIONS)})")
+        if key == "config-file-type" and option != "file":
+            raise ValueError(f"config-file-type '{option}' is not available on Fargate (only 'file': a "
+                             "configuration file inside the router's image)")
+    return dict(sorted(value.items()))
+
+
+class Logging(Model):
+    """Where a container's standard output goes: the service's encrypted log group (awslogs), or the service's
+    FireLens log router (firelens), which by default forwards to the same group."""
+
+    driver: Literal["awslogs", "firelens"] = Field("awslogs", description="awslogs or firelens.")
+    options: Annotated[dict[Annotated[str, Field(min_length=1)], NonEmptyStr], AfterValidator(by_name)] = Field(
+        {}, description="firelens only: the output plugin's options (Name, ...); default: Fluent Bit's "
+                        "cloudwatch_logs output into the service's own encrypted log group.",
+        examples=[{"Name": "cloudwatch_logs", "region": "us-east-1", "log_group_name": "/app"}])
+
+
+LogRoute = Annotated[Logging, BeforeValidator(_logging), WithJsonSchema({"anyOf": [
+    {"type": "string", "enum": ["awslogs", "firelens"]},
+    {"type": "object", "additionalProperties": False, "required": ["driver"], "properties": {
+        "driver": {"type": "string", "enum": ["awslogs", "firelens"]},
+        "options": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}}}}]})]
+
+
+class FireLens(Model):
+    """This container is the task's FireLens log router (Fluent Bit or Fluentd)."""
+
+    type: Literal["fluentbit", "fluentd"] = Field(description="fluentbit or fluentd.", examples=["fluentbit"])
+    options: Annotated[dict[str, str], AfterValidator(_firelens_options)] = Field(
+        {}, description="firelensConfiguration options: enable-ecs-log-metadata, config-file-type (file), "
+                        "config-file-value.", examples=[{"enable-ecs-log-metadata": "true"}])
+
+
+class Mount(Model):
+    """A shared task volume mounted into a container."""
+
+    path: Annotated[str, AfterValidator(_scratch_path)] = Field(description="Absolute container path.",
+                                                                examples=["/var/log/app"])
+    read_only: bool = Field(False, description="Mount read-only.")
+
+
+Mounts = Annotated[dict[VolumeName, Annotated[Mount, BeforeValidator(_mount)]], AfterValidator(by_name),
+                   WithJsonSchema({"type": "object", "additionalProperties": {"anyOf": [
+                       {"type": "string"}, {"type": "object", "additionalProperties": False, "required": ["path"],
+                                            "properties": {"path": {"type": "string"},
+                                                           "read_only": {"type": "boolean"}}}]}})]
+
+
+class ContainerPort(Model):
+    """A port a sidecar listens on: reachable from the task's other containers (localhost) only."""
+
+    port: Port = Field(description="Container port.", examples=[9901])
+    protocol: Literal["tcp", "udp"] = Field("tcp", description="tcp or udp.")
+
+
+Dependencies = Annotated[dict[ContainerName, Condition], AfterValidator(by_name)]
+
+
+class Container(Model):
+    """An additional container of a service's task (a log router, an agent, a proxy): the same secure defaults as
+    the main container, its own share of the task's cpu and memory."""
+
+    image: Image = Field(description="Container image, pinned to a tag or digest.",
+                         examples=["public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4"])
+    cpu: bounded(0, 16384) | None = Field(None, description="CPU units reserved within the task's cpu (the main "
+                                                            "container keeps the rest).", examples=[64])
+    memory: bounded(6, 122880) | None = Field(None, description="Hard memory limit in MiB, within the task's memory.",
+                                              examples=[128])
+    memory_reservation: bounded(6, 122880) | None = Field(None, description="Soft memory limit in MiB.")
+    essential: bool | None = Field(None, description="Stop the task when this container stops. Default: true, "
+                                                     "except for a container another waits on with COMPLETE or "
+                                                     "SUCCESS (it is meant to exit).")
+    depends_on: Dependencies = Field({}, description="Containers (the service's name for the main one) this one "
+                                                     "waits for: START, COMPLETE, SUCCESS or HEALTHY.",
+                                     examples=[{"app": "START"}])
+    ports: list[Annotated[ContainerPort, BeforeValidator(_port)]] = Field(
+        [], description="Ports it listens on, reachable only from the task's other containers (localhost).")
+    environment: Annotated[dict[EnvName, EnvValue], BeforeValidator(_env_values), AfterValidator(by_name)] = Field(
+        {}, description="Plain environment variables (never secrets).")
+    secrets: Annotated[dict[EnvName, SecretArn], AfterValidator(by_name)] = Field(
+        {}, description="Environment variables from Secrets Manager or SSM Parameter Store, by ARN.")
+    command: Annotated[list[NonEmptyStr], Field(min_length=1)] | None = Field(None, description="Override the "
+                                                                                                "image's command.")
+    user: Annotated[str, AfterValidator(_user)] | None = Field(None, description="Non-root user to run as.")
+    health_check: ContainerHealthCheck | None = Field(None, description="Container health check.")
+    read_only_root_filesystem: bool = Field(True, description="Mount the root filesystem read-only.")
+    scratch: Annotated[list[Annotated[str, AfterValidator(_scratch_path)]], AfterValidator(_scratch_paths)] = Field(
+        [], description="Writable directories of this container alone, on the task's ephemeral storage.")
+    mounts: Mounts = Field({}, description="Shared task volumes (the service's volumes) -> container path.")
+    firelens: FireLens | None = Field(None, description="Make this container the task's FireLens log router.")
+    logging: LogRoute = Field(Logging(), description="awslogs (default) or firelens.")
 
 
 class Service(Model):
@@ -284,6 +455,17 @@ class Service(Model):
     exec: bool = Field(False, description="Allow ECS Exec (aws ecs execute-command) into the running containers "
                                           "instead of SSH: the service enables it, the task role may open Session "
                                           "Manager channels, and an init process reaps the session's processes.")
+    containers: dict[ContainerName, Container] = Field(
+        {}, description="Additional containers of the task (log routers, agents, proxies), by name; the main "
+                        "container is named after the service and keeps the task's port.")
+    depends_on: Dependencies = Field({}, description="Additional containers the main container waits for.",
+                                     examples=[{"envoy": "HEALTHY"}])
+    logging: LogRoute = Field(Logging(), description="awslogs (default) or firelens (through the service's log "
+                                                     "router container).")
+    volumes: list[VolumeName] = Field(
+        [], description="Task-scoped scratch volumes the containers share (mounted with mounts:).",
+        examples=[["shared-logs"]])
+    mounts: Mounts = Field({}, description="Shared task volumes -> path in the main container.")
     audit: AuditSettings = Field(AuditSettings(), description="Exceptions to the build's audit gate for this "
                                                               "service's stack, each with a reason.")
     security_groups: list[AttachedGroup] = Field(

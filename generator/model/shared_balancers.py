@@ -16,8 +16,8 @@ def check(bp, issue: Callable) -> Iterator:
     """Yield ``issue(keypath, message)`` for each caller of a shared internal balancer that lacks a flow to one of
     the services behind it, positioned at the caller's ``flows`` list."""
     for balancer, settings in bp.load_balancers.items():
-        if settings.scheme != "internal":
-            continue
+        if settings.scheme != "internal" or settings.network:
+            continue  # a network balancer admits each caller on its target's own listener port only
         behind = sorted(name for name, svc in bp.services.items()
                         if svc.route is not None and svc.route.load_balancer == balancer)
         if len(behind) < 2:

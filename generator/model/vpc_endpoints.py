@@ -47,6 +47,8 @@ def required_endpoints(bp) -> dict[str, str]:
     databases = getattr(bp, "databases", None) or {}
     for name, service in bp.services.items():
         arns = list(service.secrets.values())
+        for container in getattr(service, "containers", {}).values():  # additional containers read secrets too
+            arns += list(container.secrets.values())
         if any(secret_store(arn) != SSM for arn in arns):
             needed.setdefault("secretsmanager", f"secrets of {name}")
         if any(target in databases for target in service.flows):

@@ -14,7 +14,9 @@ from generator.plan.attached_groups import AttachedGroupPlan, attached_group_pla
 from generator.plan import ipv6
 from generator.plan.capacity import CapacityPlan, capacity_plan
 from generator.plan.containers import scratch_volumes
-from generator.plan.flows import redirects_http
+from generator.plan.flows import redirects_http, service_listener_port
+from generator.plan.sidecars import (ContainerPlan, LoggingPlan, MountPlan, container_plans, logging_plan,
+                                     shared_mounts, task_volumes)
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,25 @@ class NetworkPlan:
     relax: dict = field(hash=False)
     ipv6: bool = False  # dual stack (generator/plan/ipv6.py)
     ipv6_private_egress: bool = False  # the private tier routes ::/0 to an egress-only internet gateway
+
+
+@dataclass(frozen=True)
+class NetworkListener:
+    """One listener of a network balancer: its port, the service it forwards to and that service's target group."""
+
+    port: int
+    service: str
+    container_port: int
+    health_check: str | None  # an HTTP health check path; None: a TCP connection check
+
+
+@dataclass(frozen=True)
+class PrivateLinkPlan:
+    """The VPC endpoint service in front of a network balancer."""
+
+    allowed_principals: tuple[str, ...]
+    acceptance_required: bool
+    consumer_cidrs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -49,9 +70,18 @@ class BalancerPlan:
     web_acl: bool = False  # behind an AWS WAF web ACL (internet-facing unless relaxed)
     rate_limit: int = 0  # the web ACL's requests per client IP per 5 minutes
     tls_to_targets: bool = False  # forwards to its targets over HTTPS (end-to-end TLS)
+    kind: str = "application"  # application | network
+    tls: bool = False  # network: TLS listeners (certificate_* and ssl_policy hold the certificate and policy)
+    listeners: tuple[NetworkListener, ...] = ()  # network: one per routed service, by port
+    privatelink: PrivateLinkPlan | None = None  # network, internal: published as a VPC endpoint service
     #: Stack parameters holding prefix-list ids of listed sources (``allow_from: [{parameter: Name}]``), sorted.
     source_parameters: tuple[str, ...] = ()
     ip_address_type: str = "ipv4"  # dualstack when internet-facing in a dual-stack VPC (generator/plan/ipv6.py)
+
+    @property
+    def network(self) -> bool:
+        """Whether this is a network load balancer."""
+        return self.kind == "network"
 
     @property
     def target_protocol(self) -> str:
@@ -102,6 +132,12 @@ class ServicePlan:
     scratch: tuple[tuple[str, str], ...] = ()  # (volume name, container path) of each writable directory
     attached_groups: tuple[AttachedGroupPlan, ...] = ()  # groups made elsewhere the tasks also wear
     capacity: CapacityPlan | None = None  # the Spot strategy; None keeps launch type FARGATE
+    # additional containers (generator/plan/sidecars.py): the main container's waits, log route and shared mounts
+    containers: tuple[ContainerPlan, ...] = ()
+    depends_on: tuple[tuple[str, str], ...] = ()  # (container, condition) the main container waits for
+    logging: LoggingPlan = LoggingPlan()
+    mounts: tuple[MountPlan, ...] = ()  # shared task volumes in the main container
+    volumes: tuple[str, ...] = ()  # every task-scoped volume: scratch (all containers) and shared, sorted
 
 
 def network_plan(bp) -> NetworkPlan:
@@ -114,6 +150,9 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
     """Every balancer, in the blueprint's (sorted) order."""
     plans = []
     for name, balancer in bp.load_balancers.items():
+        if balancer.network:
+            plans.append(_network_balancer_plan(bp, name, balancer))
+            continue
         https = balancer.https
         plans.append(BalancerPlan(
             name=name, prefix=pascal(name), scheme=balancer.scheme,
@@ -128,6 +167,29 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             source_parameters=tuple(sorted(s.parameter for s in sources_of(balancer) if s.parameter)),
             ip_address_type=ipv6.ip_address_type(bp, balancer)))
     return tuple(plans)
+
+
+def _network_balancer_plan(bp, name: str, balancer) -> BalancerPlan:
+    """A network balancer: its TLS certificate (if any), one listener per routed service, its endpoint service."""
+    tls = balancer.tls
+    listeners = []
+    for service_name, service in bp.services.items():
+        route = service.route
+        if route is None or route.load_balancer != name or service.port is None:
+            continue
+        health = route.health_check if "health_check" in route.model_fields_set else None
+        listeners.append(NetworkListener(service_listener_port(bp, service_name), service_name, service.port, health))
+    link = balancer.privatelink
+    return BalancerPlan(
+        name=name, prefix=pascal(name), scheme=balancer.scheme,
+        tier="public" if balancer.scheme == "internet-facing" else "private", https=False,
+        certificate_parameter=tls.certificate.parameter if tls else None,
+        certificate_arn=tls.certificate.arn if tls else None, ssl_policy=tls.ssl_policy if tls else None,
+        redirects_http=False, cloudfront_only=False, deletion_protection="deletion_protection" not in balancer.relax,
+        desync_mitigation="", relax=dict(balancer.relax), kind="network", tls=tls is not None,
+        listeners=tuple(sorted(listeners, key=lambda listener: listener.port)),
+        privatelink=PrivateLinkPlan(tuple(link.allowed_principals), link.acceptance_required,
+                                    tuple(str(c) for c in link.consumer_cidrs)) if link is not None else None)
 
 
 def service_plans(bp) -> tuple[ServicePlan, ...]:
@@ -147,5 +209,21 @@ def service_plans(bp) -> tuple[ServicePlan, ...]:
                                          check.start_period) if check is not None else None,
             task_permissions=tuple((tuple(p.actions), tuple(p.resources)) for p in service.task_permissions),
             log_retention_days=service.log_retention_days, scratch=tuple(scratch_volumes(service)),
-            attached_groups=attached_group_plans(service), capacity=capacity_plan(service)))
+            attached_groups=attached_group_plans(service), capacity=capacity_plan(service),
+            **_containers(service)))
     return tuple(plans)
+
+
+def _health_check_plan(check) -> HealthCheckPlan | None:
+    return HealthCheckPlan(tuple(check.command), check.interval, check.timeout, check.retries,
+                           check.start_period) if check is not None else None
+
+
+def _containers(service) -> dict:
+    """The ServicePlan fields of additional containers (empty for a one-container service)."""
+    if not service.containers and not service.volumes:
+        return {}
+    containers = container_plans(service, _health_check_plan)
+    return dict(containers=containers, depends_on=tuple(sorted(service.depends_on.items())),
+                logging=logging_plan(service.logging), mounts=shared_mounts(service.mounts),
+                volumes=tuple(task_volumes(tuple(scratch_volumes(service)), containers, service.volumes)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.naming import endpoint_variables
-from generator.plan.flows import internal_balancer_of, listener_port
+from generator.plan.flows import internal_balancer_of, service_listener_port
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def endpoints(bp) -> tuple[Endpoint, ...]:
             host_variable, port_variable = endpoint_variables(target)
             balancer = internal_balancer_of(bp, target)
             if balancer is not None:
-                port = listener_port(bp.load_balancers[balancer])
+                port = service_listener_port(bp, target)
                 result.append(Endpoint(caller, target, host_variable, port_variable, port, balancer, None))
             else:
                 result.append(Endpoint(caller, target, host_variable, port_variable, bp.services[target].port,

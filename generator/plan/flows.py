@@ -9,6 +9,9 @@ README's matrix, the audit and the emitted rules cannot disagree.
 - ``A.flows: [B]`` lets A reach B on B's port, or, when B is routed through an *internal* balancer, lets A reach that
   balancer on its listener port instead (the "password service" pattern: B is never reachable directly);
 - ``A.flows: [D]`` where D is a database lets A reach D on the engine port (nothing else reaches a database);
+- a network balancer is reached on each routed service's own listener port (the internet on every one of them when
+  it is internet-facing, a caller only on its target's), and a PrivateLink-published one also by the consumers'
+  ranges on every listener port (``PRIVATELINK`` flows, labelled with the allowed principals).
 - a balancer with ``allow_from: [...]`` is reached by exactly the listed sources (a CIDR, a managed prefix list, or
   a stack parameter holding one), each on every listener port of the balancer (:func:`source_flows`).
 """
@@ -23,6 +26,7 @@ INTERNET = "internet"
 LOAD_BALANCER = "load_balancer"
 SERVICE = "service"
 CLOUDFRONT = "cloudfront"
+PRIVATELINK = "privatelink"
 
 #: The AWS-managed prefix list of CloudFront's origin-facing servers; its id differs per region, so the network
 #: stack takes it as this parameter.
@@ -48,6 +52,8 @@ class Flow:
     protocol: str
     description: str
     source_label: str = ""  # how the README (Markdown) names a listed source: its reason and value; "" for others
+    #: PrivateLink flows: the principals allowed to create endpoints (the README labels the source with them).
+    consumers: tuple[str, ...] = ()
 
 
 def listener_port(balancer) -> int:
@@ -64,6 +70,20 @@ def redirects_http(balancer) -> bool:
     return not (balancer.scheme == "internal" and balancer.tls_to_targets)
 
 
+def service_listener_port(bp, service: str) -> int:
+    """The port callers of ``service`` use on its balancer: its own listener on a network balancer, else the
+    application balancer's (443 or 80)."""
+    settings = bp.services[service]
+    balancer = bp.load_balancers[settings.route.load_balancer]
+    if balancer.network:
+        return settings.route.listener if settings.route.listener is not None else settings.port
+    return listener_port(balancer)
+
+
+def network_listener_ports(bp, balancer: str) -> tuple[tuple[int, str], ...]:
+    """``(listener port, service)`` of every route on a network balancer, by port."""
+    return tuple(sorted((service_listener_port(bp, name), name) for name, s in bp.services.items()
+                        if s.route is not None and s.route.load_balancer == balancer and s.port is not None))
 def listener_ports(balancer) -> tuple[int, ...]:
     """Every port the balancer listens on: 443 with HTTPS, and 80 when it redirects (or serves plain HTTP)."""
     if balancer.https is None:
@@ -96,7 +116,8 @@ def internal_balancer_of(bp, service: str) -> str | None:
 
 
 def _kind_label(kind: str, name: str) -> str:
-    return {INTERNET: "internet", CLOUDFRONT: "CloudFront", LOAD_BALANCER: f"{name} load balancer",
+    return {INTERNET: "internet", CLOUDFRONT: "CloudFront", PRIVATELINK: f"PrivateLink consumers in {name}",
+            LOAD_BALANCER: f"{name} load balancer",
             SERVICE: f"{name} tasks", DATABASE: f"{name} database"}[kind]
 
 
@@ -113,7 +134,10 @@ def flows(bp) -> tuple[Flow, ...]:
         found.setdefault((flow.source_kind, flow.source, flow.target_kind, flow.target, flow.port), flow)
 
     for name, balancer in bp.load_balancers.items():
-        if sources_of(balancer):
+        if balancer.network:
+            for flow in _network_balancer_flows(bp, name, balancer):
+                add(flow)
+        elif sources_of(balancer):
             for flow in source_flows(name, balancer):
                 add(flow)
         elif balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
@@ -134,8 +158,25 @@ def flows(bp) -> tuple[Flow, ...]:
                 continue
             balancer = internal_balancer_of(bp, target_name)
             if balancer is not None:
-                add(_flow(SERVICE, name, LOAD_BALANCER, balancer, listener_port(bp.load_balancers[balancer]),
+                add(_flow(SERVICE, name, LOAD_BALANCER, balancer, service_listener_port(bp, target_name),
                           f"to reach {target_name}"))
             else:
                 add(_flow(SERVICE, name, SERVICE, target_name, bp.services[target_name].port, "declared flow"))
     return tuple(found[key] for key in sorted(found))
+
+
+def _network_balancer_flows(bp, name: str, balancer) -> list[Flow]:
+    """Who reaches a network balancer from outside the services: the internet on every listener port when it is
+    internet-facing; the PrivateLink consumers' ranges on every listener port when it is published."""
+    found = []
+    protocol = "TLS" if balancer.tls is not None else "TCP"
+    for port, service in network_listener_ports(bp, name):
+        if balancer.scheme == "internet-facing":
+            found.append(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, port, f"{protocol} to {service}"))
+        if balancer.privatelink is not None:
+            principals = tuple(balancer.privatelink.allowed_principals)
+            for cidr in balancer.privatelink.consumer_cidrs:
+                flow = _flow(PRIVATELINK, str(cidr), LOAD_BALANCER, name, port, f"{protocol} to {service}")
+                found.append(Flow(flow.source_kind, flow.source, flow.target_kind, flow.target, flow.port,
+                                  flow.protocol, flow.description, consumers=principals))
+    return found

@@ -15,7 +15,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
-from generator.plan.flows import listener_port, redirects_http, HTTP_PORT
+from generator.plan.flows import listener_port, network_listener_ports, redirects_http, HTTP_PORT
 from generator.plan.names import guardrails_stack
 from generator.plan.security_groups import PLACEHOLDER_TO_PORT, GroupRule, SecurityGroup
 
@@ -120,8 +120,11 @@ def authorized_ports(bp) -> tuple[int, ...]:
     """The TCP ports the environment opens to the internet on purpose: its internet-facing balancers' listeners
     (443 with HTTPS, and 80 where it only redirects; 80 without HTTPS)."""
     ports = set()
-    for balancer in bp.load_balancers.values():
+    for name, balancer in bp.load_balancers.items():
         if balancer.scheme != "internet-facing":
+            continue
+        if balancer.network:  # every listener port of a network balancer
+            ports.update(port for port, _ in network_listener_ports(bp, name))
             continue
         ports.add(listener_port(balancer))
         if redirects_http(balancer):
@@ -137,7 +140,8 @@ def _not_applicable(bp, rule: str) -> str | None:
     if rule == "alb-http-to-https-redirection-check":
         if not bp.load_balancers:
             return "the environment has no load balancers"
-        plain = sorted(name for name, balancer in bp.load_balancers.items() if balancer.https is None)
+        plain = sorted(name for name, balancer in bp.load_balancers.items()
+                       if balancer.https is None and not balancer.network)
         if plain:
             return f"load balancer {plain[0]} serves plain HTTP (give it https)"
     if rule == "vpc-default-security-group-closed" and "restrict_default_security_group" in bp.network.relax:

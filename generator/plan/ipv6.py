@@ -50,6 +50,8 @@ def ip_address_type(bp, balancer) -> str:
     """``dualstack`` for an internet-facing balancer in a dual-stack VPC, unless only CloudFront may connect; else
     ``ipv4``. A balancer restricted to a list of sources is dualstack too, so the IPv6 ranges it lists can reach it
     (its group admits only the listed ranges, whatever the family)."""
+    if getattr(balancer, "type", "application") != "application":
+        return "ipv4"  # network balancers (TCP/TLS, PrivateLink) stay IPv4: not dual stack yet (docs/blueprint.md)
     if bp.network.ipv6 and balancer.scheme == "internet-facing" and balancer.allow_from != "cloudfront":
         return "dualstack"
     return "ipv4"

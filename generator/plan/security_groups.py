@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from generator.model.sources import sources_of
 from generator.plan.flows import (CIDR_SOURCE, CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET,
-                                  LISTED_SOURCES, LOAD_BALANCER, PREFIX_LIST_SOURCE, SERVICE, Flow, redirects_http)
+                                  LISTED_SOURCES, LOAD_BALANCER, PREFIX_LIST_SOURCE, PRIVATELINK, SERVICE, Flow,
+                                  network_listener_ports, redirects_http)
 from generator.plan.ipv6 import egress_twin, private_egress
 from generator.plan.names import balancer_group, database_group, pascal, service_group, targets_group
 
@@ -97,6 +98,9 @@ class SecurityGroup:
     #: The balancer's HTTP:80 listener only answers 301 redirects to HTTPS (:func:`redirects_http`): the one
     #: decision that lets the emitter tell scanners why port 80 is open to the world.
     redirects_http: bool = False
+    #: An internet-facing network balancer's listener ports besides 80/443, open to the world because its routes
+    #: declare them (the emitter tells the audit's SG005 so, with the services named).
+    public_listeners: tuple[tuple[int, str], ...] = ()
 
     @property
     def inbound_weight(self) -> int:
@@ -156,10 +160,24 @@ def _add_egress(rules: dict, protocol: str, port: int, cidr: str, reason: str) -
         rules[key] = CidrRule(protocol, port, cidr, reason)
 
 
-def _balancer_cidr_ingress(flows: tuple[Flow, ...], name: str) -> tuple[CidrRule, ...]:
+def _balancer_cidr_ingress(flows: tuple[Flow, ...], name: str, network: bool = False) -> tuple[CidrRule, ...]:
+    """The internet's rules (and, on a network balancer, the PrivateLink consumers'), one per flow."""
+    if network:
+        return tuple(CidrRule("tcp", f.port, f.source, _network_ingress_description(f))
+                     for f in flows if f.source_kind in (INTERNET, PRIVATELINK) and f.target == name)
     return tuple(CidrRule("tcp", f.port, f.source, f"{'HTTPS' if f.port == 443 else 'HTTP'} from the internet"
                                                    + (" over IPv6" if ":" in f.source else ""))
                  for f in flows if f.source_kind == INTERNET and f.target == name)
+
+
+def _network_ingress_description(flow: Flow) -> str:
+    """``TLS to ledger from the internet`` / ``TCP to ledger from PrivateLink consumers (2 principals)``: what the
+    flow's description says in parentheses, and who."""
+    why = flow.description.rsplit("(", 1)[-1].rstrip(")")
+    if flow.source_kind == INTERNET:
+        return f"{why} from the internet" + (" over IPv6" if ":" in flow.source else "")
+    count = len(flow.consumers)
+    return f"{why} from PrivateLink consumers ({count} allowed principal{'s' if count != 1 else ''})"
 
 
 def _balancer_prefix_ingress(flows: tuple[Flow, ...], name: str) -> tuple[PrefixListRule, ...]:
@@ -207,7 +225,7 @@ def group_rules(flows: tuple[Flow, ...]) -> tuple[GroupRule, ...]:
     rules: list[GroupRule] = []
     shared: set[str] = set()  # the balancers' egress rules to their targets groups, one per (balancer, port)
     for flow in flows:
-        if flow.source_kind in (INTERNET, CLOUDFRONT) + LISTED_SOURCES:
+        if flow.source_kind in (INTERNET, CLOUDFRONT, PRIVATELINK) + LISTED_SOURCES:
             continue
         if flow.source_kind == LOAD_BALANCER and flow.target_kind == SERVICE:
             ingress, egress = _routed_rules(flow)
@@ -231,13 +249,16 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
     by logical id, with the rule quota enforced."""
     groups = []
     for name, balancer in bp.load_balancers.items():
-        ingress = _balancer_cidr_ingress(flows, name)
+        ingress = _balancer_cidr_ingress(flows, name, balancer.network)
         listed_cidrs, listed_lists = _balancer_source_ingress(bp, flows, name)
+        kind = f"network, {balancer.scheme}" if balancer.network else balancer.scheme
+        public = tuple((port, service) for port, service in network_listener_ports(bp, name)
+                       if port not in (80, 443)) if balancer.network and balancer.scheme == "internet-facing" else ()
         groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
-                                    f"{bp.name} {bp.env}: {name} load balancer ({balancer.scheme})",
+                                    f"{bp.name} {bp.env}: {name} load balancer ({kind})",
                                     ingress + listed_cidrs, (PLACEHOLDER_EGRESS,),
                                     _balancer_prefix_ingress(flows, name) + listed_lists,
-                                    redirects_http=redirects_http(balancer)))
+                                    redirects_http=redirects_http(balancer), public_listeners=public))
     for name, service in bp.services.items():
         groups.append(SecurityGroup(service_group(name), SERVICE, name, f"{bp.name} {bp.env}: {name} tasks",
                                     (), _service_cidr_egress(bp, name, service)))

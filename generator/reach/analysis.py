@@ -23,6 +23,7 @@ from generator.reach.firewall import (INTERNET_DESTINATION, INTERNET_DESTINATION
 from generator.reach.inventory import (Balancer, Workload, nat_is_public, read_balancers, read_endpoints,
                                        read_subnets, read_workloads)
 from generator.reach.values import Evaluator, Res, Stack, Unknown
+from generator.reach import privatelink
 
 HTTPS = 443
 
@@ -82,6 +83,8 @@ class Verdict:
     outbound: str = "none"  # internet | endpoints | none | unknown
     outbound_paths: list[Path] = field(default_factory=list)
     all_outbound: bool = False
+    #: Paths from outside the VPC through a VPC endpoint service (generator.reach.privatelink).
+    privatelink_paths: list[Path] = field(default_factory=list)
     #: When every path from the internet is limited to chosen sources: those sources (internet is then "restricted").
     internet_only_from: list[str] = field(default_factory=list)
 
@@ -164,6 +167,7 @@ class _Analysis:
         self.balancers = read_balancers(self.evaluator)
         self.workloads, self.targets = read_workloads(self.evaluator)
         self.endpoints = read_endpoints(self.evaluator)
+        self.endpoint_services = privatelink.read_endpoint_services(self.evaluator)
         self.labels = _labels(self.evaluator, self.workloads)
         self.nodes: dict[str, Node] = {"internet": Node("internet", "internet", "internet")}
         self.edges: set[Edge] = set()
@@ -499,6 +503,7 @@ class _Analysis:
             if reaching and all(p.only_from for p in reaching):
                 verdict.internet_only_from = sorted({s for p in reaching for s in p.only_from})
             verdict.callers = self.callers(workload)
+            verdict.privatelink_paths = [Path(*found) for found in privatelink.paths(self, workload)]
             self.outbound(workload, verdict)
             verdicts.append(verdict)
         verdicts.sort(key=lambda v: ({"service": 0, "instance": 1, "database": 2}[v.kind], v.name, v.key))

@@ -25,6 +25,11 @@ def _lines(verdict: Verdict) -> list[str]:
         via += " (outside the VPC)" if caller.external else ""
         lines.append(f"    {'maybe ' if caller.verdict == UNKNOWN else ''}{caller.source} {caller.ports}{via}"
                      + (f"  [unknown: {caller.reason}]" if caller.reason else ""))
+    if verdict.privatelink_paths:  # only where a VPC endpoint service publishes the workload
+        lines.append("  privatelink:")
+        for path in verdict.privatelink_paths:
+            lines.append(f"    {'maybe: ' if path.verdict == UNKNOWN else ''}{path.text}"
+                         + (f"  [unknown: {path.reason}]" if path.reason else ""))
     all_traffic = ", all traffic allowed out" if verdict.all_outbound else ""
     lines.append(f"  outbound: {_OUTBOUND[verdict.outbound]}{all_traffic}")
     for path in verdict.outbound_paths:
@@ -44,9 +49,17 @@ def render_text(reach: Reach) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def _workload(verdict: Verdict) -> dict:
+    """A workload's JSON; ``privatelink_paths`` only where a VPC endpoint service publishes it."""
+    data = {**asdict(verdict), "callers": [asdict(c) for c in verdict.callers]}
+    if not verdict.privatelink_paths:
+        del data["privatelink_paths"]
+    return data
+
+
 def render_json(reach: Reach) -> str:
     data = {
-        "workloads": [{**asdict(v), "callers": [asdict(c) for c in v.callers]} for v in reach.verdicts],
+        "workloads": [_workload(v) for v in reach.verdicts],
         "nodes": [asdict(n) for n in reach.nodes],
         "edges": [asdict(e) for e in reach.edges],
         "caveats": reach.caveats,

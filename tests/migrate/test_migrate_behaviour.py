@@ -60,7 +60,8 @@ def test_output_file_is_written_and_stdout_stays_empty(tmp_path):
     assert [p.name for p in out.parent.iterdir()] == ["web.json"]   # no temporary file left behind
 
 
-@pytest.mark.parametrize("case", ["refuse-privileged", "refuse-missing-execution-role", "blueprint-refuse-multi"])
+@pytest.mark.parametrize("case", ["refuse-privileged", "refuse-missing-execution-role", "blueprint-refuse-ambiguous-main",
+                                  "blueprint-refuse-efs"])
 def test_refusal_writes_nothing(tmp_path, case):
     out = tmp_path / "out.json"
     out.write_text("previous\n")
