@@ -30,6 +30,7 @@ from generator.pipeline import pipeline_files
 from generator.plan import Layout, plan
 from generator.plan.existing_network import unmanaged_checks
 from generator.plan.flows import CLOUDFRONT, DATABASE, INTERNET, LOAD_BALANCER, PRIVATELINK
+from generator.plan.ipv6 import readme_context as ipv6_readme
 from generator.plan.names import balancer_group, database_group, service_group
 from generator.reach.expect import prove as prove_expectations
 from generator.report import readme_sections, report_from_texts
@@ -136,7 +137,7 @@ def _readme(environment: Environment, stacks_json: list[dict], parameters: list[
         name=layout.name, env=layout.env, description=layout.description, source=environment.source,
         stacks=stacks_json, parameters=parameters, kms_placeholder=KMS_PLACEHOLDER, cidr=layout.network.cidr,
         zones=layout.network.availability_zones, nat=layout.network.nat, subnets=layout.subnets, flows=flows,
-        egress=egress,
+        egress=egress, ipv6=ipv6_readme(layout),
         endpoints=layout.endpoints, namespace=layout.namespace, databases=layout.databases,
         database_endpoints=layout.database_endpoints, vpc_endpoints=layout.vpc_endpoints,
         existing=_existing_network(layout),

@@ -169,6 +169,34 @@ MOTO_GAPS = {
     "AWS::Logs::LogGroup KmsKeyId": "not kept (DescribeLogGroups has no kmsKeyId); tolerated: the key is checked "
                                     "in the templates (tests/test_sidecars.py, the audit and checkov).",
 }
+# Dual stack (network.ipv6: true), patched by :func:`_patch_dual_stack` from patch_moto.
+MOTO_GAPS.update({
+    "AWS::EC2::VPCCidrBlock": "not supported by moto's CloudFormation (skipped, so the VPC never gets its IPv6 "
+                              "block). PATCHED below over moto's EC2 AssociateVpcCidrBlock "
+                              "(AmazonProvidedIpv6CidrBlock: a random /56, as AWS picks one from its pool).",
+    "AWS::EC2::VPC Ipv6CidrBlocks": "GetAtt Vpc.Ipv6CidrBlocks is not an attribute moto knows (the stack fails). "
+                                    "PATCHED below: the VPC's associated IPv6 blocks, as AWS returns them.",
+    "Fn::Cidr": "not implemented by moto's template parser (the intrinsic is passed through as a dict). PATCHED "
+                "below with CloudFormation's semantics: the first `count` blocks of `2^cidrBits` addresses of "
+                "ipBlock, computed with ipaddress.",
+    "AWS::EC2::Subnet Ipv6CidrBlock / AssignIpv6AddressOnCreation": "ignored on create (the subnet stays IPv4-only). "
+                                                                    "PATCHED below over moto's EC2 "
+                                                                    "AssociateSubnetCidrBlock and "
+                                                                    "ModifySubnetAttribute.",
+    "AWS::EC2::EgressOnlyInternetGateway": "not supported by moto's CloudFormation (skipped). PATCHED below over "
+                                           "moto's EC2 CreateEgressOnlyInternetGateway.",
+    "AWS::EC2::Route DestinationIpv6CidrBlock": "ignored on create (moto creates a route without a destination). "
+                                                "PATCHED below over moto's EC2 CreateRoute, which keeps IPv6 "
+                                                "destinations and egress-only gateway targets.",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer IpAddressType": "ignored on create (the balancer stays ipv4). "
+                                                               "PATCHED below over moto's ELBv2 SetIpAddressType.",
+    "CloudFormation DependsOn": "honoured only for the resources moto creates in template order: a resource first "
+                                "created because another one names it (Ref, GetAtt) is created before what it "
+                                "DependsOn, so subnets were carved before the VPC had its IPv6 block. PATCHED below: "
+                                "a resource's DependsOn targets are created first, however it is reached.",
+    "AWS::EC2::SecurityGroup inline CidrIpv6": "the inline-rules patch above read CidrIp only; it passes CidrIpv6 "
+                                               "on to moto's authorize calls, which keep it under Ipv6Ranges.",
+})
 # The gaps `stackprint drift` meets (tests/test_drift_command.py), patched by :func:`patch_drift` on top of
 # patch_moto. Listed here with the others.
 MOTO_GAPS.update({
@@ -195,7 +223,10 @@ MOTO_GAPS.update({
 
 
 def _cidr_ranges(rule: dict) -> list[dict]:
-    return [{"CidrIp": rule["CidrIp"], "Description": rule.get("Description", "")}] if rule.get("CidrIp") else []
+    for key in ("CidrIp", "CidrIpv6"):  # moto's authorize_* files CidrIpv6 entries under Ipv6Ranges
+        if rule.get(key):
+            return [{key: rule[key], "Description": rule.get("Description", "")}]
+    return []
 
 
 def _peer(rule: dict, key: str) -> list[dict]:
@@ -243,6 +274,9 @@ def _balancer_with_attributes(original):
         attributes = {a["Key"]: a["Value"] for a in cloudformation_json["Properties"].get("LoadBalancerAttributes", [])}
         if attributes:
             elbv2_backends[account_id][region_name].modify_load_balancer_attributes(balancer.arn, attributes)
+        address_type = cloudformation_json["Properties"].get("IpAddressType")
+        if address_type:  # MOTO_GAPS: "... LoadBalancer IpAddressType"
+            elbv2_backends[account_id][region_name].set_ip_address_type(balancer.arn, address_type)
         return balancer
 
     return classmethod(create)
@@ -946,6 +980,7 @@ def patch_moto(monkeypatch) -> None:
     models["AWS::Config::ConfigRule"] = _config_rule()
     for kind in ("VPCEndpointService", "VPCEndpointServicePermissions"):
         models[f"AWS::EC2::{kind}"] = _endpoint_service(kind)
+    _patch_dual_stack(monkeypatch, models)
     monkeypatch.setattr(parsing, "get_model_map", lambda: models)
     # change sets and events (stackprint deploy)
     monkeypatch.setattr(cfn_models.ChangeSet, "diff", _change_set_diff)
@@ -967,6 +1002,136 @@ def patch_moto(monkeypatch) -> None:
                         _delete_stack(cfn_models.CloudFormationBackend.delete_stack))
     monkeypatch.setattr(cfn_responses.CloudFormationResponse, "_validate_different_update",
                         lambda self, incoming_params, stack_body, old_stack: None)
+
+
+def _fn_cidr(value: list) -> list[str]:
+    """CloudFormation's Fn::Cidr [ipBlock, count, cidrBits]: the first ``count`` blocks of 2^cidrBits addresses."""
+    import ipaddress
+    import itertools
+
+    block, count, bits = value
+    network = ipaddress.ip_network(block)
+    return [str(n) for n in itertools.islice(network.subnets(new_prefix=network.max_prefixlen - int(bits)),
+                                             int(count))]
+
+
+def _clean_json_with_cidr(original):
+    def clean_json(resource_json, resources_map):
+        if isinstance(resource_json, dict) and "Fn::Cidr" in resource_json:
+            return _fn_cidr(clean_json(resource_json["Fn::Cidr"], resources_map))
+        return original(resource_json, resources_map)
+    return clean_json
+
+
+def _dual_stack_model(kind: str):
+    """CloudFormation models for AWS::EC2::VPCCidrBlock and AWS::EC2::EgressOnlyInternetGateway over moto's EC2."""
+    from moto.core.common_models import CloudFormationModel
+
+    class DualStackResource(CloudFormationModel):
+        __module__ = "moto.ec2.stackprint_test_patch"
+
+        def __init__(self, physical_id: str):
+            self.physical_id = physical_id
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.physical_id
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return f"AWS::EC2::{kind}"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "Id"
+
+        def get_cfn_attribute(self, attribute_name: str):
+            return self.physical_id
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
+                                            **kwargs):
+            from moto.ec2.models import ec2_backends
+
+            props = cloudformation_json["Properties"]
+            backend = ec2_backends[account_id][region_name]
+            if kind == "VPCCidrBlock":
+                association = backend.associate_vpc_cidr_block(
+                    props["VpcId"], props.get("CidrBlock"), bool(props.get("AmazonProvidedIpv6CidrBlock")))
+                return cls(association["association_id"])
+            return cls(backend.create_egress_only_internet_gateway(props["VpcId"]).id)
+
+    return DualStackResource
+
+
+def _vpc_attribute(original):
+    def get_cfn_attribute(self, attribute_name):
+        if attribute_name == "Ipv6CidrBlocks":
+            return [a["cidr_block"] for a in self.get_cidr_block_association_set(ipv6=True)]
+        return original(self, attribute_name)
+    return get_cfn_attribute
+
+
+def _subnet_with_ipv6(original):
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        from moto.ec2.models import ec2_backends
+
+        subnet = original(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        props = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        if props.get("Ipv6CidrBlock"):
+            backend.associate_subnet_cidr_block(subnet.id, props["Ipv6CidrBlock"])
+        if "AssignIpv6AddressOnCreation" in props:
+            backend.modify_subnet_attribute(subnet.id, "assign_ipv6_address_on_creation",
+                                            str(props["AssignIpv6AddressOnCreation"]).lower() == "true")
+        return subnet
+    return classmethod(create)
+
+
+def _route_with_ipv6(original):
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        from moto.ec2.models import ec2_backends
+
+        props = cloudformation_json["Properties"]
+        if not props.get("DestinationIpv6CidrBlock"):
+            return original(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        return ec2_backends[account_id][region_name].create_route(
+            props["RouteTableId"], None, destination_ipv6_cidr_block=props["DestinationIpv6CidrBlock"],
+            gateway_id=props.get("GatewayId"), egress_only_igw_id=props.get("EgressOnlyInternetGatewayId"))
+    return classmethod(create)
+
+
+def _depends_on_first(original):
+    def getitem(self, key):
+        resource_json = self._resource_json_map.get(key) if key not in self._parsed_resources else None
+        if isinstance(resource_json, dict):
+            depends = resource_json.get("DependsOn", [])
+            for dependency in [depends] if isinstance(depends, str) else depends:
+                if dependency in self._resource_json_map:
+                    self[dependency]  # through every wrapper (events)
+        return original(self, key)
+    return getitem
+
+
+def _patch_dual_stack(monkeypatch, models: dict) -> None:
+    """The dual-stack entries of MOTO_GAPS (network.ipv6: true)."""
+    from moto.cloudformation import parsing
+    from moto.ec2.models.route_tables import Route
+    from moto.ec2.models.subnets import Subnet
+    from moto.ec2.models.vpcs import VPC
+
+    for kind in ("VPCCidrBlock", "EgressOnlyInternetGateway"):
+        model = _dual_stack_model(kind)
+        models[model.cloudformation_type()] = model
+    monkeypatch.setattr(parsing, "clean_json", _clean_json_with_cidr(parsing.clean_json))
+    monkeypatch.setattr(parsing.ResourceMap, "__getitem__", _depends_on_first(parsing.ResourceMap.__getitem__))
+    monkeypatch.setattr(VPC, "get_cfn_attribute", _vpc_attribute(VPC.get_cfn_attribute))
+    monkeypatch.setattr(VPC, "has_cfn_attr", classmethod(
+        lambda cls, attr, _original=VPC.has_cfn_attr: attr == "Ipv6CidrBlocks" or _original(attr)))
+    monkeypatch.setattr(Subnet, "create_from_cloudformation_json",
+                        _subnet_with_ipv6(Subnet.create_from_cloudformation_json))
+    monkeypatch.setattr(Route, "create_from_cloudformation_json",
+                        _route_with_ipv6(Route.create_from_cloudformation_json))
 
 
 def fake_credentials(monkeypatch) -> None:

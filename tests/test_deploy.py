@@ -133,6 +133,9 @@ def expected_rules(bp) -> dict[str, set]:
         rules[source].add(("egress", "tcp", port, port, target))
         rules[target].add(("ingress", "tcp", port, port, source))
 
+    internet_ranges = ("0.0.0.0/0", "::/0") if bp.network.ipv6 else ("0.0.0.0/0",)
+    # the services' way out in IPv6 (the egress-only gateway) exists only where NAT does
+    outbound_ranges = internet_ranges if bp.network.nat != "none" else ("0.0.0.0/0",)
     for name, balancer in bp.load_balancers.items():
         rules[lb[name]].add(("egress", "icmp", 252, 86, "255.255.255.255/32"))  # placeholder: nothing out
         if balancer.type == "network":
@@ -143,9 +146,10 @@ def expected_rules(bp) -> dict[str, set]:
         elif balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
             rules[lb[name]].add(("ingress", "tcp", 443, 443, CLOUDFRONT_PREFIX_LIST))  # and nothing else
         elif balancer.scheme == "internet-facing":
-            rules[lb[name]].add(("ingress", "tcp", 80, 80, "0.0.0.0/0"))
-            if balancer.https is not None:
-                rules[lb[name]].add(("ingress", "tcp", 443, 443, "0.0.0.0/0"))
+            for internet in internet_ranges:  # ::/0 is the internet too in a dual-stack VPC
+                rules[lb[name]].add(("ingress", "tcp", 80, 80, internet))
+                if balancer.https is not None:
+                    rules[lb[name]].add(("ingress", "tcp", 443, 443, internet))
     interface_endpoints = [name for name in bp.network.endpoints if name != "s3"]
     for group in targets.values():  # worn by the routed tasks: named by the balancer's egress, admits nothing
         rules[group].add(("egress", "icmp", 252, 86, "255.255.255.255/32"))
@@ -154,9 +158,11 @@ def expected_rules(bp) -> dict[str, set]:
         rules["EndpointClientSecurityGroup"] = {("egress", "icmp", 252, 86, "255.255.255.255/32")}
         allow("EndpointClientSecurityGroup", "EndpointSecurityGroup", 443)
     for name, service in bp.services.items():
-        rules[svc[name]].add(("egress", "tcp", 443, 443, "0.0.0.0/0"))  # via NAT, or only S3's gateway route
+        for internet in outbound_ranges:  # via NAT (and the egress-only gateway), or only S3's gateway route
+            rules[svc[name]].add(("egress", "tcp", 443, 443, internet))
         for egress in service.egress:
-            rules[svc[name]].add(("egress", egress.protocol, egress.port, egress.port, str(egress.cidr)))
+            for cidr in outbound_ranges if str(egress.cidr) == "0.0.0.0/0" else (str(egress.cidr),):
+                rules[svc[name]].add(("egress", egress.protocol, egress.port, egress.port, cidr))
         if service.route is not None:  # the balancer sends to its targets group, the task admits it on its port
             rules[lb[service.route.load_balancer]].add(
                 ("egress", "tcp", service.port, service.port, targets[service.route.load_balancer]))
@@ -214,6 +220,9 @@ def actual_rules(group: dict, names: dict[str, str]) -> tuple[set, list[str]]:
             common = (direction, permission["IpProtocol"], permission.get("FromPort"), permission.get("ToPort"))
             for cidr in permission.get("IpRanges", []):
                 found.add((*common, cidr["CidrIp"]))
+                descriptions.append(cidr.get("Description", ""))
+            for cidr in permission.get("Ipv6Ranges", []):
+                found.add((*common, cidr["CidrIpv6"]))
                 descriptions.append(cidr.get("Description", ""))
             for pair in permission.get("UserIdGroupPairs", []):
                 found.add((*common, names.get(pair["GroupId"], pair["GroupId"])))

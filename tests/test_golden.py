@@ -36,4 +36,5 @@ def test_every_example_environment_is_golden(fresh_build):
     built = {e.directory for e in fresh_build.environments}
     assert built == {"brownfield/default", "hardened-two-tier/dev", "hardened-two-tier/prod",
                      "private-endpoints/default", "two-tier/default", "web-api/dev", "web-api/prod",
-                     "partner-api/default", "shared-services/prod", "sidecars/default", "tcp-privatelink/prod"}
+                     "partner-api/default", "shared-services/prod", "sidecars/default", "tcp-privatelink/prod",
+                     "dual-stack/default"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from troposphere import Ref, Template
 
 from generator.emit import (attached_groups, balancers, capacity, data, default_group, existing_network, exports,
-                            guardrails, network, security, services, vpc_endpoints)
+                            guardrails, ipv6, network, security, services, vpc_endpoints)
 from generator.emit.data import KMS_PLACEHOLDER
 from generator.emit.parameters import StackParameter
 from generator.plan import Layout, Stack
@@ -22,6 +22,7 @@ def network_template(layout: Layout, stack_name: str) -> Template:
     template.set_version("2010-09-09")
     if layout.network.managed:
         network.add_vpc(template, layout)
+        ipv6.add_dual_stack(template, layout)
     else:  # an existing VPC: its ids are parameters, and no network resource is created (emit/existing_network.py)
         for parameter in existing_network.parameters(layout):
             parameter.add_to(template)

@@ -154,7 +154,7 @@ def _add_balancer(template: Template, layout: Layout, stack_name: str, balancer:
     lb_id = f"{prefix}LoadBalancer"
     protected = balancer.deletion_protection
     resource = template.add_resource(elb.LoadBalancer(
-        lb_id, Type="application", Scheme=balancer.scheme, IpAddressType="ipv4",
+        lb_id, Type="application", Scheme=balancer.scheme, IpAddressType=balancer.ip_address_type,
         Subnets=Split(",", exports.import_value(network, exports.PUBLIC_SUBNET_IDS if tier == "public"
                                                 else exports.PRIVATE_SUBNET_IDS)),
         SecurityGroups=[GetAtt(balancer_group(name), "GroupId")],

@@ -22,7 +22,7 @@ from generator.model.sources import sources_of
 #: Network keys that describe what stackprint creates; with ``existing`` they have nothing to apply to.
 #: The balancer stacks' parameter for CloudFront's origin-facing prefix list (generator.plan.flows, same value).
 CLOUDFRONT_PREFIX_LIST_PARAMETER = "CloudFrontOriginFacingPrefixListId"
-MANAGED_ONLY = ("cidr", "availability_zones", "nat", "subnets")
+MANAGED_ONLY = ("cidr", "availability_zones", "nat", "subnets", "ipv6")
 DEFAULT_GROUP_RELAX = "restrict_default_security_group"
 
 
@@ -36,7 +36,7 @@ def check(bp, written: Callable[[tuple], bool], issue: Callable) -> Iterator:
                                       "VpcId}, subnets: {private: {parameter: PrivateSubnetIds}}})", True)
         return
     for key in MANAGED_ONLY:
-        if written(("network", key)):
+        if written(("network", key)) and (key != "ipv6" or network.ipv6):  # ipv6: false says nothing
             yield issue(("network", key), f"{key} describes a VPC stackprint creates; with network.existing the VPC "
                                           "and its subnets, routes and NAT are yours (remove it)", True)
     if DEFAULT_GROUP_RELAX in network.relax:

@@ -119,6 +119,10 @@ class Network(Model):
         [], description="VPC endpoints: s3 (gateway, on the private route tables) and interface endpoints in the "
                         "private subnets, admitting HTTPS only from the services. Required with nat: none.",
         examples=[["ecr.api", "ecr.dkr", "logs", "s3"]])
+    ipv6: bool = Field(False, description="Dual stack: an Amazon-provided IPv6 /56 on the VPC, a /64 in every subnet, "
+                                          "::/0 to the internet gateway from the public tier and to an egress-only "
+                                          "internet gateway from the private tier (none with nat: none; the isolated "
+                                          "tier keeps no route out), dualstack internet-facing balancers.")
     relax: relaxable(*NETWORK_RELAX) = relax_field(*NETWORK_RELAX, what="network")
 
     _explicit_tiers: frozenset = PrivateAttr(default=frozenset())

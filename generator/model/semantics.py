@@ -17,7 +17,7 @@ from generator.model.blueprint import BlueprintSpec
 from generator.model.databases import MIN_BACKUP_RETENTION_DAYS, VERSION_PATTERNS
 from generator.model.vpc_endpoints import is_private_ecr, required_endpoints
 from generator.model import (attached_groups, capacity, defaults, engine_versions, existing_network_checks,
-                             expectations, network_balancers, shared_balancers, sidecars, source_checks)
+                             expectations, ipv6, network_balancers, shared_balancers, sidecars, source_checks)
 from generator.model.errors import did_you_mean
 from generator.model.sources import sources_of
 from generator.model.network import MAX_SUBNET_PREFIX, RESERVED_ZONES, TIERS, fits, required_addresses
@@ -169,6 +169,7 @@ def _services(bp: BlueprintSpec, written: Written) -> Iterator[Issue]:
         yield from _route(bp, name, service, where)
         yield from _flows(bp, name, service, where)
         yield from _egress(bp, service, where)
+        yield from ipv6.egress_issues(bp, service, where, Issue)
         yield from _variables(service, where)
         yield from _endpoint_variables(bp, service, where)
     yield from _rule_clashes(bp)
@@ -336,7 +337,7 @@ def _egress(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:
     vpc = bp.network.cidr  # None for an existing network: its range is the team's, not known here
     for index, rule in enumerate(service.egress):
         at = where + ("egress", index)
-        if vpc is not None and rule.cidr.subnet_of(vpc):
+        if vpc is not None and rule.cidr.version == vpc.version and rule.cidr.subnet_of(vpc):
             yield Issue(at + ("cidr",), f"{rule.cidr} is inside the VPC {vpc}, where only load balancers and "
                                         "tasks live (reach another service with flows: [name], which opens only "
                                         "its port to its security group)")

@@ -14,7 +14,7 @@ from generator.model.attached_groups import AttachedGroup
 from generator.model.audit import AuditSettings
 from generator.model.capacity import Capacity
 from generator.model.base import BalancerName, Model, NonEmptyStr, Port, ServiceName, bounded, by_name, matching
-from generator.model.network import Cidr
+from generator.model.ipv6 import EgressCidr
 from generator.model.units import Cpu, Memory
 from generator.naming import RULE_DESCRIPTION_CHARS, RULE_DESCRIPTION_HINT, RULE_DESCRIPTION_MAX
 from generator.references import secret_store
@@ -232,7 +232,8 @@ class Route(Model):
 class Egress(Model):
     """Egress beyond the defaults (HTTPS for image pulls and logs), each with the reason a reviewer will read."""
 
-    cidr: Cidr = Field(description="Destination IPv4 CIDR, outside the VPC.", examples=["0.0.0.0/0"])
+    cidr: EgressCidr = Field(description="Destination CIDR outside the VPC: IPv4, or IPv6 with network.ipv6 "
+                                         "(0.0.0.0/0 then also opens ::/0).", examples=["0.0.0.0/0"])
     port: Port = Field(description="Destination port.", examples=[443])
     protocol: Literal["tcp", "udp"] = Field("tcp", description="tcp or udp.")
     reason: Annotated[str, AfterValidator(_rule_description), Field(json_schema_extra={

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from generator.model.sources import sources_of
 from generator.naming import pascal
 from generator.plan.attached_groups import AttachedGroupPlan, attached_group_plans
+from generator.plan import ipv6
 from generator.plan.capacity import CapacityPlan, capacity_plan
 from generator.plan.containers import scratch_volumes
 from generator.plan.existing_network import (ROUTE_TABLE_KINDS, SUBNET_KINDS, ExistingParameter,
@@ -33,6 +34,8 @@ class NetworkPlan:
     availability_zones: int | None
     nat: str
     relax: dict = field(hash=False)
+    ipv6: bool = False  # dual stack (generator/plan/ipv6.py)
+    ipv6_private_egress: bool = False  # the private tier routes ::/0 to an egress-only internet gateway
     existing: tuple[ExistingParameter, ...] = ()
 
     @property
@@ -101,6 +104,7 @@ class BalancerPlan:
     privatelink: PrivateLinkPlan | None = None  # network, internal: published as a VPC endpoint service
     #: Stack parameters holding prefix-list ids of listed sources (``allow_from: [{parameter: Name}]``), sorted.
     source_parameters: tuple[str, ...] = ()
+    ip_address_type: str = "ipv4"  # dualstack when internet-facing in a dual-stack VPC (generator/plan/ipv6.py)
 
     @property
     def network(self) -> bool:
@@ -167,8 +171,9 @@ class ServicePlan:
 def network_plan(bp) -> NetworkPlan:
     network = bp.network
     if not network.managed:
-        return NetworkPlan(None, None, EXISTING_NAT, dict(network.relax), existing_parameters(bp))
-    return NetworkPlan(str(network.cidr), network.availability_zones, network.nat, dict(network.relax))
+        return NetworkPlan(None, None, EXISTING_NAT, dict(network.relax), existing=existing_parameters(bp))
+    return NetworkPlan(str(network.cidr), network.availability_zones, network.nat, dict(network.relax),
+                       ipv6=network.ipv6, ipv6_private_egress=ipv6.private_egress(bp))
 
 
 def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
@@ -189,7 +194,8 @@ def balancer_plans(bp) -> tuple[BalancerPlan, ...]:
             deletion_protection="deletion_protection" not in balancer.relax,
             desync_mitigation=balancer.desync_mitigation, relax=dict(balancer.relax),
             web_acl=balancer.web_acl, rate_limit=balancer.waf.rate_limit, tls_to_targets=balancer.tls_to_targets,
-            source_parameters=tuple(sorted(s.parameter for s in sources_of(balancer) if s.parameter))))
+            source_parameters=tuple(sorted(s.parameter for s in sources_of(balancer) if s.parameter)),
+            ip_address_type=ipv6.ip_address_type(bp, balancer)))
     return tuple(plans)
 
 

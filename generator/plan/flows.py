@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.model.sources import sources_of
+from generator.plan.ipv6 import internet_sources
 
 INTERNET = "internet"
 LOAD_BALANCER = "load_balancer"
@@ -142,10 +143,11 @@ def flows(bp) -> tuple[Flow, ...]:
         elif balancer.scheme == "internet-facing" and balancer.allow_from == "cloudfront":
             add(_flow(CLOUDFRONT, CLOUDFRONT_PREFIX_LIST, LOAD_BALANCER, name, HTTPS_PORT, "HTTPS, CloudFront only"))
         elif balancer.scheme == "internet-facing":
-            if balancer.https is not None:
-                add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, HTTPS_PORT, "HTTPS"))
-            add(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, HTTP_PORT,
-                      "redirect to HTTPS" if balancer.https is not None else "HTTP"))
+            for source in internet_sources(bp):  # 0.0.0.0/0, and ::/0 in a dual-stack VPC
+                if balancer.https is not None:
+                    add(_flow(INTERNET, source, LOAD_BALANCER, name, HTTPS_PORT, "HTTPS"))
+                add(_flow(INTERNET, source, LOAD_BALANCER, name, HTTP_PORT,
+                          "redirect to HTTPS" if balancer.https is not None else "HTTP"))
     for name, service in bp.services.items():
         if service.route is not None:
             add(_flow(LOAD_BALANCER, service.route.load_balancer, SERVICE, name, service.port, "routed requests"))

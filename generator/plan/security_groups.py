@@ -21,6 +21,7 @@ from generator.model.sources import sources_of
 from generator.plan.flows import (CIDR_SOURCE, CLOUDFRONT, CLOUDFRONT_PREFIX_LIST_PARAMETER, DATABASE, INTERNET,
                                   LISTED_SOURCES, LOAD_BALANCER, PREFIX_LIST_SOURCE, PRIVATELINK, SERVICE, Flow,
                                   network_listener_ports, redirects_http)
+from generator.plan.ipv6 import egress_twin, private_egress
 from generator.plan.names import balancer_group, database_group, pascal, service_group, targets_group
 
 RULE_QUOTA = 60  # AWS default: 60 inbound and 60 outbound rules per security group
@@ -30,6 +31,7 @@ TARGETS = "targets"  # owner_kind of a balancer's targets group
 PREFIX_LIST_WEIGHTS = {CLOUDFRONT_PREFIX_LIST_PARAMETER: 55}
 PLATFORM_EGRESS_PORT = 443
 PLATFORM_EGRESS_REASON = "HTTPS to ECR, CloudWatch Logs and Secrets Manager via NAT"
+PLATFORM_EGRESS_REASON_IPV6 = "HTTPS to ECR, CloudWatch Logs and Secrets Manager via the egress-only internet gateway"
 #: An existing network routes the private subnets as its team decided (NAT, endpoints, a firewall).
 PLATFORM_EGRESS_REASON_EXISTING = ("HTTPS to ECR, CloudWatch Logs and Secrets Manager through the existing VPC's "
                                    "private routes")
@@ -142,13 +144,25 @@ def _service_cidr_egress(bp, name: str, service) -> tuple[CidrRule, ...]:
         ("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0"): CidrRule("tcp", PLATFORM_EGRESS_PORT, "0.0.0.0/0",
                                                              platform_egress_reason(bp))}
     for egress in service.egress:  # reasons were checked against the rule-description alphabet by the model
-        key = (egress.protocol, egress.port, str(egress.cidr))
-        if key in rules:  # AWS rejects duplicate rules: keep one, carrying both reasons
-            old = rules[key]
-            rules[key] = CidrRule(old.protocol, old.port, old.cidr, f"{old.description}; {egress.reason}"[:255])
-        else:
-            rules[key] = CidrRule(egress.protocol, egress.port, str(egress.cidr), egress.reason)
+        _add_egress(rules, egress.protocol, egress.port, str(egress.cidr), egress.reason)
+    if private_egress(bp):  # dual stack with a route out: the internet is ::/0 too (generator/plan/ipv6.py)
+        for key in sorted(rules):
+            twin = egress_twin(key[2])
+            if twin is not None:
+                reason = rules[key].description.replace(PLATFORM_EGRESS_REASON, PLATFORM_EGRESS_REASON_IPV6)
+                _add_egress(rules, key[0], key[1], twin, reason)
     return tuple(rules[key] for key in sorted(rules))
+
+
+def _add_egress(rules: dict, protocol: str, port: int, cidr: str, reason: str) -> None:
+    """One rule per (protocol, port, cidr): AWS rejects duplicate rules, so a second one adds its reason."""
+    key = (protocol, port, cidr)
+    if key in rules:
+        old = rules[key]
+        if reason not in old.description.split("; "):
+            rules[key] = CidrRule(old.protocol, old.port, old.cidr, f"{old.description}; {reason}"[:255])
+    else:
+        rules[key] = CidrRule(protocol, port, cidr, reason)
 
 
 def _balancer_cidr_ingress(flows: tuple[Flow, ...], name: str, network: bool = False) -> tuple[CidrRule, ...]:
@@ -156,7 +170,8 @@ def _balancer_cidr_ingress(flows: tuple[Flow, ...], name: str, network: bool = F
     if network:
         return tuple(CidrRule("tcp", f.port, f.source, _network_ingress_description(f))
                      for f in flows if f.source_kind in (INTERNET, PRIVATELINK) and f.target == name)
-    return tuple(CidrRule("tcp", f.port, f.source, f"{'HTTPS' if f.port == 443 else 'HTTP'} from the internet")
+    return tuple(CidrRule("tcp", f.port, f.source, f"{'HTTPS' if f.port == 443 else 'HTTP'} from the internet"
+                                                   + (" over IPv6" if ":" in f.source else ""))
                  for f in flows if f.source_kind == INTERNET and f.target == name)
 
 
@@ -165,7 +180,7 @@ def _network_ingress_description(flow: Flow) -> str:
     flow's description says in parentheses, and who."""
     why = flow.description.rsplit("(", 1)[-1].rstrip(")")
     if flow.source_kind == INTERNET:
-        return f"{why} from the internet"
+        return f"{why} from the internet" + (" over IPv6" if ":" in flow.source else "")
     count = len(flow.consumers)
     return f"{why} from PrivateLink consumers ({count} allowed principal{'s' if count != 1 else ''})"
 

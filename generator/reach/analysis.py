@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.reach.firewall import (INTERNET_DESTINATION, INTERNET_SIDE, NO, UNKNOWN, YES, Cidr, Firewall, Ports,
-                                      PrefixList, Side, only_from, read_firewall, strongest, weakest)
+from generator.reach.firewall import (INTERNET_DESTINATION, INTERNET_DESTINATION_V4, INTERNET_DESTINATION_V6,
+                                      INTERNET_SIDE, NO, UNKNOWN, YES, Cidr, Firewall, Ports, PrefixList, Side,
+                                      only_from, read_firewall, strongest, weakest)
 from generator.reach.inventory import (Balancer, Workload, nat_is_public, read_balancers, read_endpoints,
                                        read_subnets, read_workloads)
 from generator.reach.values import Evaluator, Res, Stack, Unknown
@@ -387,8 +388,9 @@ class _Analysis:
     # --- outbound --------------------------------------------------------------------------------------------------
 
     def outbound(self, workload: Workload, verdict: Verdict) -> None:
-        egress = self.firewall.ranges(workload.groups, "egress", INTERNET_DESTINATION)
-        verdict.all_outbound = any(p.protocol == "all" and v == YES for p, v in egress)
+        verdict.all_outbound = any(p.protocol == "all" and v == YES
+                                   for p, v in self.firewall.ranges(workload.groups, "egress", INTERNET_DESTINATION))
+        egress = self.firewall.ranges(workload.groups, "egress", INTERNET_DESTINATION_V4)  # NAT and IGW routes
         egress_v = strongest(v for _, v in egress)
         ports = ", ".join(sorted({str(p) for p, v in egress if v == YES})) or "no ports"
         routes = []
@@ -422,6 +424,9 @@ class _Analysis:
         internet_v = weakest(egress_v, strongest(r.verdict for r in routes))
         internet_paths = sorted({Path(weakest(r.verdict, egress_v), f"{r.text} ({ports})", r.reason)
                                  for r in routes if r.verdict != NO}) if internet_v != NO else []
+        internet6_v, internet6_paths = self.outbound_ipv6(workload)
+        internet_v = strongest([internet_v, internet6_v])
+        internet_paths = sorted(set(internet_paths) | set(internet6_paths))
         endpoint_paths = self.endpoint_paths(workload)
         verdict.outbound_paths = internet_paths + endpoint_paths
         endpoint_v = strongest(p.verdict for p in endpoint_paths)
@@ -433,6 +438,32 @@ class _Analysis:
             verdict.outbound = "endpoints"
         else:
             verdict.outbound = UNKNOWN if endpoint_v == UNKNOWN else "none"
+
+    def outbound_ipv6(self, workload: Workload) -> tuple[str, list[Path]]:
+        """The IPv6 way out: an egress rule to a public IPv6 range and a subnet whose ``::/0`` route goes to an
+        egress-only internet gateway (outbound only) or to an internet gateway (where the workload has an IPv6
+        address, which is globally routable). IPv6 needs no NAT and no public IPv4."""
+        if isinstance(workload.subnets, Unknown):
+            return NO, []
+        egress = self.firewall.ranges(workload.groups, "egress", INTERNET_DESTINATION_V6)
+        egress_v = strongest(v for _, v in egress)
+        if egress_v == NO:
+            return NO, []
+        ports = ", ".join(sorted({str(p) for p, v in egress if v == YES})) or "no ports"
+        routes = []
+        for key in workload.subnets:
+            subnet = self.subnets.get(key)
+            if subnet is None or subnet.route6 in ("none", "other"):
+                continue
+            if isinstance(subnet.route6, Unknown):
+                routes.append(Path(UNKNOWN, f"{self.label(key)} → ? (IPv6)", subnet.route6.reason))
+                continue
+            kind = "egress-only" if subnet.route6 == "eigw" else "IPv6"
+            routes.append(Path(YES, f"{self.label(key)} → {self.label(subnet.gateway6)} ({kind}) → internet"))
+            self.edge(self.node(workload.key, workload.kind), self.node(subnet.gateway6, "gateway"), ports, egress_v)
+            self.edge(self.node(subnet.gateway6, "gateway"), "internet", "::/0", egress_v)
+        paths = [Path(weakest(r.verdict, egress_v), f"{r.text} ({ports})", r.reason) for r in routes]
+        return strongest(p.verdict for p in paths), paths
 
     def endpoint_paths(self, workload: Workload) -> list[Path]:
         paths = []

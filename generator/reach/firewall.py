@@ -132,11 +132,17 @@ class Side:
     cidrs: object = ()
     internet: bool = False
     prefix_lists: str = UNKNOWN
+    version: int = 0  # for the internet: only rules of this address family (4 or 6) match; 0 matches both
 
 
 INTERNET_SIDE = Side(internet=True, prefix_lists=YES)
 #: The internet as a destination: a prefix-list egress rule (e.g. to S3's) does not open the internet.
 INTERNET_DESTINATION = Side(internet=True, prefix_lists=NO)
+#: The internet over one address family, as a route reaches it: a NAT gateway carries IPv4 only, an egress-only
+#: internet gateway IPv6 only, so an egress rule to ::/0 opens nothing through NAT (and 0.0.0.0/0 nothing through
+#: the egress-only gateway).
+INTERNET_DESTINATION_V4 = Side(internet=True, prefix_lists=NO, version=4)
+INTERNET_DESTINATION_V6 = Side(internet=True, prefix_lists=NO, version=6)
 
 
 def admits(peer, side: Side) -> str:
@@ -152,6 +158,8 @@ def admits(peer, side: Side) -> str:
             return UNKNOWN
         return YES if peer.key in side.groups else NO
     network = peer.network
+    if side.internet and side.version and network.version != side.version:
+        return NO
     if side.internet:
         return NO if any(network.version == r.version and network.subnet_of(r) for r in INTERNAL_RANGES) else YES
     if network.prefixlen == 0:

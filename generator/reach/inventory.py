@@ -16,6 +16,7 @@ from generator.reach.values import Evaluator, Joined, Res, Unknown
 SUBNET = "AWS::EC2::Subnet"
 IGW = "AWS::EC2::InternetGateway"
 NAT = "AWS::EC2::NatGateway"
+EIGW = "AWS::EC2::EgressOnlyInternetGateway"
 ENGINE_PORTS = (("aurora-postgresql", 5432), ("postgres", 5432), ("aurora-mysql", 3306), ("aurora", 3306),
                 ("mysql", 3306), ("mariadb", 3306), ("oracle", 1521), ("sqlserver", 1433), ("db2", 50000))
 
@@ -28,6 +29,8 @@ class Subnet:
     gateway: tuple | None  # the IGW or NAT key of the default route
     route_table: tuple | None
     map_public_ip: object  # bool or Unknown
+    route6: object = "none"  # where ::/0 goes: "igw", "eigw", "none", "other" or Unknown
+    gateway6: tuple | None = None  # the internet or egress-only gateway of the ::/0 route
 
     @property
     def public(self):
@@ -110,9 +113,10 @@ def read_subnets(evaluator: Evaluator) -> dict[tuple, Subnet]:
         if isinstance(subnet, Res) and isinstance(table, Res):
             tables[subnet.key] = table.key
     defaults: dict[tuple, tuple] = {}
+    defaults6 = ipv6_default_routes(evaluator)
     for key in evaluator.of_type("AWS::EC2::Route"):
         table = evaluator.prop(key, "RouteTableId")
-        if not isinstance(table, Res):
+        if not isinstance(table, Res) or "DestinationIpv6CidrBlock" in evaluator.properties(key):
             continue
         destination = evaluator.prop(key, "DestinationCidrBlock")
         if isinstance(destination, Unknown):
@@ -131,8 +135,43 @@ def read_subnets(evaluator: Evaluator) -> dict[tuple, Subnet]:
             cidr = Unknown(f"CIDR {cidr!r} is not an address range")
         table = tables.get(key)
         route, gateway = defaults.get(table, ("none", None)) if table else ("none", None)
-        subnets[key] = Subnet(key, cidr, route, gateway, table, _bool(evaluator.prop(key, "MapPublicIpOnLaunch")))
+        route6, gateway6 = defaults6.get(table, ("none", None)) if table else ("none", None)
+        subnets[key] = Subnet(key, cidr, route, gateway, table, _bool(evaluator.prop(key, "MapPublicIpOnLaunch")),
+                              route6, gateway6)
     return subnets
+
+
+def ipv6_default_routes(evaluator: Evaluator) -> dict[tuple, tuple]:
+    """Route table key -> (where ``::/0`` goes, the gateway's key): ``igw``, ``eigw`` (egress-only internet
+    gateway: outbound only), ``other``, or Unknown for a destination or gateway known only at deploy time."""
+    found: dict[tuple, tuple] = {}
+    for key in evaluator.of_type("AWS::EC2::Route"):
+        table = evaluator.prop(key, "RouteTableId")
+        if not isinstance(table, Res) or "DestinationIpv6CidrBlock" not in evaluator.properties(key):
+            continue
+        destination = evaluator.prop(key, "DestinationIpv6CidrBlock")
+        if isinstance(destination, Unknown):
+            found[table.key] = (Unknown(f"route {key[1]} has a destination known only at deploy time"), None)
+            continue
+        if not isinstance(destination, str) or destination.strip() != "::/0":
+            continue
+        found[table.key] = _default_route6(evaluator, key)
+    return found
+
+
+def _default_route6(evaluator: Evaluator, key: tuple):
+    for name, kind, label in (("GatewayId", IGW, "igw"), ("EgressOnlyInternetGatewayId", EIGW, "eigw")):
+        value = evaluator.prop(key, name)
+        if value is None:
+            continue
+        if isinstance(value, Res) and evaluator.type_of(value.key) == kind:
+            return label, value.key
+        if isinstance(value, str) and value.startswith(("igw-", "eigw-")):
+            return ("eigw" if value.startswith("eigw-") else "igw"), ("", value)
+        if isinstance(value, Unknown):
+            return Unknown(f"route {key[1]}: {value.reason}"), None
+        return "other", None
+    return "other", None
 
 
 def _default_route(evaluator: Evaluator, key: tuple):

@@ -68,7 +68,7 @@ CASES = [
         name: shop
         network: {cidr: 10.0.0.0/16, colour: blue}
         """,
-     [f"{P}:2:30: network.colour: unknown key (valid: availability_zones, cidr, endpoints, existing, nat, relax, "
+     [f"{P}:2:30: network.colour: unknown key (valid: availability_zones, cidr, endpoints, existing, ipv6, nat, relax, "
      f"subnets)"]),
     ("unknown-certificate-key", """
         name: shop
