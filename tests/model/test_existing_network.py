@@ -63,6 +63,11 @@ def test_an_ssm_vpc_gets_a_derived_parameter_name(write_blueprint):
                                              "/network/vpc-id")
 
 
+def test_ipv6_false_beside_an_existing_network_says_nothing_wrong(write_blueprint):
+    (bp,) = load_blueprint(_write(write_blueprint, "network:\n", "network:\n  ipv6: false\n")).values()
+    assert not bp.network.managed
+
+
 def test_an_overlay_may_switch_one_environment_to_an_existing_vpc(write_blueprint):
     path = write_blueprint("""
         name: shop
@@ -90,6 +95,9 @@ V = "network.existing"
 @pytest.mark.parametrize("old, new, expected", [
     ("network:\n", "network:\n  cidr: 10.0.0.0/16\n",
      f"3:3: network.cidr: cidr describes a VPC stackprint creates; with {V} the VPC and its subnets, routes and NAT "
+     "are yours (remove it)"),
+    ("network:\n", "network:\n  ipv6: true\n",
+     f"3:3: network.ipv6: ipv6 describes a VPC stackprint creates; with {V} the VPC and its subnets, routes and NAT "
      "are yours (remove it)"),
     ("network:\n", "network:\n  nat: single\n",
      f"3:3: network.nat: nat describes a VPC stackprint creates; with {V} the VPC and its subnets, routes and NAT "
