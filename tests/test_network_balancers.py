@@ -250,3 +250,40 @@ def test_the_partner_only_output_is_audit_clean(tmp_path):
             found += [f"{f.rule} {f.resource}" for f in audit_document(load_template(str(tmp_path / name)))
                       if not f.suppressed]
     assert found == []
+
+
+def test_a_dual_stack_vpc_makes_internet_facing_network_balancers_dualstack_and_internal_ones_ipv4():
+    text = SHARED.replace("nat: single}", "nat: single, ipv6: true}")
+    layout = _layout(text)
+    types = {b.name: b.ip_address_type for b in layout.balancers}
+    assert types == {"edge": "dualstack", "inner": "ipv4"}
+    edge = _group(layout, "EdgeLoadBalancerSecurityGroup")
+    assert [(r.cidr, r.port, r.description) for r in edge.ingress] == [
+        ("0.0.0.0/0", 8883, "TLS to broker from the internet"),
+        ("::/0", 8883, "TLS to broker from the internet over IPv6")]
+    inner = _group(layout, "InnerLoadBalancerSecurityGroup")
+    assert all(":" not in r.cidr for r in inner.ingress)  # PrivateLink consumers stay IPv4
+    files = _rendered(text)
+    assert "IpAddressType: dualstack" in files["tcp-default-lb-edge.template.yaml"]
+    assert "IpAddressType: ipv4" in files["tcp-default-lb-inner.template.yaml"]
+    assert "CidrIpv6: ::/0" in files["tcp-default-lb-edge.template.yaml"]
+    assert "| internet (::/0) | `EdgeLoadBalancerSecurityGroup` (edge) | tcp/8883 |" in files["README.md"]
+    assert "IpAddressType: ipv4" in _rendered()["tcp-default-lb-edge.template.yaml"]  # IPv4-only VPC: unchanged
+
+
+def test_a_dual_stack_partner_network_balancer_admits_exactly_its_ipv6_partners(tmp_path):
+    text = PARTNERS.replace("nat: single}", "nat: single, ipv6: true}").replace(
+        "      - {cidr: 203.0.113.0/24, reason: partner A}\n",
+        "      - {cidr: 203.0.113.0/24, reason: partner A}\n      - {cidr: \"2001:db8:1::/48\", reason: partner C}\n")
+    layout = _layout(text)
+    assert {b.name: b.ip_address_type for b in layout.balancers} == {"corp": "ipv4", "mqtt": "dualstack"}
+    mqtt = _group(layout, "MqttLoadBalancerSecurityGroup")
+    assert sorted(r.cidr for r in mqtt.ingress) == ["2001:db8:1::/48", "2001:db8:1::/48", "203.0.113.0/24",
+                                                    "203.0.113.0/24"]  # no ::/0, no 0.0.0.0/0
+    files = _rendered(text)
+    reach = analyse(from_texts({n: t for n, t in files.items() if n.endswith(".template.yaml")}))
+    broker = next(v for v in reach.verdicts if v.name == "broker")
+    assert broker.restricted and "2001:db8:1::/48" in broker.internet_only_from
+    path = tmp_path / "tcp.yaml"
+    path.write_text(text)
+    compile_blueprints([str(path)])  # every gate: cfn-lint, the audit, expect: broker restricted

@@ -10,7 +10,7 @@ build's audit gate later with a less helpful message:
   public source fails the audit's ELB007 unless the blueprint accepts it under ``audit.ignore``;
 - a CIDR wider than the audit's /16 (IPv4) or /48 (IPv6) fails SG004 unless accepted under ``audit.ignore``;
 - an IPv6 source reaches only a dual-stack network (``network.ipv6``), and only an internet-facing application
-  balancer there (internal and network balancers stay IPv4);
+  balancer there (application or network; internal balancers stay IPv4);
 - a source listed twice, or inside (or around) another one, is a duplicate rule.
 
 The rule quota (60 inbound rules per group, each source counting once per listener port, a prefix list as its
@@ -91,9 +91,6 @@ def _cidr_problem(bp, balancer, network) -> str | None:
     if network.version == 6 and not getattr(bp.network, "ipv6", False):  # network.ipv6: the dual-stack feature
         return (f"{network} is an IPv6 range, which reaches only a dual-stack network (set network.ipv6: true, or "
                 "list IPv4 ranges)")
-    if network.version == 6 and balancer.network:
-        return (f"{network} is an IPv6 range, but a network load balancer keeps IPv4 addresses only (list the "
-                "sources' IPv4 ranges)")
     if network.version == 6 and balancer.scheme == "internal":
         return (f"{network} is an IPv6 range, but an internal balancer keeps IPv4 addresses only (only "
                 "internet-facing balancers become dualstack; list the corporate network's IPv4 ranges)")

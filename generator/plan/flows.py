@@ -190,14 +190,16 @@ def flows(bp) -> tuple[Flow, ...]:
 
 def _network_balancer_flows(bp, name: str, balancer) -> list[Flow]:
     """Who reaches a network balancer from outside the services: its listed sources (``allow_from: [...]``) on every
-    listener port, else the internet on every listener port when it is internet-facing; the PrivateLink consumers'
+    listener port, else the internet (IPv4, and IPv6 in a dual-stack VPC) on every listener port when it is
+    internet-facing; the PrivateLink consumers'
     ranges on every listener port when it is published."""
     listed = network_source_flows(bp, name, balancer)
     found = list(listed)
     protocol = "TLS" if balancer.tls is not None else "TCP"
     for port, service in network_listener_ports(bp, name):
         if balancer.scheme == "internet-facing" and not listed:
-            found.append(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, port, f"{protocol} to {service}"))
+            for source in internet_sources(bp):  # 0.0.0.0/0, and ::/0 in a dual-stack VPC
+                found.append(_flow(INTERNET, source, LOAD_BALANCER, name, port, f"{protocol} to {service}"))
         if balancer.privatelink is not None:
             principals = tuple(balancer.privatelink.allowed_principals)
             for cidr in balancer.privatelink.consumer_cidrs:

@@ -172,8 +172,13 @@ services:
 PARTNER_SOURCE = "[{cidr: 203.0.113.0/24, reason: partner A}]"
 
 
-def test_a_partner_only_network_balancer_is_valid(write_blueprint):
-    _, result = _validate(write_blueprint, PARTNER)
+@pytest.mark.parametrize("text", [
+    PARTNER,
+    PARTNER.replace("  cidr: 10.20.0.0/16\n", "  cidr: 10.20.0.0/16\n  ipv6: true\n")
+    .replace(PARTNER_SOURCE, "[203.0.113.0/24, 2001:db8::/48]"),  # dual stack: IPv6 partners reach it too
+], ids=["ipv4", "dual-stack"])
+def test_a_partner_only_network_balancer_is_valid(write_blueprint, text):
+    _, result = _validate(write_blueprint, text)
     assert result.exit_code == 0, result.output
 
 
@@ -187,9 +192,12 @@ def test_a_partner_only_network_balancer_is_valid(write_blueprint):
      "internet-facing balancer (its addresses are public); corporate ranges over VPN or Direct Connect reach an "
      "internal balancer (scheme: internal)"),
     (PARTNER.replace("  cidr: 10.20.0.0/16\n", "  cidr: 10.20.0.0/16\n  ipv6: true\n")
-     .replace(PARTNER_SOURCE, "[2001:db8::/48]"),
-     "10:18: load_balancers.mqtt.allow_from[0]: 2001:db8::/48 is an IPv6 range, but a network load balancer keeps "
-     "IPv4 addresses only (list the sources' IPv4 ranges)"),
+     .replace("scheme: internet-facing", "scheme: internal").replace(PARTNER_SOURCE, "[2001:db8::/48]"),
+     "10:18: load_balancers.mqtt.allow_from[0]: 2001:db8::/48 is an IPv6 range, but an internal balancer keeps IPv4 "
+     "addresses only (only internet-facing balancers become dualstack; list the corporate network's IPv4 ranges)"),
+    (PARTNER.replace(PARTNER_SOURCE, "[2001:db8::/48]"),
+     "9:18: load_balancers.mqtt.allow_from[0]: 2001:db8::/48 is an IPv6 range, which reaches only a dual-stack "
+     "network (set network.ipv6: true, or list IPv4 ranges)"),
     (PARTNER.replace(PARTNER_SOURCE, "[{parameter: MqttCertificateArn}]"),
      "9:18: load_balancers.mqtt.allow_from[0]: parameter MqttCertificateArn already holds the balancer's "
      "certificate ARN (name the prefix-list parameter differently, e.g. PartnerPrefixList)"),
@@ -202,7 +210,7 @@ def test_a_partner_only_network_balancer_is_valid(write_blueprint):
      "9:17: load_balancers.mqtt.allow_from: these sources need 62 inbound rules on the mqtt load balancer's "
      "security group (one per source and listener port, 8883/8884; pl-0123456789abcdef0 counts 30 (its "
      "max_entries)), more than the 60 AWS allows per group (list fewer sources, or merge neighbouring ranges)"),
-], ids=["cloudfront", "private-range", "ipv6", "parameter-clash", "twice", "quota"])
+], ids=["cloudfront", "private-range", "ipv6-internal", "ipv6-without-dual-stack", "parameter-clash", "twice", "quota"])
 def test_wrong_sources_on_a_network_balancer_are_refused_at_their_position(write_blueprint, text, expected):
     path, result = _validate(write_blueprint, text)
     assert result.exit_code == 2, result.output
