@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from generator.audit import audit_document, load_template
-from generator.compile import render
+from generator.compile import compile_blueprints, render
+from generator.errors import InputError
 from generator.model import load_blueprint_text
 from generator.plan import plan
 from generator.reach import analyse, from_texts
@@ -153,3 +156,134 @@ def test_reach_shows_who_reaches_a_published_service_through_privatelink():
     assert closed != {n: t for n, t in files.items() if n.endswith(".template.yaml")}
     verdicts = {v.name: v for v in analyse(from_texts(closed)).verdicts}
     assert verdicts["ledger"].privatelink_paths == [] and len(verdicts["cache"].privatelink_paths) == 1
+
+
+#: Partner-only MQTT over TLS on an internet-facing network balancer (two listener ports), and an internal one
+#: that only the corporate network reaches (over VPN or Direct Connect): ``allow_from: [...]`` as on an ALB.
+PARTNERS = """\
+name: tcp
+network: {cidr: 10.20.0.0/16, availability_zones: 2, nat: single}
+load_balancers:
+  mqtt:
+    type: network
+    scheme: internet-facing
+    tls: {certificate: {parameter: MqttCertificateArn}}
+    allow_from:
+      - {cidr: 203.0.113.0/24, reason: partner A}
+      - {parameter: PartnerPrefixList, reason: partner B, max_entries: 5}
+  corp:
+    type: network
+    scheme: internal
+    allow_from: [{cidr: 10.200.0.0/16, reason: head office}]
+services:
+  broker: {image: "public.ecr.aws/nginx/nginx:1.27", port: 1883, route: {load_balancer: mqtt, listener: 8883}}
+  telemetry: {image: "public.ecr.aws/nginx/nginx:1.27", port: 4000, route: {load_balancer: mqtt, listener: 8884}}
+  ledger: {image: "public.ecr.aws/nginx/nginx:1.27", port: 7000, route: {load_balancer: corp, listener: 7443}}
+expect:
+  broker: {internet: restricted, reachable_from: []}
+  ledger: {internet: unreachable, reachable_from: []}
+"""
+
+
+def test_listed_sources_get_one_described_rule_per_listener_port_and_the_internet_none():
+    layout = _layout(PARTNERS)
+    mqtt = _group(layout, "MqttLoadBalancerSecurityGroup")
+    assert sorted((r.cidr, r.port, r.description) for r in mqtt.ingress) == [
+        ("203.0.113.0/24", 8883, "TLS to broker from partner A (203.0.113.0/24)"),
+        ("203.0.113.0/24", 8884, "TLS to telemetry from partner A (203.0.113.0/24)")]
+    assert sorted((r.parameter, r.port, r.description, r.weight) for r in mqtt.prefix_ingress) == [
+        ("PartnerPrefixList", 8883, "TLS to broker from partner B (prefix list from parameter PartnerPrefixList)", 5),
+        ("PartnerPrefixList", 8884, "TLS to telemetry from partner B (prefix list from parameter PartnerPrefixList)",
+         5)]
+    assert mqtt.public_listeners == ()  # no whole-internet port to declare (SG005)
+    corp = _group(layout, "CorpLoadBalancerSecurityGroup")
+    assert [(r.cidr, r.port, r.description) for r in corp.ingress] == [
+        ("10.200.0.0/16", 7443, "TCP to ledger from head office (10.200.0.0/16)")]
+    outside = {(f.source_kind, f.source, f.target, f.port) for f in layout.flows if f.target_kind == "load_balancer"}
+    assert outside == {("cidr", "203.0.113.0/24", "mqtt", 8883), ("cidr", "203.0.113.0/24", "mqtt", 8884),
+                       ("prefix_list_parameter", "PartnerPrefixList", "mqtt", 8883),
+                       ("prefix_list_parameter", "PartnerPrefixList", "mqtt", 8884),
+                       ("cidr", "10.200.0.0/16", "corp", 7443)}
+    assert next(b for b in layout.balancers if b.name == "mqtt").source_parameters == ("PartnerPrefixList",)
+
+
+def test_the_partner_balancer_stack_takes_the_prefix_list_and_the_readme_lists_each_source_and_port():
+    files = _rendered(PARTNERS)
+    stack = files["tcp-default-lb-mqtt.template.yaml"]
+    assert "  PartnerPrefixList:\n" in stack and "SourcePrefixListId: !Ref 'PartnerPrefixList'" in stack
+    assert "0.0.0.0/0" not in stack and "SG005" not in stack
+    readme = files["README.md"]
+    for line in ("| partner A (`203.0.113.0/24`) | `MqttLoadBalancerSecurityGroup` (mqtt) | tcp/8883 |",
+                 "| partner A (`203.0.113.0/24`) | `MqttLoadBalancerSecurityGroup` (mqtt) | tcp/8884 |",
+                 "| partner B (prefix list from parameter `PartnerPrefixList`) | `MqttLoadBalancerSecurityGroup` (mqtt) "
+                 "| tcp/8883 |",
+                 "| head office (`10.200.0.0/16`) | `CorpLoadBalancerSecurityGroup` (corp) | tcp/7443 |"):
+        assert line in readme
+
+
+def test_reach_reads_a_partner_only_network_balancer_as_restricted(tmp_path):
+    files = _rendered(PARTNERS)
+    reach = analyse(from_texts({n: t for n, t in files.items() if n.endswith(".template.yaml")}))
+    verdicts = {v.name: v for v in reach.verdicts}
+    assert verdicts["broker"].restricted and verdicts["telemetry"].restricted
+    assert verdicts["broker"].internet_only_from == ["203.0.113.0/24", "prefix list from parameter PartnerPrefixList"]
+    assert [p.text for p in verdicts["broker"].internet_paths] == [
+        "internet → InternetGateway → PublicSubnet1 → MqttLoadBalancer:8883 → BrokerTargetGroup → broker tcp/1883"]
+    assert verdicts["ledger"].internet == "no"
+    assert [(c.source, c.via) for c in verdicts["ledger"].callers] == [("10.200.0.0/16", "CorpLoadBalancer:7443")]
+    # the blueprint's expect: (broker restricted) holds when built, with every gate
+    path = tmp_path / "tcp.yaml"
+    path.write_text(PARTNERS)
+    compile_blueprints([str(path)])
+    path.write_text(PARTNERS.replace("broker: {internet: restricted", "broker: {internet: unreachable"))
+    with pytest.raises(InputError) as caught:
+        compile_blueprints([str(path)], gates=[])
+    assert "expect.broker.internet" in str(caught.value)
+
+
+def test_the_partner_only_output_is_audit_clean(tmp_path):
+    files = _rendered(PARTNERS)
+    found = []
+    for name, text in sorted(files.items()):
+        if name.endswith(".template.yaml"):
+            (tmp_path / name).write_text(text)
+            found += [f"{f.rule} {f.resource}" for f in audit_document(load_template(str(tmp_path / name)))
+                      if not f.suppressed]
+    assert found == []
+
+
+def test_a_dual_stack_vpc_makes_internet_facing_network_balancers_dualstack_and_internal_ones_ipv4():
+    text = SHARED.replace("nat: single}", "nat: single, ipv6: true}")
+    layout = _layout(text)
+    types = {b.name: b.ip_address_type for b in layout.balancers}
+    assert types == {"edge": "dualstack", "inner": "ipv4"}
+    edge = _group(layout, "EdgeLoadBalancerSecurityGroup")
+    assert [(r.cidr, r.port, r.description) for r in edge.ingress] == [
+        ("0.0.0.0/0", 8883, "TLS to broker from the internet"),
+        ("::/0", 8883, "TLS to broker from the internet over IPv6")]
+    inner = _group(layout, "InnerLoadBalancerSecurityGroup")
+    assert all(":" not in r.cidr for r in inner.ingress)  # PrivateLink consumers stay IPv4
+    files = _rendered(text)
+    assert "IpAddressType: dualstack" in files["tcp-default-lb-edge.template.yaml"]
+    assert "IpAddressType: ipv4" in files["tcp-default-lb-inner.template.yaml"]
+    assert "CidrIpv6: ::/0" in files["tcp-default-lb-edge.template.yaml"]
+    assert "| internet (::/0) | `EdgeLoadBalancerSecurityGroup` (edge) | tcp/8883 |" in files["README.md"]
+    assert "IpAddressType: ipv4" in _rendered()["tcp-default-lb-edge.template.yaml"]  # IPv4-only VPC: unchanged
+
+
+def test_a_dual_stack_partner_network_balancer_admits_exactly_its_ipv6_partners(tmp_path):
+    text = PARTNERS.replace("nat: single}", "nat: single, ipv6: true}").replace(
+        "      - {cidr: 203.0.113.0/24, reason: partner A}\n",
+        "      - {cidr: 203.0.113.0/24, reason: partner A}\n      - {cidr: \"2001:db8:1::/48\", reason: partner C}\n")
+    layout = _layout(text)
+    assert {b.name: b.ip_address_type for b in layout.balancers} == {"corp": "ipv4", "mqtt": "dualstack"}
+    mqtt = _group(layout, "MqttLoadBalancerSecurityGroup")
+    assert sorted(r.cidr for r in mqtt.ingress) == ["2001:db8:1::/48", "2001:db8:1::/48", "203.0.113.0/24",
+                                                    "203.0.113.0/24"]  # no ::/0, no 0.0.0.0/0
+    files = _rendered(text)
+    reach = analyse(from_texts({n: t for n, t in files.items() if n.endswith(".template.yaml")}))
+    broker = next(v for v in reach.verdicts if v.name == "broker")
+    assert broker.restricted and "2001:db8:1::/48" in broker.internet_only_from
+    path = tmp_path / "tcp.yaml"
+    path.write_text(text)
+    compile_blueprints([str(path)])  # every gate: cfn-lint, the audit, expect: broker restricted

@@ -46,7 +46,7 @@ def add_network_balancer(template: Template, layout: Layout, stack_name: str, ba
     name, prefix = balancer.name, balancer.prefix
     lb_id = f"{prefix}LoadBalancer"
     resource = template.add_resource(elb.LoadBalancer(
-        lb_id, Type="network", Scheme=balancer.scheme, IpAddressType="ipv4",
+        lb_id, Type="network", Scheme=balancer.scheme, IpAddressType=balancer.ip_address_type,
         Subnets=Split(",", exports.import_value(network, exports.PUBLIC_SUBNET_IDS if balancer.tier == "public"
                                                 else exports.PRIVATE_SUBNET_IDS)),
         SecurityGroups=[GetAtt(balancer_group(name), "GroupId")],

@@ -3,7 +3,8 @@
 A network balancer forwards TCP (or TLS it terminates) from one listener port to one target group: no paths, hosts
 or priorities, no WAF (AWS WAF does not attach to network balancers), no HTTP desync or redirects. What stays as on
 an application balancer: a security group (so flows stay exact), deletion protection, access logs, TLS 1.2+
-policies. An internet-facing network balancer must terminate TLS (``tls:``) unless the blueprint says why not
+policies, who may connect (``allow_from``: the internet, or a list of sources admitted on every listener port; not
+``cloudfront``, whose origins are application balancers). An internet-facing network balancer must terminate TLS (``tls:``) unless the blueprint says why not
 (``relax: {tls: <reason>}``, e.g. the service speaks TLS itself). PrivateLink needs an internal network balancer.
 """
 from __future__ import annotations
@@ -23,7 +24,6 @@ CONSUMER_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16
 #: Application-balancer settings a network balancer has no use for, and why.
 _APPLICATION_ONLY = {
     "https": "it terminates TLS with tls: {certificate: ...} on TLS listeners",
-    "allow_from": "it is reached on its listener ports; CloudFront origins are application balancers",
     "desync_mitigation": "it does not parse HTTP",
     "waf": "AWS WAF does not attach to network balancers",
     "end_to_end_tls": "it forwards TCP to its targets; a service that must receive TLS gets it through a plain TCP "
@@ -68,6 +68,10 @@ def _network_balancer(bp, name: str, balancer, where: tuple, written: Written, i
     for key, why in _APPLICATION_ONLY.items():
         if written(where + (key,)):
             yield issue(where + (key,), f"{key} is not for a network load balancer ({why}; remove it)")
+    if balancer.allow_from == "cloudfront":
+        yield issue(where + ("allow_from",), "cloudfront is not for a network load balancer (CloudFront origins are "
+                                             "application balancers; use internet, or a list of sources such as "
+                                             "[{cidr: 203.0.113.0/24, reason: partner A}])")
     for key in ("waf", "end_to_end_tls"):
         if key in balancer.relax:
             yield issue(where + ("relax", key), f"a network load balancer has no {key.replace('_', '-')} default to "

@@ -9,8 +9,8 @@ build's audit gate later with a less helpful message:
 - on an internal balancer a source that overlaps the VPC would admit every task of the VPC, bypassing ``flows``; a
   public source fails the audit's ELB007 unless the blueprint accepts it under ``audit.ignore``;
 - a CIDR wider than the audit's /16 (IPv4) or /48 (IPv6) fails SG004 unless accepted under ``audit.ignore``;
-- an IPv6 source reaches only a dual-stack network (``network.ipv6``), and only an internet-facing balancer there
-  (internal balancers stay IPv4);
+- an IPv6 source reaches only a dual-stack network (``network.ipv6``), and only an internet-facing application
+  balancer there (application or network; internal balancers stay IPv4);
 - a source listed twice, or inside (or around) another one, is a duplicate rule.
 
 The rule quota (60 inbound rules per group, each source counting once per listener port, a prefix list as its
@@ -46,8 +46,9 @@ def _accepted(bp, rule: str) -> bool:
 def _stack_parameters(balancer) -> dict[str, str]:
     """The other parameters of the balancer's stack, which a prefix-list parameter must not reuse."""
     found = {"CloudFrontOriginFacingPrefixListId": "CloudFront prefix-list id"}
-    if balancer.https is not None and balancer.https.certificate.parameter:
-        found[balancer.https.certificate.parameter] = "certificate ARN"
+    for tls in (balancer.https, balancer.tls):  # an application balancer's https, a network balancer's tls
+        if tls is not None and tls.certificate.parameter:
+            found[tls.certificate.parameter] = "certificate ARN"
     return found
 
 

@@ -218,6 +218,8 @@ def _network_balancer_plan(bp, name: str, balancer) -> BalancerPlan:
         redirects_http=False, cloudfront_only=False, deletion_protection="deletion_protection" not in balancer.relax,
         desync_mitigation="", relax=dict(balancer.relax), kind="network", tls=tls is not None,
         listeners=tuple(sorted(listeners, key=lambda listener: listener.port)),
+        source_parameters=tuple(sorted(s.parameter for s in sources_of(balancer) if s.parameter)),
+        ip_address_type=ipv6.ip_address_type(bp, balancer),
         privatelink=PrivateLinkPlan(tuple(link.allowed_principals), link.acceptance_required,
                                     tuple(str(c) for c in link.consumer_cidrs)) if link is not None else None)
 

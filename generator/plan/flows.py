@@ -13,7 +13,8 @@ README's matrix, the audit and the emitted rules cannot disagree.
   it is internet-facing, a caller only on its target's), and a PrivateLink-published one also by the consumers'
   ranges on every listener port (``PRIVATELINK`` flows, labelled with the allowed principals).
 - a balancer with ``allow_from: [...]`` is reached by exactly the listed sources (a CIDR, a managed prefix list, or
-  a stack parameter holding one), each on every listener port of the balancer (:func:`source_flows`).
+  a stack parameter holding one), each on every listener port of the balancer (:func:`source_flows`; on a network
+  balancer every routed service's listener port, :func:`network_source_flows`), and never by the whole internet.
 """
 from __future__ import annotations
 
@@ -91,19 +92,41 @@ def listener_ports(balancer) -> tuple[int, ...]:
     return (HTTP_PORT, HTTPS_PORT) if redirects_http(balancer) else (HTTPS_PORT,)
 
 
+_SOURCE_KINDS = {"cidr": CIDR_SOURCE, "prefix_list": PREFIX_LIST_SOURCE, "parameter": PREFIX_LIST_PARAMETER_SOURCE}
+
+
+def _source_labels(source) -> tuple[str, str]:
+    """How a listed source is named in a rule description and in the README (Markdown): its reason and value."""
+    what = {"cidr": "{}", "prefix_list": "prefix list {}", "parameter": "prefix list from parameter {}"}
+    shown, markdown = what[source.kind].format(source.value), what[source.kind].format(f"`{source.value}`")
+    if source.reason:
+        return f"{source.reason} ({shown})", f"{source.reason} ({markdown})"
+    return shown, markdown
+
+
 def source_flows(name: str, balancer) -> list[Flow]:
     """One flow per listed source and listener port: the source reaches the balancer there, nothing else."""
-    kinds = {"cidr": CIDR_SOURCE, "prefix_list": PREFIX_LIST_SOURCE, "parameter": PREFIX_LIST_PARAMETER_SOURCE}
     found = []
     for source in sources_of(balancer):
-        what = {"cidr": "{}", "prefix_list": "prefix list {}", "parameter": "prefix list from parameter {}"}
-        shown, markdown = what[source.kind].format(source.value), what[source.kind].format(f"`{source.value}`")
-        label = f"{source.reason} ({shown})" if source.reason else shown
-        readme = f"{source.reason} ({markdown})" if source.reason else markdown
+        label, readme = _source_labels(source)
         for port in listener_ports(balancer):
             redirect = ", redirected to HTTPS" if port == HTTP_PORT and balancer.https else ""
-            found.append(Flow(kinds[source.kind], source.value, LOAD_BALANCER, name, port, "tcp",
+            found.append(Flow(_SOURCE_KINDS[source.kind], source.value, LOAD_BALANCER, name, port, "tcp",
                               f"{'HTTPS' if port == HTTPS_PORT else 'HTTP'} from {label}{redirect}", readme))
+    return found
+
+
+def network_source_flows(bp, name: str, balancer) -> list[Flow]:
+    """A network balancer's listed sources: one flow per source and listener port (every routed service's), each
+    described with the protocol, the service behind the port and the source (``TLS to broker from partner A
+    (203.0.113.0/24)``), as the rule on the balancer's group says."""
+    protocol = "TLS" if balancer.tls is not None else "TCP"
+    found = []
+    for source in sources_of(balancer):
+        label, readme = _source_labels(source)
+        for port, service in network_listener_ports(bp, name):
+            found.append(Flow(_SOURCE_KINDS[source.kind], source.value, LOAD_BALANCER, name, port, "tcp",
+                              f"{protocol} to {service} from {label}", readme))
     return found
 
 
@@ -166,13 +189,17 @@ def flows(bp) -> tuple[Flow, ...]:
 
 
 def _network_balancer_flows(bp, name: str, balancer) -> list[Flow]:
-    """Who reaches a network balancer from outside the services: the internet on every listener port when it is
-    internet-facing; the PrivateLink consumers' ranges on every listener port when it is published."""
-    found = []
+    """Who reaches a network balancer from outside the services: its listed sources (``allow_from: [...]``) on every
+    listener port, else the internet (IPv4, and IPv6 in a dual-stack VPC) on every listener port when it is
+    internet-facing; the PrivateLink consumers'
+    ranges on every listener port when it is published."""
+    listed = network_source_flows(bp, name, balancer)
+    found = list(listed)
     protocol = "TLS" if balancer.tls is not None else "TCP"
     for port, service in network_listener_ports(bp, name):
-        if balancer.scheme == "internet-facing":
-            found.append(_flow(INTERNET, "0.0.0.0/0", LOAD_BALANCER, name, port, f"{protocol} to {service}"))
+        if balancer.scheme == "internet-facing" and not listed:
+            for source in internet_sources(bp):  # 0.0.0.0/0, and ::/0 in a dual-stack VPC
+                found.append(_flow(INTERNET, source, LOAD_BALANCER, name, port, f"{protocol} to {service}"))
         if balancer.privatelink is not None:
             principals = tuple(balancer.privatelink.allowed_principals)
             for cidr in balancer.privatelink.consumer_cidrs:

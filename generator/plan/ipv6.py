@@ -13,7 +13,8 @@
 - **Firewall.** ``::/0`` is the internet as ``0.0.0.0/0`` is: an internet flow to a balancer exists for both, and
   the services' egress to ``0.0.0.0/0`` (the platform's HTTPS and declared egress) gets its ``::/0`` twin when the
   private tier routes IPv6 out.
-- **Balancers.** Internet-facing balancers are ``dualstack`` (open to the internet, or to a list of sources). CloudFront-only ones stay
+- **Balancers.** Internet-facing balancers, application or network, are ``dualstack`` (open to the internet, or to a
+  list of sources). CloudFront-only ones stay
   ``ipv4`` (their only client reaches them through the IPv4 origin-facing prefix list), and internal ones stay
   ``ipv4`` (the ELBv2 API reference: "Internal load balancers must use ipv4"; their callers are tasks of this VPC,
   which always have IPv4).
@@ -49,9 +50,8 @@ def internet_sources(bp) -> tuple[str, ...]:
 def ip_address_type(bp, balancer) -> str:
     """``dualstack`` for an internet-facing balancer in a dual-stack VPC, unless only CloudFront may connect; else
     ``ipv4``. A balancer restricted to a list of sources is dualstack too, so the IPv6 ranges it lists can reach it
-    (its group admits only the listed ranges, whatever the family)."""
-    if getattr(balancer, "type", "application") != "application":
-        return "ipv4"  # network balancers (TCP/TLS, PrivateLink) stay IPv4: not dual stack yet (docs/blueprint.md)
+    (its group admits only the listed ranges, whatever the family). Network balancers follow the same rule (their
+    TCP and TLS listeners take IPv6 clients to the tasks' IPv4 addresses; ``cloudfront`` is refused on them)."""
     if bp.network.ipv6 and balancer.scheme == "internet-facing" and balancer.allow_from != "cloudfront":
         return "dualstack"
     return "ipv4"

@@ -258,7 +258,8 @@ def security_groups(bp, flows: tuple[Flow, ...], rules: tuple[GroupRule, ...],
         listed_cidrs, listed_lists = _balancer_source_ingress(bp, flows, name)
         kind = f"network, {balancer.scheme}" if balancer.network else balancer.scheme
         public = tuple((port, service) for port, service in network_listener_ports(bp, name)
-                       if port not in (80, 443)) if balancer.network and balancer.scheme == "internet-facing" else ()
+                       if port not in (80, 443)) if balancer.network and balancer.scheme == "internet-facing" \
+            and not sources_of(balancer) else ()  # listed sources are not the whole internet (SG005)
         groups.append(SecurityGroup(balancer_group(name), LOAD_BALANCER, name,
                                     f"{bp.name} {bp.env}: {name} load balancer ({kind})",
                                     ingress + listed_cidrs, (PLACEHOLDER_EGRESS,),

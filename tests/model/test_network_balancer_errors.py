@@ -150,3 +150,68 @@ def test_a_network_balancer_takes_at_most_50_services(write_blueprint):
     assert result.stderr.splitlines() == [
         f"{path}:{16 + 4 * 49 + 3}:28: services.s49.route.load_balancer: network load balancer 'tcp' would need more "
         "than 50 listeners, one per service (AWS quota; route this service through another network balancer)"]
+
+
+#: A partner-only internet-facing network balancer: MQTT over TLS on 8883 for one partner's range (15 lines).
+PARTNER = """\
+name: shop
+network:
+  cidr: 10.20.0.0/16
+load_balancers:
+  mqtt:
+    type: network
+    scheme: internet-facing
+    tls: {certificate: {parameter: MqttCertificateArn}}
+    allow_from: [{cidr: 203.0.113.0/24, reason: partner A}]
+services:
+  broker:
+    image: public.ecr.aws/nginx/nginx:1.27
+    port: 1883
+    route: {load_balancer: mqtt, listener: 8883}
+"""
+PARTNER_SOURCE = "[{cidr: 203.0.113.0/24, reason: partner A}]"
+
+
+@pytest.mark.parametrize("text", [
+    PARTNER,
+    PARTNER.replace("  cidr: 10.20.0.0/16\n", "  cidr: 10.20.0.0/16\n  ipv6: true\n")
+    .replace(PARTNER_SOURCE, "[203.0.113.0/24, 2001:db8::/48]"),  # dual stack: IPv6 partners reach it too
+], ids=["ipv4", "dual-stack"])
+def test_a_partner_only_network_balancer_is_valid(write_blueprint, text):
+    _, result = _validate(write_blueprint, text)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("text, expected", [
+    (PARTNER.replace(PARTNER_SOURCE, "cloudfront"),
+     "9:17: load_balancers.mqtt.allow_from: cloudfront is not for a network load balancer (CloudFront origins are "
+     "application balancers; use internet, or a list of sources such as [{cidr: 203.0.113.0/24, reason: partner "
+     "A}])"),
+    (PARTNER.replace(PARTNER_SOURCE, "[10.1.0.0/16]"),
+     "9:18: load_balancers.mqtt.allow_from[0]: 10.1.0.0/16 is not an internet range, so it never reaches an "
+     "internet-facing balancer (its addresses are public); corporate ranges over VPN or Direct Connect reach an "
+     "internal balancer (scheme: internal)"),
+    (PARTNER.replace("  cidr: 10.20.0.0/16\n", "  cidr: 10.20.0.0/16\n  ipv6: true\n")
+     .replace("scheme: internet-facing", "scheme: internal").replace(PARTNER_SOURCE, "[2001:db8::/48]"),
+     "10:18: load_balancers.mqtt.allow_from[0]: 2001:db8::/48 is an IPv6 range, but an internal balancer keeps IPv4 "
+     "addresses only (only internet-facing balancers become dualstack; list the corporate network's IPv4 ranges)"),
+    (PARTNER.replace(PARTNER_SOURCE, "[2001:db8::/48]"),
+     "9:18: load_balancers.mqtt.allow_from[0]: 2001:db8::/48 is an IPv6 range, which reaches only a dual-stack "
+     "network (set network.ipv6: true, or list IPv4 ranges)"),
+    (PARTNER.replace(PARTNER_SOURCE, "[{parameter: MqttCertificateArn}]"),
+     "9:18: load_balancers.mqtt.allow_from[0]: parameter MqttCertificateArn already holds the balancer's "
+     "certificate ARN (name the prefix-list parameter differently, e.g. PartnerPrefixList)"),
+    (PARTNER.replace(PARTNER_SOURCE, "[203.0.113.0/24, 203.0.113.0/24]"),
+     "9:34: load_balancers.mqtt.allow_from[1]: 203.0.113.0/24 is listed twice (also item 0; list each source "
+     "once)"),
+    (PARTNER.replace(PARTNER_SOURCE, "[{prefix_list: pl-0123456789abcdef0, max_entries: 30}, 198.51.100.0/24]")
+     + "  telemetry:\n    image: public.ecr.aws/nginx/nginx:1.27\n    port: 4000\n"
+       "    route: {load_balancer: mqtt, listener: 8884}\n",
+     "9:17: load_balancers.mqtt.allow_from: these sources need 62 inbound rules on the mqtt load balancer's "
+     "security group (one per source and listener port, 8883/8884; pl-0123456789abcdef0 counts 30 (its "
+     "max_entries)), more than the 60 AWS allows per group (list fewer sources, or merge neighbouring ranges)"),
+], ids=["cloudfront", "private-range", "ipv6-internal", "ipv6-without-dual-stack", "parameter-clash", "twice", "quota"])
+def test_wrong_sources_on_a_network_balancer_are_refused_at_their_position(write_blueprint, text, expected):
+    path, result = _validate(write_blueprint, text)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == f"{path}:{expected}".splitlines()
