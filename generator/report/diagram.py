@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.reach import YES, Reach
+from generator.report.outside import Outside, read_outside
 from generator.report.resources import Resources
 
 TIERS = ("internet", "public", "private", "isolated", "other")
@@ -25,7 +26,7 @@ TIER_TITLES = {"internet": "internet", "public": "public subnets", "private": "p
                "isolated": "isolated subnets", "other": "no subnet (gateway endpoints) or placement unknown"}
 _ROUTE_TIERS = {"igw": "public", "nat": "private", "other": "private", "unknown": "private", "none": "isolated"}
 _KIND_ORDER = {"internet": 0, "balancer": 1, "service": 2, "instance": 3, "database": 4, "endpoint": 5, "nat": 6,
-               "subnet": 7}
+               "subnet": 7, "source": 1, "endpoint-service": 1}
 _FOLDED = ("gateway", "subnet", "target-group")
 
 
@@ -118,7 +119,7 @@ def _boxes(reach: Reach, resources: Resources) -> list[Box]:
     return sorted(boxes)
 
 
-def _links(reach: Reach, shown: set[str]) -> list[Link]:
+def _links(reach: Reach, shown: set[str], outside: Outside) -> list[Link]:
     kinds = {n.id: n.kind for n in reach.nodes}
     kinds["internet"] = "internet"
     merged: dict[tuple[str, str], dict[str, set]] = {}
@@ -139,7 +140,7 @@ def _links(reach: Reach, shown: set[str]) -> list[Link]:
         source_kind, target_kind = kinds.get(e.source), kinds.get(e.target)
         if source_kind == "balancer" and target_kind == "target-group":
             port = e.label.replace("listener ", "tcp/")
-            if e.source in facing:
+            if e.source in facing and e.source not in outside.restricted:
                 add("internet", e.source, port, _weakest(e.verdict, facing[e.source]))
             for onward in into_group.get(e.target, []):
                 add(e.source, onward.target, onward.label, _weakest(e.verdict, onward.verdict))
@@ -147,6 +148,8 @@ def _links(reach: Reach, shown: set[str]) -> list[Link]:
             add("internet", e.target, e.label, e.verdict)
         elif source_kind not in _FOLDED and target_kind not in _FOLDED:
             add(e.source, e.target, e.label, e.verdict)
+    for source, target, label, verdict in sorted(outside.links):
+        add(source, target, label, verdict)
     links = []
     for (source, target), entry in merged.items():
         labels = sorted(entry["labels"], key=_port_key)
@@ -167,4 +170,18 @@ def _weakest(*verdicts: str) -> str:
 def build_diagram(reach: Reach, resources: Resources) -> Diagram:
     """The diagram of the environment analysed into ``reach``."""
     boxes = _boxes(reach, resources)
-    return Diagram(boxes, _links(reach, {box.id for box in boxes}))
+    balancers = {box.name: box.id for box in boxes if box.kind == "balancer"}
+    targets = {(v.stack, v.logical_id): f"{v.stack}/{v.logical_id}" for v in reach.verdicts}
+    outside = read_outside(reach, balancers, targets)
+    boxes = sorted(boxes + _outside_boxes(outside, {box.id: box for box in boxes}))
+    return Diagram(boxes, _links(reach, {box.id for box in boxes}, outside))
+
+
+def _outside_boxes(outside: Outside, placed: dict[str, Box]) -> list[Box]:
+    """Sources outside the VPC sit with the internet; an endpoint service sits in its balancer's tier."""
+    boxes = []
+    for box_id, (kind, name, detail) in sorted(outside.boxes.items()):
+        balancer = placed.get(outside.services.get(box_id, ""))
+        tier = balancer.tier if balancer else "internet"
+        boxes.append(Box(tier, "", _KIND_ORDER.get(kind, 9), name, box_id, kind, detail))
+    return boxes

@@ -15,7 +15,8 @@ from generator.report.diagram import TIER_TITLES, Box, Diagram
 
 OUTBOUND = "n_internet_outbound"
 _SHAPES = {"internet": ("((", "))"), "balancer": ("[[", "]]"), "database": ("[(", ")]"), "nat": ("{{", "}}"),
-           "endpoint": ("([", "])"), "subnet": ("[/", "/]")}
+           "endpoint": ("([", "])"), "subnet": ("[/", "/]"),
+           "source": ("(", ")"), "endpoint-service": ("([", "])")}
 
 
 def _text(value: str) -> str:

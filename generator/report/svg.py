@@ -17,7 +17,8 @@ MARGIN, GAP, PAD = 20, 150, 10
 BOX_H, ROW_GAP, TITLE_H, ZONE_TITLE_H = 44, 12, 26, 20
 CHAR_W, LABEL_CHAR_W = 7.2, 6.2
 _FILL = {"internet": "#e8eefc", "balancer": "#fff4d6", "service": "#e3f4e1", "instance": "#e3f4e1",
-         "database": "#f6e3f4", "endpoint": "#e6f2f8", "nat": "#fde8dc", "subnet": "#f4f4f4"}
+         "database": "#f6e3f4", "endpoint": "#e6f2f8", "nat": "#fde8dc", "subnet": "#f4f4f4",
+         "source": "#e8eefc", "endpoint-service": "#e6f2f8"}
 _TIER_FILL = {"public": "#fbfbf3", "private": "#f6fbf6", "isolated": "#fbf6fb", "other": "#f7f7f7"}
 
 
