@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.reach import YES, Reach
+from generator.report.existing import existing_tiers
 from generator.report.outside import Outside, read_outside
 from generator.report.resources import Resources
 
@@ -100,17 +101,21 @@ def _details(resources: Resources) -> dict[str, str]:
     return details
 
 
-def _boxes(reach: Reach, resources: Resources) -> list[Box]:
+def _boxes(reach: Reach, resources: Resources, stacks: list) -> list[Box]:
     subnets = {s.id: s for s in reach.subnets}
     tiers = {s.id: subnet_tier(s.label, s.route) for s in reach.subnets}
     details = _details(resources)
     boxes = [Box("internet", "", 0, "internet", "internet", "internet", "")]
     for s in reach.subnets:
         boxes.append(Box(tiers[s.id], s.zone, _KIND_ORDER["subnet"], s.label, s.id, "subnet", s.cidr))
+    existing, parameters = existing_tiers(stacks, reach.placements)
+    for e in parameters:
+        detail = f"existing VPC subnet{'s' if e.many else ''} (parameter)"
+        boxes.append(Box(e.tier, "", _KIND_ORDER["subnet"], e.parameter, e.id, "subnet", detail))
     for p in reach.placements:
         placed = [tiers[i] for i in p.subnets if i in tiers]
         tier = min(Counter(placed).most_common(), key=lambda tc: (-tc[1], TIERS.index(tc[0])))[0] \
-            if placed else "other"
+            if placed else existing.get(p.id, "other")
         zones = {subnets[i].zone for i in p.subnets if i in subnets}
         zone = next(iter(zones)) if len(zones) == 1 else ""
         detail = details.get(p.id) or {"nat": "NAT gateway", "endpoint": f"endpoint {p.detail}",
@@ -167,9 +172,10 @@ def _weakest(*verdicts: str) -> str:
     return YES if all(v == YES for v in verdicts) else next(v for v in verdicts if v != YES)
 
 
-def build_diagram(reach: Reach, resources: Resources) -> Diagram:
-    """The diagram of the environment analysed into ``reach``."""
-    boxes = _boxes(reach, resources)
+def build_diagram(reach: Reach, resources: Resources, stacks: list | None = None) -> Diagram:
+    """The diagram of the environment analysed into ``reach``; ``stacks`` (the templates analysed) place what sits
+    in an existing VPC's subnets given by parameter (:mod:`generator.report.existing`)."""
+    boxes = _boxes(reach, resources, stacks or [])
     balancers = {box.name: box.id for box in boxes if box.kind == "balancer"}
     targets = {(v.stack, v.logical_id): f"{v.stack}/{v.logical_id}" for v in reach.verdicts}
     outside = read_outside(reach, balancers, targets)

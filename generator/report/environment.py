@@ -33,7 +33,7 @@ class Report:
 def _report(title: str, stacks) -> Report:
     reach = analyse(stacks)
     resources = read_resources(stacks, reach)
-    return Report(title, reach, resources, build_diagram(reach, resources), estimate(resources, load_prices()))
+    return Report(title, reach, resources, build_diagram(reach, resources, stacks), estimate(resources, load_prices()))
 
 
 def _templates(directory: str) -> list[str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.report import load_report, render_html
+from generator.report import load_report, render_html, report_from_texts
 from generator.report.mermaid import render_mermaid
 from generator.report.svg import render_svg
 
@@ -68,3 +68,34 @@ def test_the_svg_draws_the_same_sources():
     assert svg.count('data-kind="source"') == 4
     assert ">203.0.113.0/24</text>" in svg and ">10.200.0.0/16</text>" in svg
     assert render_html(report) == render_html(load_report(str(REPO / "out/partner-api/default")))
+
+
+def _tier(text: str, tier: str) -> str:
+    return text.split(f'subgraph tier_{tier}[')[1].split("\n  end\n")[0]
+
+
+def test_brownfield_boxes_sit_in_the_tier_of_the_subnet_parameter_they_take():
+    text = render_mermaid(load_report(str(REPO / "out/brownfield/default")).diagram)
+    public, private, isolated = (_tier(text, t) for t in ("public", "private", "isolated"))
+    assert "PublicLoadBalancer<br/>" in public and '"PublicSubnetIds<br/>existing VPC subnets (parameter)"' in public
+    for name in ("api<br/>", "worker<br/>", "LogsEndpoint<br/>", "SecretsmanagerEndpoint<br/>",
+                 '"ExistingPrivateSubnetIds<br/>existing VPC subnets (parameter)"'):
+        assert name in private, name
+    for name in ("OrdersDatabase<br/>", '"IsolatedSubnet1<br/>existing VPC subnet (parameter)"',
+                 '"IsolatedSubnet2<br/>existing VPC subnet (parameter)"'):
+        assert name in isolated, name
+    # only the gateway endpoint (route tables, no subnet) is left without a subnet
+    other = _tier(text, "other")
+    assert "S3Endpoint" in other and "OrdersDatabase" not in other and "api<br/>" not in other
+
+
+def test_a_subnet_parameter_without_a_tier_word_leaves_the_placement_unknown():
+    texts = {p.name: p.read_text() for p in sorted((REPO / "out/brownfield/default").glob("*.template.yaml"))}
+    network = "brownfield-default-network.template.yaml"
+    texts[network] = texts[network].replace("PublicSubnetIds", "EdgeNets")  # a name that says no tier
+    assert "EdgeNets" in texts[network]
+    texts = {k: v.replace("brownfield-default-network-PublicSubnetIds", "brownfield-default-network-EdgeNets")
+             for k, v in texts.items()}
+    text = render_mermaid(report_from_texts("t", texts).diagram)
+    assert "PublicLoadBalancer<br/>" in _tier(text, "other")  # not guessed
+    assert "EdgeNets" not in text and "OrdersDatabase<br/>" in _tier(text, "isolated")
