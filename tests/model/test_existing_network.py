@@ -327,3 +327,23 @@ def test_literal_ids_become_typed_parameters_defaulting_to_them(write_blueprint)
     assert (config["ExistingVpcId"], config["ExistingIsolatedSubnet1"], config["ExistingIsolatedSubnet2"]) == (
         VPC_ID, SUBNET_A, SUBNET_B)
     assert not any(str(v).startswith("REPLACE_WITH_") for k, v in config.items() if k.startswith("Existing"))
+
+
+def test_a_literal_route_table_and_a_mixed_tier_each_get_their_own_parameter(write_blueprint):
+    text = (LITERAL.replace("    subnets:\n", "    route_tables: {private: rtb-0123456789abcdef0}\n    subnets:\n", 1)
+            .replace(f"{SUBNET_A}, {SUBNET_B}", f"{SUBNET_A}, {{parameter: IsolatedB}}")
+            .replace("network:\n", "network:\n  endpoints: [s3]\n", 1))
+    environment, templates = _rendered(write_blueprint, text)
+    network = templates["shop-default-network.template.yaml"]["Parameters"]
+    assert network["ExistingPrivateRouteTable1"]["Default"] == "rtb-0123456789abcdef0"
+    assert network["ExistingPrivateRouteTable1"]["AllowedPattern"] == "^rtb-[0-9a-f]{8,17}$"
+    assert (network["ExistingIsolatedSubnet1"]["Default"], "Default" in network["IsolatedB"]) == (SUBNET_A, False)
+
+
+def test_a_subnet_id_among_route_tables_is_refused(write_blueprint):
+    text = LITERAL.replace("    subnets:\n", f"    route_tables: {{private: [{SUBNET_A}]}}\n    subnets:\n", 1)
+    result = _validate(write_blueprint(text))
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        f"5:30: {V}.route_tables.private[0]: '{SUBNET_A}' is a subnet id, not a route table id (e.g. "
+        "rtb-0123456789abcdef0)"), result.output
