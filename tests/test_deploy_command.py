@@ -438,3 +438,33 @@ def test_the_deploy_check_reads_the_groups_the_emitter_writes():
                                "private subnets": ["ExistingPrivateSubnetIds"],
                                "isolated subnets": ["IsolatedSubnet1", "IsolatedSubnet2"],
                                "private route tables": ["PrivateRouteTableIds"]}
+
+
+@pytest.mark.parametrize("zones", [("a", "b"), ("a", "a")])
+def test_literal_ids_deploy_and_are_checked_like_parameters(server, tmp_path, zones):
+    """An existing network written with literal ids (Copilot's --import-vpc-id style): build puts the ids in
+    config.json, so deploy needs no --parameter for them, and its pre-check reads them like given parameters:
+    subnets in two zones deploy, subnets in one zone are refused before any change set."""
+    ec2 = server.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.70.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.70.{index}.0/24", AvailabilityZone=f"{REGION}{zone}")[
+        "Subnet"]["SubnetId"] for index, zone in enumerate(zones)]
+    blueprint = tmp_path / "legacy.yaml"
+    blueprint.write_text(f"name: legacy\nnetwork:\n  existing:\n    vpc: {vpc}\n"
+                         f"    subnets: {{private: [{subnets[0]}, {subnets[1]}]}}\n"
+                         "services:\n  worker: {image: public.ecr.aws/nginx/nginx:1.27, port: 8080}\n")
+    built = run("build", str(blueprint), "--out", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.output
+    env_dir = tmp_path / "out" / "legacy" / "default"
+    config = json.loads((env_dir / "legacy-default-network.config.json").read_text())["Parameters"]
+    assert config == {"ExistingVpcId": vpc, "ExistingPrivateSubnet1": subnets[0], "ExistingPrivateSubnet2": subnets[1]}
+    result = run("deploy", str(env_dir), "--yes")
+    stacks = server.client("cloudformation").describe_stacks()["Stacks"]
+    if zones == ("a", "b"):
+        assert result.exit_code == 0, result.output
+        assert {s["StackName"] for s in stacks} >= {"legacy-default-network"}
+    else:
+        assert result.exit_code == 2, result.output
+        assert (f"existing network: ExistingPrivateSubnet1, ExistingPrivateSubnet2: the private subnets span 1 "
+                f"availability zone(s) ({REGION}a); give subnets in at least 2") in result.output
+        assert stacks == []

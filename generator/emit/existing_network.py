@@ -46,9 +46,10 @@ def _description(parameter: ExistingParameter) -> str:
 
 
 def _placeholder(parameter: ExistingParameter) -> str:
-    """The SSM name for an SSM-backed parameter (a real value), else ``REPLACE_WITH_…`` the deploy refuses."""
-    if parameter.ssm:
-        return parameter.ssm
+    """The SSM name for an SSM-backed parameter and the id for a literal one (real values), else ``REPLACE_WITH_…``
+    the deploy refuses."""
+    if parameter.ssm or parameter.literal:
+        return parameter.ssm or parameter.literal
     if parameter.kind == "vpc":
         return "REPLACE_WITH_VPC_ID"
     if parameter.kind in ROUTE_TABLE_KINDS:
@@ -62,6 +63,8 @@ def _placeholder(parameter: ExistingParameter) -> str:
 def _guidance(parameter: ExistingParameter) -> str:
     if parameter.ssm:
         return f"{_description(parameter)}; CloudFormation resolves it at deploy time"
+    if parameter.literal:
+        return f"{_description(parameter)}: `{parameter.literal}`, as the blueprint gives it"
     command = _COMMANDS["vpc" if parameter.kind == "vpc" else
                         "route-table" if parameter.kind in ROUTE_TABLE_KINDS else "subnet"]
     listed = ", comma-separated" if parameter.is_list else ""
@@ -72,7 +75,7 @@ def parameters(layout: Layout) -> list[StackParameter]:
     """The network stack's parameters for an existing network (none for a network it creates)."""
     return [StackParameter(p.name, _description(p), ROUTE_TABLE_PATTERN if p.type == "String" else "",
                            "must be a route table id (rtb-...)" if p.type == "String" else "", _placeholder(p),
-                           guidance=_guidance(p), type=p.type, default=p.ssm) for p in layout.network.existing]
+                           guidance=_guidance(p), type=p.type, default=p.ssm or p.literal) for p in layout.network.existing]
 
 
 #: Labels of the console's parameter groups (``AWS::CloudFormation::Interface``), one per part of the network;

@@ -23,7 +23,7 @@ class StackParameter:
     guidance: str = ""  # what the README says instead of the description, when a reader needs more (a command)
     #: An AWS-specific type (``AWS::EC2::SecurityGroup::Id``, ``AWS::EC2::VPC::Id``...) makes CloudFormation check
     #: the value exists; such a parameter takes no AllowedPattern. ``default`` is the value an SSM-typed parameter
-    #: reads (its SSM name).
+    #: reads (its SSM name), or an id the blueprint wrote itself (network.existing).
     type: str = "String"
     default: str | None = None
 
@@ -39,5 +39,6 @@ class StackParameter:
                 extra["ConstraintDescription"] = self.constraint
             template.add_parameter(Parameter(self.name, Type=self.type, Description=self.description, **extra))
             return
+        extra = {"Default": self.default} if self.default is not None else {}
         template.add_parameter(Parameter(self.name, Type="String", AllowedPattern=self.pattern,
-                                         Description=self.description, ConstraintDescription=self.constraint))
+                                         Description=self.description, ConstraintDescription=self.constraint, **extra))

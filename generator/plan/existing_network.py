@@ -30,6 +30,7 @@ class ExistingParameter:
     tier: str | None  # public | private | isolated for subnets
     ssm: str | None  # the SSM parameter CloudFormation reads the value from, when the blueprint said so
     zone: int | None = None  # 0-based place in the tier's list, for a tier given one subnet per parameter
+    literal: str | None = None  # the id the blueprint wrote itself (the parameter's Default), e.g. vpc-0123…
 
     @property
     def type(self) -> str:
@@ -50,7 +51,8 @@ def existing_parameters(bp) -> tuple[ExistingParameter, ...]:
     existing = bp.network.existing
     if existing is None:
         return ()
-    return tuple(ExistingParameter(r.name, r.kind, r.tier, r.ssm, r.keypath[-1] if r.kind in (SUBNET, ROUTE_TABLE) else None)
+    return tuple(ExistingParameter(r.name, r.kind, r.tier, r.ssm,
+                                   r.keypath[-1] if r.kind in (SUBNET, ROUTE_TABLE) else None, r.literal)
                  for r in existing_references(existing))
 
 

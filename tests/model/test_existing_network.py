@@ -140,7 +140,8 @@ V = "network.existing"
     ("{parameter: IsolatedSubnet2}", "{parametr: IsolatedSubnet2}",
      f"8:49: {V}.subnets.isolated[1].parametr: unknown key (did you mean 'parameter'?)"),
     ("public: {parameter: PublicSubnetIds}", "public: subnet-0123456789abcdef0",
-     f"6:15: {V}.subnets.public: expected {{parameter: Name}}, {{ssm: /path}} or a list of them (one per subnet)"),
+     f"6:15: {V}.subnets.public: a literal id names one subnet; list one per availability zone, at least 2 (e.g. "
+     "[subnet-0123456789abcdef0, subnet-0fedcba9876543210])"),
     ("      public: {parameter: PublicSubnetIds}\n", "",
      f"5:5: {V}.subnets: internet-facing load balancer 'public' needs public subnets (add public: {{parameter: "
      "PublicSubnetIds}: subnets routed to an internet gateway)"),
@@ -283,3 +284,66 @@ def test_the_s3_gateway_endpoint_goes_in_the_route_tables_given(write_blueprint)
     groups = network["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
     assert groups[-1] == {"Label": {"default": "Existing network: private route tables"},
                           "Parameters": ["Rt1", "ExistingPrivateRouteTable2"]}
+
+
+VPC_ID, SUBNET_A, SUBNET_B = "vpc-0123456789abcdef0", "subnet-0123456789abcdef0", "subnet-0fedcba9876543210"
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("vpc: {parameter: VpcId}", "vpc: vpc-12",
+     f"4:10: {V}.vpc: 'vpc-12' is not a VPC id (vpc- and 8 or 17 lowercase hex digits, e.g. vpc-0123456789abcdef0)"),
+    ("vpc: {parameter: VpcId}", f"vpc: {SUBNET_A}",
+     f"4:10: {V}.vpc: '{SUBNET_A}' is a subnet id, not a VPC id (e.g. vpc-0123456789abcdef0)"),
+    ("isolated: [{parameter: IsolatedSubnet1}, {parameter: IsolatedSubnet2}]", f"isolated: [{SUBNET_A}, {VPC_ID}]",
+     f"8:44: {V}.subnets.isolated[1]: '{VPC_ID}' is a VPC id, not a subnet id (e.g. subnet-0123456789abcdef0)"),
+    ("isolated: [{parameter: IsolatedSubnet1}, {parameter: IsolatedSubnet2}]", f"isolated: [{SUBNET_A}, {SUBNET_A}]",
+     f"8:17: {V}.subnets.isolated: subnet 2 repeats subnet 1 (each subnet once)"),
+    ("isolated: [{parameter: IsolatedSubnet1}, {parameter: IsolatedSubnet2}]", f"isolated: {SUBNET_A}",
+     f"8:17: {V}.subnets.isolated: a literal id names one subnet; list one per availability zone, at least 2 "
+     "(e.g. [subnet-0123456789abcdef0, subnet-0fedcba9876543210])"),
+    ("public: {parameter: PublicSubnetIds}", "public: [Subnet-0123456789ABCDEF0, subnet-0fedcba9876543210]",
+     f"6:16: {V}.subnets.public[0]: 'Subnet-0123456789ABCDEF0' is not a subnet id (subnet- and 8 or 17 lowercase "
+     "hex digits, e.g. subnet-0123456789abcdef0)"),
+])
+def test_a_malformed_literal_id_is_refused_at_its_position(write_blueprint, old, new, expected):
+    result = _validate(_write(write_blueprint, old, new))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().endswith(expected), result.output
+
+
+LITERAL = (EXISTING.replace("vpc: {parameter: VpcId}", f"vpc: {VPC_ID}")
+           .replace("{parameter: IsolatedSubnet1}, {parameter: IsolatedSubnet2}", f"{SUBNET_A}, {SUBNET_B}"))
+
+
+def test_literal_ids_become_typed_parameters_defaulting_to_them(write_blueprint):
+    import json
+    environment, templates = _rendered(write_blueprint, LITERAL)
+    network = templates["shop-default-network.template.yaml"]["Parameters"]
+    assert network["ExistingVpcId"] == {"Type": "AWS::EC2::VPC::Id", "Default": VPC_ID,
+                                        "Description": "Id of the existing VPC the environment deploys into"}
+    assert [(network[n]["Type"], network[n]["Default"]) for n in ("ExistingIsolatedSubnet1", "ExistingIsolatedSubnet2")
+            ] == [("AWS::EC2::Subnet::Id", SUBNET_A), ("AWS::EC2::Subnet::Id", SUBNET_B)]
+    config = json.loads(environment.files["shop-default-network.config.json"])["Parameters"]
+    assert (config["ExistingVpcId"], config["ExistingIsolatedSubnet1"], config["ExistingIsolatedSubnet2"]) == (
+        VPC_ID, SUBNET_A, SUBNET_B)
+    assert not any(str(v).startswith("REPLACE_WITH_") for k, v in config.items() if k.startswith("Existing"))
+
+
+def test_a_literal_route_table_and_a_mixed_tier_each_get_their_own_parameter(write_blueprint):
+    text = (LITERAL.replace("    subnets:\n", "    route_tables: {private: rtb-0123456789abcdef0}\n    subnets:\n", 1)
+            .replace(f"{SUBNET_A}, {SUBNET_B}", f"{SUBNET_A}, {{parameter: IsolatedB}}")
+            .replace("network:\n", "network:\n  endpoints: [s3]\n", 1))
+    environment, templates = _rendered(write_blueprint, text)
+    network = templates["shop-default-network.template.yaml"]["Parameters"]
+    assert network["ExistingPrivateRouteTable1"]["Default"] == "rtb-0123456789abcdef0"
+    assert network["ExistingPrivateRouteTable1"]["AllowedPattern"] == "^rtb-[0-9a-f]{8,17}$"
+    assert (network["ExistingIsolatedSubnet1"]["Default"], "Default" in network["IsolatedB"]) == (SUBNET_A, False)
+
+
+def test_a_subnet_id_among_route_tables_is_refused(write_blueprint):
+    text = LITERAL.replace("    subnets:\n", f"    route_tables: {{private: [{SUBNET_A}]}}\n    subnets:\n", 1)
+    result = _validate(write_blueprint(text))
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        f"5:30: {V}.route_tables.private[0]: '{SUBNET_A}' is a subnet id, not a route table id (e.g. "
+        "rtb-0123456789abcdef0)"), result.output
