@@ -2,6 +2,7 @@
 
 Read from the same verdicts the flow matrix reports (:mod:`generator.reach`), never from the blueprint:
 
+* an internet path through a balancer that is not proven (its subnets are parameters) is a dashed ``internet`` arrow;
 * an internet-facing balancer whose every proven internet path is limited to chosen sources (``allow_from``) is
   drawn reached from those sources, one box each, instead of from ``internet``;
 * an internal balancer's ranges outside the VPC (a corporate network, ``Caller.external``) are boxes outside the VPC
@@ -61,10 +62,12 @@ def read_outside(reach: Reach, balancer_ids: dict[str, str], target_ids: dict[tu
         target = target_ids.get(verdict.key)
         for path in verdict.internet_paths:
             parts = path.text.split(" → ")
-            if path.verdict != YES or len(parts) < 4 or _lb(parts[3])[0] not in balancer_ids:
+            if len(parts) < 4 or _lb(parts[3])[0] not in balancer_ids:
                 continue
             lb = balancer_ids[_lb(parts[3])[0]]
-            if path.only_from:
+            if path.verdict != YES:  # e.g. subnets given by parameter: the graph has no hop to fold, still drawn
+                outside.links.add(("internet", lb, f"tcp/{_lb(parts[3])[1]}", path.verdict))
+            elif path.only_from:
                 chosen.setdefault(lb, []).extend((s, f"tcp/{_lb(parts[3])[1]}") for s in path.only_from)
             else:
                 open_to_all.add(lb)

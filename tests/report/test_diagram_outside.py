@@ -84,6 +84,9 @@ def test_brownfield_boxes_sit_in_the_tier_of_the_subnet_parameter_they_take():
     for name in ("OrdersDatabase<br/>", '"IsolatedSubnet1<br/>existing VPC subnet (parameter)"',
                  '"IsolatedSubnet2<br/>existing VPC subnet (parameter)"'):
         assert name in isolated, name
+    # the balancer's internet path depends on the parameters: drawn dashed, never dropped nor drawn as proven
+    assert 'n_internet -.->|"? tcp/443"| n_brownfield_default_lb_public_PublicLoadBalancer' in text
+    assert "n_internet -->" not in text
     # only the gateway endpoint (route tables, no subnet) is left without a subnet
     other = _tier(text, "other")
     assert "S3Endpoint" in other and "OrdersDatabase" not in other and "api<br/>" not in other
