@@ -39,6 +39,18 @@ def error_code(exc) -> str:
     return response.get("Error", {}).get("Code", "")
 
 
+def described_stack(clients: Clients, name: str) -> dict | None:
+    """The stack's description, or None when CloudFormation has no stack of that name (its ValidationError "Stack
+    with id X does not exist"). Deploy, status and drift each decide which statuses count as deployed."""
+    try:
+        (stack,) = clients.cloudformation.describe_stacks(StackName=name)["Stacks"]
+    except Exception as exc:
+        if error_code(exc) == "ValidationError" and "does not exist" in str(exc):
+            return None
+        raise
+    return stack
+
+
 @contextmanager
 def translated(where: str | None = None):
     """Turn botocore exceptions raised inside the block into :class:`AwsError` (``where``: the stack, if any)."""

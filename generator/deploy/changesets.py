@@ -9,7 +9,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from generator.deploy.aws import Clients, error_code
+from generator.deploy.aws import Clients, described_stack, error_code
 from generator.deploy.environment import Stack
 
 CAPABILITIES = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM")
@@ -53,13 +53,8 @@ class ChangeSet:
 
 def stack_state(clients: Clients, name: str) -> str | None:
     """The stack's status, or None when it does not exist (or was deleted)."""
-    try:
-        (stack,) = clients.cloudformation.describe_stacks(StackName=name)["Stacks"]
-    except Exception as exc:  # botocore ClientError: "Stack with id X does not exist"
-        if error_code(exc) == "ValidationError" and "does not exist" in str(exc):
-            return None
-        raise
-    return None if stack["StackStatus"] == "DELETE_COMPLETE" else stack["StackStatus"]
+    stack = described_stack(clients, name)
+    return None if stack is None or stack["StackStatus"] == "DELETE_COMPLETE" else stack["StackStatus"]
 
 
 def execution_state(clients: Clients, change_set: "ChangeSet", stack_id: str) -> str | None:

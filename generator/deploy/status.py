@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timezone
 
-from generator.deploy.aws import Clients, error_code, translated
+from generator.deploy.aws import Clients, described_stack, translated
 from generator.deploy.environment import Environment
 
 
@@ -19,13 +19,8 @@ class StackStatus:
 
 
 def _describe(clients: Clients, name: str) -> dict | None:
-    try:
-        (stack,) = clients.cloudformation.describe_stacks(StackName=name)["Stacks"]
-    except Exception as exc:
-        if error_code(exc) == "ValidationError" and "does not exist" in str(exc):
-            return None
-        raise
-    return None if stack["StackStatus"] == "DELETE_COMPLETE" else stack
+    stack = described_stack(clients, name)
+    return None if stack is None or stack["StackStatus"] == "DELETE_COMPLETE" else stack
 
 
 def status(environment: Environment, clients: Clients) -> list[StackStatus]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from generator.deploy.aws import AwsError, Clients, error_code, translated
+from generator.deploy.aws import AwsError, Clients, described_stack, translated
 from generator.drift.expected import Deployment
 
 #: EC2 accepts at most 200 values per filter.
@@ -35,13 +35,8 @@ def _batches(values: list[str]):
 
 
 def _described(clients: Clients, name: str) -> dict | None:
-    try:
-        (stack,) = clients.cloudformation.describe_stacks(StackName=name)["Stacks"]
-    except Exception as exc:
-        if error_code(exc) == "ValidationError" and "does not exist" in str(exc):
-            return None
-        raise
-    return None if stack["StackStatus"] in _NOT_DEPLOYED else stack
+    stack = described_stack(clients, name)
+    return None if stack is None or stack["StackStatus"] in _NOT_DEPLOYED else stack
 
 
 def read_deployment(environment, clients: Clients, ec2) -> Deployment:

@@ -12,7 +12,7 @@ from typing import Annotated, Iterator
 
 from pydantic import BeforeValidator, WithJsonSchema
 
-from generator.model.network import parse_network
+from generator.model.network import parse_network, strict_network
 
 #: IPv6 ranges that never leave the VPC or the link: an egress rule to them reaches nothing outside.
 _NOT_OUTSIDE_V6 = tuple(ipaddress.ip_network(n) for n in ("fe80::/10", "::1/128", "ff00::/8"))
@@ -24,17 +24,8 @@ def parse_egress_network(value: object) -> ipaddress.IPv4Network | ipaddress.IPv
         return value
     if not isinstance(value, str) or ":" not in value:
         return parse_network(value)
-    if "/" not in value:
-        raise ValueError(f"'{value}' has no prefix length (write a CIDR, e.g. {value}/128 for one address)")
-    try:
-        return ipaddress.IPv6Network(value)
-    except ValueError:
-        pass
-    try:
-        loose = ipaddress.IPv6Network(value, strict=False)
-    except ValueError:
-        raise ValueError(f"'{value}' is not an IPv4 or IPv6 CIDR (e.g. 203.0.113.0/24 or 2001:db8::/32)") from None
-    raise ValueError(f"'{value}' has host bits set (did you mean {loose}?)")
+    return strict_network(value, ipaddress.IPv6Network,
+                          "an IPv4 or IPv6 CIDR (e.g. 203.0.113.0/24 or 2001:db8::/32)")
 
 
 EgressCidr = Annotated[ipaddress.IPv4Network | ipaddress.IPv6Network, BeforeValidator(parse_egress_network),

@@ -25,23 +25,30 @@ MIN_SUBNET_PREFIX, MAX_SUBNET_PREFIX = 16, 28
 RESERVED_ZONES = 6
 
 
+def strict_network(value: str, family: type, what: str):
+    """``value`` as a network of ``family`` (IPv4Network or IPv6Network), strictly: no prefix length or host bits
+    set is an error that shows the CIDR meant; anything else is "is not <what>"."""
+    if "/" not in value:
+        one = 32 if family is ipaddress.IPv4Network else 128
+        raise ValueError(f"'{value}' has no prefix length (write a CIDR, e.g. {value}/{one} for one address)")
+    try:
+        return family(value)
+    except ValueError:
+        pass
+    try:
+        loose = family(value, strict=False)
+    except ValueError:
+        raise ValueError(f"'{value}' is not {what}") from None
+    raise ValueError(f"'{value}' has host bits set (did you mean {loose}?)")
+
+
 def parse_network(value: object) -> ipaddress.IPv4Network:
     """An IPv4 network from ``"10.0.0.0/16"``; host bits set is an error that shows the network meant."""
     if isinstance(value, ipaddress.IPv4Network):
         return value
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not an IPv4 CIDR (e.g. 10.20.0.0/16)")
-    if "/" not in value:
-        raise ValueError(f"'{value}' has no prefix length (write a CIDR, e.g. {value}/32 for one address)")
-    try:
-        return ipaddress.IPv4Network(value)
-    except ValueError:
-        pass
-    try:
-        loose = ipaddress.IPv4Network(value, strict=False)
-    except ValueError:
-        raise ValueError(f"'{value}' is not an IPv4 CIDR (e.g. 10.20.0.0/16)") from None
-    raise ValueError(f"'{value}' has host bits set (did you mean {loose}?)")
+    return strict_network(value, ipaddress.IPv4Network, "an IPv4 CIDR (e.g. 10.20.0.0/16)")
 
 
 Cidr = Annotated[ipaddress.IPv4Network, BeforeValidator(parse_network),

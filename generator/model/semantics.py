@@ -347,15 +347,17 @@ def _egress(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:
         seen.add(key)
 
 
-def _variables(service, where: tuple) -> Iterator[Issue]:
-    for variable in service.environment:
+def _variables(container, where: tuple, issue: Callable = Issue) -> Iterator:
+    """Secrets hygiene of one container (a service's main one, or a sidecar through generator.model.sidecars): no
+    secret-looking literal, no name in both environment and secrets."""
+    for variable in container.environment:
         if _SECRET_LIKE.search(variable):
-            yield Issue(where + ("environment", variable),
+            yield issue(where + ("environment", variable),
                         f"'{variable}' looks like a secret; a literal value would be readable in the task "
                         "definition (use secrets: with a Secrets Manager or SSM parameter ARN)")
-        if variable in service.secrets:
-            yield Issue(where + ("secrets", variable), f"'{variable}' is also set in environment (a variable "
-                                                       "comes from one place: keep it in secrets)", at_key=True)
+        if variable in container.secrets:
+            yield issue(where + ("secrets", variable), f"'{variable}' is also set in environment (a variable "
+                                                       "comes from one place: keep it in secrets)", True)
 
 
 def _endpoint_variables(bp: BlueprintSpec, service, where: tuple) -> Iterator[Issue]:

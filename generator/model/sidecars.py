@@ -221,18 +221,10 @@ def _firelens(service, where: tuple, issue: Callable) -> Iterator:
 
 def _variables(service, where: tuple, issue: Callable) -> Iterator:
     """Secrets hygiene, as for the main container: no secret-looking literal, no name in both sections."""
-    from generator.model.semantics import _SECRET_LIKE  # semantics imports this module
+    from generator.model.semantics import _variables as container_variables  # semantics imports this module
 
     for cname, container in service.containers.items():
-        at = where + ("containers", cname)
-        for variable in container.environment:
-            if _SECRET_LIKE.search(variable):
-                yield issue(at + ("environment", variable),
-                            f"'{variable}' looks like a secret; a literal value would be readable in the task "
-                            "definition (use secrets: with a Secrets Manager or SSM parameter ARN)")
-            if variable in container.secrets:
-                yield issue(at + ("secrets", variable), f"'{variable}' is also set in environment (a variable comes "
-                                                        "from one place: keep it in secrets)", True)
+        yield from container_variables(container, where + ("containers", cname), issue)
 
 
 def _volumes(service, where: tuple, issue: Callable) -> Iterator:

@@ -1,5 +1,5 @@
 """network.ipv6 and IPv6 egress: every wrong use gives one positioned line (file:line:col, key path, what would be
-valid), and the uses that combine are accepted. BASE (conftest.py) is 12 lines; DUAL is BASE with ``ipv6: true``
+valid), and the uses that combine are accepted. BASE (shop_blueprint.py) is 12 lines; DUAL is BASE with ``ipv6: true``
 on line 4, so lines appended to it start at 14."""
 from __future__ import annotations
 
@@ -8,21 +8,8 @@ import pytest
 from generator.errors import InputError, InputErrors
 from generator.model import load_blueprint
 
-#: conftest.BASE (12 lines), repeated here: test modules cannot import conftest under xdist.
-BASE = """\
-name: shop
-network:
-  cidr: 10.20.0.0/16
-load_balancers:
-  public:
-    scheme: internet-facing
-    https: {certificate: {parameter: CertificateArn}}
-services:
-  web:
-    image: public.ecr.aws/nginx/nginx:1.27
-    port: 8080
-    route: {load_balancer: public}
-"""
+from shop_blueprint import BASE  # 12 lines
+
 P = "blueprints/shop.yaml"
 DUAL = BASE.replace("  cidr: 10.20.0.0/16\n", "  cidr: 10.20.0.0/16\n  ipv6: true\n")
 IPV6_OFF = BASE
